@@ -1,0 +1,140 @@
+//! A `--dev` node: it produces and finalizes blocks, includes a signed transfer, serves
+//! Prometheus metrics, and refuses malformed extrinsics without stopping.
+
+mod common;
+
+use codec::{Compact, Decode, Encode};
+use common::{hex_bytes, tx, Node};
+use sable_runtime::{AccountId, Balance, BalancesCall, Runtime, RuntimeCall, UNITS};
+use serde_json::json;
+use sp_keyring::Sr25519Keyring;
+use std::time::Duration;
+
+fn dev_node(name: &str) -> (Node, tempfile::TempDir) {
+	let dir = tempfile::Builder::new().prefix("sable-dev-").tempdir().expect("temp dir");
+	let node = Node::start(name, dir.path(), &["--dev", "--tmp"]);
+	node.wait_for("RPC to answer", Duration::from_secs(60), |n| n.best_number().is_some());
+	(node, dir)
+}
+
+fn free_balance(node: &Node, who: &AccountId) -> Balance {
+	let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+	let value = node.rpc("state_getStorage", json!([common::to_hex(&key)])).expect("storage");
+	let bytes = hex_bytes(&value).expect("account exists");
+	let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<Balance>>::decode(
+		&mut &bytes[..],
+	)
+	.expect("AccountInfo decodes");
+	info.data.free
+}
+
+/// Finds the block, at or below the finalized head, whose extrinsics include `extrinsic`.
+fn finalized_block_with(node: &Node, extrinsic: &str) -> Option<u64> {
+	let head = node.rpc("chain_getFinalizedHead", json!([])).ok()?;
+	let mut hash = head;
+	for _ in 0..30 {
+		let block = node.rpc("chain_getBlock", json!([hash])).ok()?;
+		let header = &block["block"]["header"];
+		let extrinsics = block["block"]["extrinsics"].as_array()?;
+		if extrinsics.iter().any(|x| x.as_str() == Some(extrinsic)) {
+			return common::hex_number(&header["number"]);
+		}
+		hash = header["parentHash"].clone();
+	}
+	None
+}
+
+#[test]
+fn dev_chain_produces_and_finalizes_blocks_and_includes_a_transfer() {
+	let (node, _dir) = dev_node("dev-transfer");
+	node.wait_for("best >= 3 and finalized >= 2", Duration::from_secs(120), |n| {
+		n.best_number().unwrap_or(0) >= 3 && n.finalized_number().unwrap_or(0) >= 2
+	});
+
+	let alice = Sr25519Keyring::Alice.pair();
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let amount: Balance = 42 * UNITS;
+	let bob_before = free_balance(&node, &bob);
+
+	let context = tx::ChainContext::of(&node);
+	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+		dest: bob.clone().into(),
+		value: amount,
+	});
+	let nonce = node
+		.rpc("system_accountNextIndex", json!([Sr25519Keyring::Alice.to_account_id().to_string()]))
+		.expect("nonce")
+		.as_u64()
+		.expect("nonce is a number") as u32;
+	let extrinsic = tx::to_rpc_hex(&tx::signed(&context, call, &alice, &alice, nonce));
+	let hash = node.rpc("author_submitExtrinsic", json!([extrinsic])).expect("transfer accepted");
+	assert!(hash.as_str().is_some_and(|h| h.starts_with("0x")), "extrinsic hash: {hash}");
+
+	node.wait_for("the transfer in a finalized block", Duration::from_secs(120), |n| {
+		finalized_block_with(n, &extrinsic).is_some()
+	});
+	assert_eq!(free_balance(&node, &bob), bob_before + amount, "Bob received exactly the amount");
+}
+
+#[test]
+fn prometheus_serves_finalized_height() {
+	let (node, _dir) = dev_node("dev-prometheus");
+	node.wait_for("finalized >= 1", Duration::from_secs(120), |n| {
+		n.finalized_number().unwrap_or(0) >= 1
+	});
+	let metrics = node.metrics().expect("metrics endpoint answers");
+	let finalized_line = metrics
+		.lines()
+		.find(|line| {
+			line.starts_with("substrate_block_height{") && line.contains("status=\"finalized\"")
+		})
+		.unwrap_or_else(|| panic!("no finalized height metric in:\n{metrics}"));
+	let value: f64 = finalized_line
+		.rsplit(' ')
+		.next()
+		.and_then(|v| v.parse().ok())
+		.expect("metric has a value");
+	assert!(value >= 1.0, "{finalized_line}");
+}
+
+#[test]
+fn malformed_extrinsics_are_rejected_and_blocks_continue() {
+	let (node, _dir) = dev_node("dev-bad-input");
+	let context = tx::ChainContext::of(&node);
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: bob.into(), value: UNITS });
+
+	// Signed by Bob's key while claiming to be Alice: the signature does not verify.
+	let forged = tx::signed(
+		&context,
+		call,
+		&Sr25519Keyring::Alice.pair(),
+		&Sr25519Keyring::Bob.pair(),
+		0,
+	);
+	let error = node
+		.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&forged)]))
+		.expect_err("a forged signature is refused");
+	assert!(error.contains("1010") && error.contains("bad signature"), "{error}");
+
+	// A bare (v4, unsigned) extrinsic whose call names pallet index 200, which does not exist.
+	let mut unknown_call = vec![0x04u8, 200, 0];
+	unknown_call = [Compact(unknown_call.len() as u32).encode(), unknown_call].concat();
+	let error = node
+		.rpc("author_submitExtrinsic", json!([common::to_hex(&unknown_call)]))
+		.expect_err("an unknown call index is refused");
+	assert!(error.to_lowercase().contains("invalid"), "{error}");
+
+	// Random bytes are not an extrinsic at all.
+	let error = node
+		.rpc("author_submitExtrinsic", json!(["0xdeadbeef"]))
+		.expect_err("garbage is refused");
+	assert!(!error.is_empty());
+
+	let best = node.best_number().expect("node answers after bad input");
+	node.wait_for("two more blocks after the bad input", Duration::from_secs(60), |n| {
+		n.best_number().unwrap_or(0) >= best + 2
+	});
+	let mut node = node;
+	assert!(node.is_running(), "the node is still alive");
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the node (release) and runs a single-validator development chain.
+# Extra arguments go to sable-node, e.g. `./scripts/run-dev.sh --rpc-external`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+cargo build --release --locked -p sable-node
+echo "run-dev: RPC ws://127.0.0.1:9944  Prometheus http://127.0.0.1:9615/metrics"
+exec "$SABLE_NODE" --dev --tmp --rpc-cors all "$@"
