@@ -1,0 +1,1 @@
+pub use sable_zk_primitives;
