@@ -1,0 +1,139 @@
+//! Proving, verifying and batch verifying transfer proofs.
+//!
+//! Verification never panics on its inputs: malformed bytes, non-canonical public inputs and
+//! invalid proofs are each a [`VerifyError`]. A batch is checked with one combined
+//! multi-scalar multiplication; when it fails, each proof is checked alone to name the bad
+//! ones.
+
+use halo2_proofs::{
+	plonk::{create_proof, verify_proof, BatchVerifier, SingleVerifier},
+	transcript::{Blake2bRead, Blake2bWrite, Challenge255},
+};
+use pasta_curves::vesta;
+use rand::Rng;
+use sable_zk_primitives::{public_inputs::TransferPublicInputs, Fp};
+
+use crate::{circuit::TransferCircuit, keys::TransferKeys};
+
+/// Why a proof was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerifyError {
+	/// A public input is not a canonical field element.
+	MalformedPublicInputs,
+	/// The bytes are not a valid proof of the statement for these public inputs.
+	InvalidProof,
+}
+
+impl core::fmt::Display for VerifyError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			Self::MalformedPublicInputs => f.write_str("public inputs are not canonical field elements"),
+			Self::InvalidProof => f.write_str("the proof does not verify"),
+		}
+	}
+}
+
+impl std::error::Error for VerifyError {}
+
+/// Why proving failed.
+#[derive(Debug)]
+pub enum ProveError {
+	/// A public input is not a canonical field element.
+	MalformedPublicInputs,
+	/// halo2 refused the witness (it does not satisfy the circuit).
+	Synthesis(halo2_proofs::plonk::Error),
+}
+
+impl core::fmt::Display for ProveError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			Self::MalformedPublicInputs => f.write_str("public inputs are not canonical field elements"),
+			Self::Synthesis(e) => write!(f, "proving failed: {e}"),
+		}
+	}
+}
+
+impl std::error::Error for ProveError {}
+
+/// Proves `circuit` against `public_inputs`.
+pub fn prove(
+	keys: &TransferKeys,
+	circuit: &TransferCircuit,
+	public_inputs: &TransferPublicInputs,
+	rng: &mut impl Rng,
+) -> Result<Vec<u8>, ProveError> {
+	let instance = public_inputs.to_instance().ok_or(ProveError::MalformedPublicInputs)?;
+	let mut transcript = Blake2bWrite::<_, vesta::Affine, Challenge255<_>>::init(vec![]);
+	create_proof(
+		&keys.params,
+		&keys.pk,
+		core::slice::from_ref(circuit),
+		&[&[&instance[..]]],
+		&mut *rng,
+		&mut transcript,
+	)
+	.map_err(ProveError::Synthesis)?;
+	Ok(transcript.finalize())
+}
+
+fn verify_instance(keys: &TransferKeys, proof: &[u8], instance: &[Fp]) -> Result<(), VerifyError> {
+	let strategy = SingleVerifier::new(&keys.params);
+	let mut transcript = Blake2bRead::<_, vesta::Affine, Challenge255<_>>::init(proof);
+	verify_proof(&keys.params, &keys.vk, strategy, &[&[instance]], &mut transcript)
+		.map_err(|_| VerifyError::InvalidProof)
+}
+
+/// Verifies one proof.
+pub fn verify(
+	keys: &TransferKeys,
+	proof: &[u8],
+	public_inputs: &TransferPublicInputs,
+) -> Result<(), VerifyError> {
+	let instance = public_inputs.to_instance().ok_or(VerifyError::MalformedPublicInputs)?;
+	verify_instance(keys, proof, &instance)
+}
+
+/// Which items of a batch failed, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchError {
+	/// `(index in the batch, reason)` of every failing item, in order.
+	pub failures: Vec<(usize, VerifyError)>,
+}
+
+/// Verifies many proofs at the cost of about one multi-scalar multiplication. Returns every
+/// failing index when any item fails.
+pub fn verify_batch(
+	keys: &TransferKeys,
+	items: &[(&[u8], &TransferPublicInputs)],
+) -> Result<(), BatchError> {
+	let mut instances = Vec::with_capacity(items.len());
+	let mut failures = Vec::new();
+	for (index, (_, public_inputs)) in items.iter().enumerate() {
+		match public_inputs.to_instance() {
+			Some(instance) => instances.push(Some(instance)),
+			None => {
+				failures.push((index, VerifyError::MalformedPublicInputs));
+				instances.push(None);
+			},
+		}
+	}
+	let mut batch = BatchVerifier::<vesta::Affine>::new();
+	for ((proof, _), instance) in items.iter().zip(&instances) {
+		if let Some(instance) = instance {
+			batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
+		}
+	}
+	if failures.is_empty() && batch.finalize(&keys.params, &keys.vk) {
+		return Ok(());
+	}
+	// Name the culprits: check the well-formed items one by one.
+	for (index, ((proof, _), instance)) in items.iter().zip(&instances).enumerate() {
+		if let Some(instance) = instance {
+			if let Err(error) = verify_instance(keys, proof, instance) {
+				failures.push((index, error));
+			}
+		}
+	}
+	failures.sort_by_key(|(index, _)| *index);
+	Err(BatchError { failures })
+}
