@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod circuit;
+pub mod encryption;
 pub mod keys;
 pub mod proof;
 pub mod witness;
