@@ -9,6 +9,7 @@
 
 pub mod circuit;
 pub mod encryption;
+pub mod json;
 pub mod keys;
 pub mod proof;
 pub mod witness;
