@@ -5,11 +5,12 @@ use sable_runtime::opaque::Block;
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
 use sp_runtime::traits::HashingFor;
+use std::sync::Arc;
 
 use crate::{
 	chain_spec,
 	cli::{Cli, Subcommand},
-	service::{self, HostFunctions},
+	service::{self, FullClient, HostFunctions},
 };
 
 impl SubstrateCli for Cli {
@@ -96,7 +97,7 @@ pub fn run() -> sc_cli::Result<()> {
 				let PartialComponents { client, task_manager, backend, .. } =
 					service::new_partial(&config)?;
 				// BABE's epoch tree and GRANDPA's authority set are reverted with the blocks.
-				let aux_revert = Box::new(|client, backend, blocks| {
+				let aux_revert = Box::new(|client: Arc<FullClient>, backend, blocks| {
 					sc_consensus_babe::revert(client.clone(), backend, blocks)?;
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
@@ -121,6 +122,7 @@ pub fn run() -> sc_cli::Result<()> {
 					let PartialComponents { client, .. } = service::new_partial(&config)?;
 					cmd.run(client)
 				},
+				#[cfg(feature = "runtime-benchmarks")]
 				BenchmarkCmd::Storage(cmd) => {
 					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
 					let db = backend.expose_db();
@@ -128,6 +130,10 @@ pub fn run() -> sc_cli::Result<()> {
 					let shared_cache = backend.expose_shared_trie_cache();
 					cmd.run(config, client, db, storage, shared_cache)
 				},
+				#[cfg(not(feature = "runtime-benchmarks"))]
+				BenchmarkCmd::Storage(_) => Err("storage benchmarks need a node built with \
+					`--features runtime-benchmarks`"
+					.into()),
 				BenchmarkCmd::Overhead(cmd) => cmd
 					.run_with_default_builder_and_spec::<Block, HostFunctions>(Some(
 						config.chain_spec,
