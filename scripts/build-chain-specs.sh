@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 out="${1:-chain-specs}"
 mkdir -p "$out"
-[ -x "$SABLE_NODE" ] || cargo build --release --locked -p sable-node
+[ -x "$SABLE_NODE" ] || build_workspace
 for chain in local staging; do
   "$SABLE_NODE" export-chain-spec --chain "$chain" --output "$out/$chain.json" 2>/dev/null
   echo "build-chain-specs: wrote $out/$chain.json"

@@ -1,5 +1,13 @@
-# Sourced by the other scripts: where the build goes and which binary they run.
+# Sourced by the other scripts: where the build goes, which binary they run, and the one
+# build command they share.
 # The target directory lives outside the clone so that every checkout, CI run and later
-# session reuses one build (a fresh polkadot-sdk node build takes ~40 minutes here).
+# session reuses one build (a fresh polkadot-sdk node build takes ~30 minutes here).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sable-target}"
 export SABLE_NODE="${SABLE_NODE:-$CARGO_TARGET_DIR/release/sable-node}"
+
+# Builds the node exactly as `cargo test --release --workspace` does (same crates, same
+# feature unification, dev-dependencies included), so that running a dev chain and running
+# the tests share one build instead of compiling the dependency graph twice.
+build_workspace() {
+  cargo build --release --locked --workspace --all-targets
+}

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-cargo build --release --locked -p sable-node
+build_workspace
 echo "run-dev: RPC ws://127.0.0.1:9944  Prometheus http://127.0.0.1:9615/metrics"
 exec "$SABLE_NODE" --dev --tmp --rpc-cors all "$@"

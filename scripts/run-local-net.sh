@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-[ -x "$SABLE_NODE" ] || cargo build --release --locked -p sable-node
+[ -x "$SABLE_NODE" ] || build_workspace
 
 data=$(mktemp -d -t sable-local-XXXXXX)
 # Alice's node key is fixed so the others can name her as bootnode.

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The one test command: sets up the machine, builds the node and the wasm runtime, and runs
-# every test of the workspace in one release build (shared with run-dev.sh's binary).
+# The one test command: sets up the machine, builds the node, the wasm runtime and every
+# crate in one release build (shared with run-dev.sh), and runs every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 . scripts/env.sh
 
 start=$(date +%s)
+# The runtime links sable-zk-primitives: it must build for the wasm target without std.
+cargo build --release --locked -p sable-zk-primitives --no-default-features --target wasm32v1-none
+echo "test.sh: sable-zk-primitives builds for wasm32v1-none"
+
 # Node tests start several nodes each; two at a time fit two cores.
 cargo test --release --locked --workspace -- --test-threads=2
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"

@@ -20,28 +20,36 @@ pub const TRANSFER_CIRCUIT_ID: u16 = 1;
 /// Bumped whenever the circuit (and so its verifying key) changes.
 pub const TRANSFER_CIRCUIT_VERSION: u16 = 1;
 
-/// Parameters and keys of the transfer circuit.
+/// Parameters and keys of the transfer circuit. The proving key is built only when a proof
+/// is first made, so a verifier (the node) never pays for it.
 pub struct TransferKeys {
 	/// IPA commitment parameters for `2^K` rows.
 	pub params: Params<vesta::Affine>,
 	/// The verifying key.
 	pub vk: VerifyingKey<vesta::Affine>,
-	/// The proving key.
-	pub pk: ProvingKey<vesta::Affine>,
+	pk: OnceLock<ProvingKey<vesta::Affine>>,
 }
 
 static KEYS: OnceLock<TransferKeys> = OnceLock::new();
 
 impl TransferKeys {
-	/// Builds parameters and keys from the circuit (seconds; prefer [`TransferKeys::get`]).
+	/// Builds the parameters and the verifying key from the circuit (seconds; prefer
+	/// [`TransferKeys::get`]).
 	pub fn build() -> TransferKeys {
 		let params = Params::<vesta::Affine>::new(K);
-		let circuit = TransferCircuit::default();
 		// Key generation only fails for a circuit that does not fit in 2^K rows, which the
-		// pinned-layout test rules out for this fixed circuit.
-		let vk = keygen_vk(&params, &circuit).expect("the transfer circuit fits in 2^K rows");
-		let pk = keygen_pk(&params, vk.clone(), &circuit).expect("the transfer circuit fits in 2^K rows");
-		TransferKeys { params, vk, pk }
+		// pinned-key test rules out for this fixed circuit.
+		let vk = keygen_vk(&params, &TransferCircuit::default())
+			.expect("the transfer circuit fits in 2^K rows");
+		TransferKeys { params, vk, pk: OnceLock::new() }
+	}
+
+	/// The proving key, built on first use.
+	pub fn pk(&self) -> &ProvingKey<vesta::Affine> {
+		self.pk.get_or_init(|| {
+			keygen_pk(&self.params, self.vk.clone(), &TransferCircuit::default())
+				.expect("the transfer circuit fits in 2^K rows")
+		})
 	}
 
 	/// The process-wide keys, built on first use.

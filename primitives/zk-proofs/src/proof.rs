@@ -66,7 +66,7 @@ pub fn prove(
 	let mut transcript = Blake2bWrite::<_, vesta::Affine, Challenge255<_>>::init(vec![]);
 	create_proof(
 		&keys.params,
-		&keys.pk,
+		keys.pk(),
 		core::slice::from_ref(circuit),
 		&[&[&instance[..]]],
 		&mut *rng,
