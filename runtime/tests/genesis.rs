@@ -6,7 +6,7 @@ mod common;
 use common::new_test_ext;
 use sable_runtime::{
 	genesis_config_presets::{preset_names, STAGING_RUNTIME_PRESET},
-	AccountId, Session, SessionKeys,
+	AccountId, SessionKeys,
 };
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
@@ -19,7 +19,7 @@ fn authority_sets() -> (Vec<AccountId>, Vec<AccountId>, Vec<SessionKeys>) {
 	let session = pallet_session::Validators::<sable_runtime::Runtime>::get();
 	let keys = session
 		.iter()
-		.map(|v| Session::load_keys(v).expect("every session validator has keys"))
+		.map(|v| pallet_session::NextKeys::<sable_runtime::Runtime>::get(v).expect("every session validator has keys"))
 		.collect();
 	(staking, session, keys)
 }
@@ -59,7 +59,7 @@ fn assert_consensus_agrees(expected: &[AccountId]) {
 fn every_preset_builds() {
 	let names: Vec<String> = preset_names()
 		.into_iter()
-		.map(|id| String::from_utf8(id.as_ref().as_bytes().to_vec()).expect("utf8"))
+		.map(|id| <sp_genesis_builder::PresetId as AsRef<str>>::as_ref(&id).to_string())
 		.collect();
 	assert_eq!(names, vec![DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET, STAGING_RUNTIME_PRESET]);
 	for name in &names {

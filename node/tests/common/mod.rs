@@ -6,6 +6,7 @@
 pub mod tx;
 
 use std::{
+	cell::RefCell,
 	fs::File,
 	io::{Read, Write},
 	net::{TcpListener, TcpStream},
@@ -30,7 +31,7 @@ pub fn free_port() -> u16 {
 /// A running node; killed when dropped. Its log stays in `log` for post-mortems.
 pub struct Node {
 	pub name: String,
-	pub child: Option<Child>,
+	pub child: RefCell<Option<Child>>,
 	pub rpc_port: u16,
 	pub p2p_port: u16,
 	pub prometheus_port: u16,
@@ -44,7 +45,7 @@ impl Node {
 	pub fn start(name: &str, base_path: &Path, args: &[&str]) -> Node {
 		let mut node = Node {
 			name: name.to_string(),
-			child: None,
+			child: RefCell::new(None),
 			rpc_port: free_port(),
 			p2p_port: free_port(),
 			prometheus_port: free_port(),
@@ -58,7 +59,7 @@ impl Node {
 
 	/// Starts the process again with the same ports, base path and arguments.
 	pub fn restart(&mut self) {
-		assert!(self.child.is_none(), "{} is already running", self.name);
+		assert!(self.child.borrow().is_none(), "{} is already running", self.name);
 		std::fs::create_dir_all(&self.base_path).expect("base path can be created");
 		let log = File::options()
 			.create(true)
@@ -77,27 +78,26 @@ impl Node {
 				"--prometheus-port",
 				&self.prometheus_port.to_string(),
 				"--no-telemetry",
-				"--no-hardware-benchmarks",
 				"--no-mdns",
 			])
 			.stdout(Stdio::null())
 			.stderr(log)
 			.spawn()
 			.expect("sable-node starts");
-		self.child = Some(child);
+		*self.child.borrow_mut() = Some(child);
 	}
 
 	/// Kills the process (SIGKILL: the hardest way a validator can go down).
 	pub fn stop(&mut self) {
-		if let Some(mut child) = self.child.take() {
+		if let Some(mut child) = self.child.borrow_mut().take() {
 			let _ = child.kill();
 			let _ = child.wait();
 		}
 	}
 
 	/// Whether the process is still alive.
-	pub fn is_running(&mut self) -> bool {
-		match self.child.as_mut() {
+	pub fn is_running(&self) -> bool {
+		match self.child.borrow_mut().as_mut() {
 			Some(child) => matches!(child.try_wait(), Ok(None)),
 			None => false,
 		}
@@ -158,6 +158,9 @@ impl Node {
 		while Instant::now() < deadline {
 			if condition(self) {
 				return;
+			}
+			if !self.is_running() {
+				panic!("{}: exited while waiting for {what}\n{}", self.name, self.log_tail());
 			}
 			std::thread::sleep(Duration::from_millis(500));
 		}

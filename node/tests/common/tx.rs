@@ -3,7 +3,7 @@
 
 use codec::Encode;
 use sable_runtime::{
-	Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+	Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
 };
 use sp_core::{sr25519, Pair, H256};
 use sp_runtime::{generic::Era, MultiSignature};

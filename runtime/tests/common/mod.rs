@@ -1,3 +1,5 @@
+#![allow(dead_code)]
+
 //! Shared helpers for the runtime tests: genesis from a preset, and block production with
 //! BABE pre-digests (the runtime trusts the digest; the node checks the seal).
 
