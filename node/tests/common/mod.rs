@@ -117,8 +117,9 @@ impl Node {
 		let response = http(
 			self.rpc_port,
 			&format!(
-				"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+				"POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
 				 Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+				self.rpc_port,
 				body.len(),
 				body
 			),
@@ -135,7 +136,10 @@ impl Node {
 	pub fn metrics(&self) -> Result<String, String> {
 		http(
 			self.prometheus_port,
-			"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+			&format!(
+				"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+				self.prometheus_port
+			),
 		)
 	}
 
@@ -174,7 +178,8 @@ impl Drop for Node {
 	}
 }
 
-/// Sends a raw HTTP/1.1 request to 127.0.0.1:`port` and returns the response body.
+/// Sends a raw HTTP/1.1 request to 127.0.0.1:`port` and returns the response body. The
+/// request's `Host` must name the port: the RPC server refuses other hosts on non-dev chains.
 fn http(port: u16, request: &str) -> Result<String, String> {
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
 	stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
@@ -182,6 +187,9 @@ fn http(port: u16, request: &str) -> Result<String, String> {
 	let mut response = String::new();
 	stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
 	let (head, body) = response.split_once("\r\n\r\n").ok_or("no HTTP header end")?;
+	if !head.starts_with("HTTP/1.1 200") {
+		return Err(format!("{}: {body}", head.lines().next().unwrap_or_default()));
+	}
 	if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
 		return Ok(dechunk(body));
 	}
