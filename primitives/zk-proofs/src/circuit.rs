@@ -17,8 +17,9 @@ use sable_zk_primitives::{
 use poseidon::{Cell, PoseidonConfig};
 use value::ValueConfig;
 
-/// `2^K` rows: the circuit needs about 4,000 rows of Poseidon, swaps and range checks.
-pub const K: u32 = 13;
+/// `2^K` rows: Poseidon (about 90 permutations), conditional swaps and range checks fit in
+/// 4,096 rows.
+pub const K: u32 = 12;
 
 /// The secret data of one input note (real or zero-value dummy).
 #[derive(Clone, Debug)]
