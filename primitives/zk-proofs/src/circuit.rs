@@ -5,9 +5,12 @@ mod merkle;
 mod poseidon;
 mod value;
 
-use halo2_gadgets::{poseidon::Pow5Chip, utilities::cond_swap::CondSwapChip};
+use halo2_gadgets::{
+	poseidon::Pow5Chip,
+	utilities::cond_swap::{CondSwapChip, CondSwapConfig},
+};
 use halo2_proofs::{
-	circuit::{Layouter, SimpleFloorPlanner, Value},
+	circuit::{floor_planner::V1, Layouter, Value},
 	plonk::{Advice, Circuit, Column, ConstraintSystem, Error, Instance},
 };
 use sable_zk_primitives::{
@@ -17,9 +20,10 @@ use sable_zk_primitives::{
 use poseidon::{Cell, PoseidonConfig};
 use value::ValueConfig;
 
-/// `2^K` rows: Poseidon (about 90 permutations), conditional swaps and range checks fit in
-/// 4,096 rows.
-pub const K: u32 = 12;
+/// `2^K` rows. The two inputs are proven side by side in two lanes of columns (about 1,900
+/// rows each: 45 Poseidon permutations, 32 conditional swaps, an output and range checks),
+/// which fits 2,048 rows and halves the verifier's multi-scalar multiplication.
+pub const K: u32 = 11;
 
 /// The secret data of one input note (real or zero-value dummy).
 #[derive(Clone, Debug)]
@@ -77,42 +81,22 @@ pub struct TransferCircuit {
 	pub outputs: [OutputWitness; 2],
 }
 
-/// Columns, gates and chips of the transfer circuit.
+/// Five advice columns with their own Poseidon and conditional-swap chips. Input `i` and
+/// output `i` are laid out in lane `i`; the floor planner places the lanes' regions in the
+/// same rows.
 #[derive(Clone, Debug)]
-pub struct TransferConfig {
+pub struct Lane {
 	advices: [Column<Advice>; 5],
-	instance: Column<Instance>,
 	poseidon: PoseidonConfig,
-	swap: halo2_gadgets::utilities::cond_swap::CondSwapConfig,
-	values: ValueConfig,
+	swap: CondSwapConfig,
 }
 
-/// Cells an input leaves for the balance and output gadgets.
-struct SpentCells {
-	value: Cell,
-	nullifier: Cell,
-}
-
-impl Circuit<Fp> for TransferCircuit {
-	type Config = TransferConfig;
-	type FloorPlanner = SimpleFloorPlanner;
-
-	fn without_witnesses(&self) -> Self {
-		Self::default()
-	}
-
-	fn configure(meta: &mut ConstraintSystem<Fp>) -> TransferConfig {
+impl Lane {
+	fn configure(meta: &mut ConstraintSystem<Fp>) -> Lane {
 		let advices = [(); 5].map(|_| meta.advice_column());
 		for column in advices {
 			meta.enable_equality(column);
 		}
-		let instance = meta.instance_column();
-		meta.enable_equality(instance);
-
-		// Constants (domain tags, Poseidon padding) are fixed through this column.
-		let constants = meta.fixed_column();
-		meta.enable_constant(constants);
-
 		let rc_a = [(); 3].map(|_| meta.fixed_column());
 		let rc_b = [(); 3].map(|_| meta.fixed_column());
 		let pow5 = Pow5Chip::configure::<halo2_gadgets::poseidon::primitives::P128Pow5T3>(
@@ -124,21 +108,53 @@ impl Circuit<Fp> for TransferCircuit {
 		);
 		let poseidon = PoseidonConfig { pow5, constant_column: advices[4] };
 		let swap = CondSwapChip::configure(meta, advices);
-		let values = ValueConfig::configure(meta, advices);
+		Lane { advices, poseidon, swap }
+	}
+}
 
-		TransferConfig { advices, instance, poseidon, swap, values }
+/// Columns, gates and chips of the transfer circuit.
+#[derive(Clone, Debug)]
+pub struct TransferConfig {
+	lanes: [Lane; 2],
+	instance: Column<Instance>,
+	values: ValueConfig,
+}
+
+/// Cells an input leaves for the balance and output gadgets.
+struct SpentCells {
+	value: Cell,
+	nullifier: Cell,
+}
+
+impl Circuit<Fp> for TransferCircuit {
+	type Config = TransferConfig;
+	type FloorPlanner = V1;
+
+	fn without_witnesses(&self) -> Self {
+		Self::default()
+	}
+
+	fn configure(meta: &mut ConstraintSystem<Fp>) -> TransferConfig {
+		let instance = meta.instance_column();
+		meta.enable_equality(instance);
+		// Constants (domain tags, Poseidon padding) are fixed through this column.
+		let constants = meta.fixed_column();
+		meta.enable_constant(constants);
+
+		let lanes = [Lane::configure(meta), Lane::configure(meta)];
+		let values = ValueConfig::configure(meta, lanes[1].advices);
+		TransferConfig { lanes, instance, values }
 	}
 
 	fn synthesize(&self, config: TransferConfig, mut layouter: impl Layouter<Fp>) -> Result<(), Error> {
 		config.values.load_table(&mut layouter)?;
-		let poseidon = &config.poseidon;
-		let zero = poseidon.constant(layouter.namespace(|| "zero"), Fp::zero())?;
+		let zero = config.lanes[0].poseidon.constant(layouter.namespace(|| "zero"), Fp::zero())?;
 		let anchor = public_cell(&config, &mut layouter, layout::ANCHOR, "anchor")?;
 
 		let mut spent = Vec::with_capacity(2);
 		for (i, input) in self.inputs.iter().enumerate() {
 			let mut layouter = layouter.namespace(|| format!("input {i}"));
-			let cells = spend(&config, &mut layouter, input, &zero, &anchor)?;
+			let cells = spend(&config, &config.lanes[i], &mut layouter, input, &zero, &anchor)?;
 			// Item 3: the revealed nullifier is the one derived from the note.
 			layouter.constrain_instance(cells.nullifier.cell(), config.instance, layout::NULLIFIERS[i])?;
 			spent.push(cells);
@@ -147,6 +163,8 @@ impl Circuit<Fp> for TransferCircuit {
 		let mut output_values = Vec::with_capacity(2);
 		for (j, output) in self.outputs.iter().enumerate() {
 			let mut layouter = layouter.namespace(|| format!("output {j}"));
+			let lane = &config.lanes[j];
+			let poseidon = &lane.poseidon;
 			// Item 3: rho_out_j = H3(OutputRho_j, nf_in_0, nf_in_1) - never chosen by the prover.
 			let tag = if j == 0 { DomainTag::OutputRho0 } else { DomainTag::OutputRho1 };
 			let rho = poseidon.hash3(
@@ -155,9 +173,9 @@ impl Circuit<Fp> for TransferCircuit {
 				spent[0].nullifier.clone(),
 				spent[1].nullifier.clone(),
 			)?;
-			let value = witness(&config, &mut layouter, output.value, "value")?;
-			let owner = witness(&config, &mut layouter, output.owner, "owner")?;
-			let rcm = witness(&config, &mut layouter, output.rcm, "rcm")?;
+			let value = witness(lane, &mut layouter, output.value, "value")?;
+			let owner = witness(lane, &mut layouter, output.owner, "owner")?;
+			let rcm = witness(lane, &mut layouter, output.rcm, "rcm")?;
 			// Item 4: the output commitment is well formed.
 			let cm = poseidon.hash5(
 				layouter.namespace(|| "commitment"),
@@ -193,19 +211,20 @@ impl Circuit<Fp> for TransferCircuit {
 	}
 }
 
-/// Items 1-3 and 5 for one input: returns its value and nullifier cells.
+/// Items 1-3 and 5 for one input, laid out in `lane`: returns its value and nullifier cells.
 fn spend(
 	config: &TransferConfig,
+	lane: &Lane,
 	layouter: &mut impl Layouter<Fp>,
 	input: &InputWitness,
 	zero: &Cell,
 	anchor: &Cell,
 ) -> Result<SpentCells, Error> {
-	let poseidon = &config.poseidon;
-	let sk = witness(config, layouter, input.sk, "sk")?;
-	let value = witness(config, layouter, input.value, "value")?;
-	let rho = witness(config, layouter, input.rho, "rho")?;
-	let rcm = witness(config, layouter, input.rcm, "rcm")?;
+	let poseidon = &lane.poseidon;
+	let sk = witness(lane, layouter, input.sk, "sk")?;
+	let value = witness(lane, layouter, input.value, "value")?;
+	let rho = witness(lane, layouter, input.rho, "rho")?;
+	let rcm = witness(lane, layouter, input.rcm, "rcm")?;
 
 	// Item 2: the note's owner is derived from the prover's spending key.
 	let nk = poseidon.hash3(layouter.namespace(|| "nk"), DomainTag::NullifierKey, sk, zero.clone())?;
@@ -221,7 +240,7 @@ fn spend(
 	// Item 1: the commitment is a leaf under the anchor, unless the value is zero.
 	let root = merkle::root_from_path(
 		layouter.namespace(|| "merkle path"),
-		&config.swap,
+		&lane.swap,
 		poseidon,
 		cm,
 		input.position_bits,
@@ -238,16 +257,16 @@ fn spend(
 	Ok(SpentCells { value, nullifier })
 }
 
-/// A private value in a fresh cell.
+/// A private value in a fresh cell of `lane`.
 fn witness(
-	config: &TransferConfig,
+	lane: &Lane,
 	layouter: &mut impl Layouter<Fp>,
 	value: Value<Fp>,
 	name: &'static str,
 ) -> Result<Cell, Error> {
 	layouter.assign_region(
 		|| format!("witness {name}"),
-		|mut region| region.assign_advice(|| name, config.advices[0], 0, || value),
+		|mut region| region.assign_advice(|| name, lane.advices[0], 0, || value),
 	)
 }
 
@@ -261,7 +280,7 @@ fn public_cell(
 	layouter.assign_region(
 		|| format!("public {name}"),
 		|mut region| {
-			region.assign_advice_from_instance(|| name, config.instance, row, config.advices[0], 0)
+			region.assign_advice_from_instance(|| name, config.instance, row, config.lanes[1].advices[1], 0)
 		},
 	)
 }
