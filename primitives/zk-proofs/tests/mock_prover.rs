@@ -23,6 +23,21 @@ fn valid(request: sable_zk_proofs::witness::TransferRequest) -> TransferWitness 
 	request.build(&mut common::rng()).expect("valid request")
 }
 
+/// Gives output `j` the field value `value` and makes its public commitment match, so that
+/// only the value constraints (range, balance) can notice.
+fn force_output_value(witness: &mut TransferWitness, j: usize, value: Fp) {
+	let note = witness.output_notes[j];
+	witness.circuit.outputs[j].value = Value::known(value);
+	let cm = sable_zk_primitives::hash::hash5(
+		sable_zk_primitives::hash::DomainTag::NoteCommitment,
+		value,
+		note.owner.0,
+		note.rho.0,
+		note.rcm,
+	);
+	witness.public_inputs.commitments[j] = NoteCommitment::from_field(cm);
+}
+
 #[test]
 fn valid_statements_are_satisfied() {
 	for (name, request) in [
@@ -70,12 +85,9 @@ fn wrong_nullifier_is_rejected() {
 fn unbalanced_values_are_rejected() {
 	// Output 0 claims one more unit, and its public commitment is made to match, so only the
 	// balance equation is violated.
-	let request = common::transfer_one_input();
-	let mut witness = valid(request.clone());
-	let mut note = witness.output_notes[0];
-	note.value += 1;
-	witness.circuit.outputs[0].value = Value::known(Fp::from(note.value));
-	witness.public_inputs.commitments[0] = note.commitment();
+	let mut witness = valid(common::transfer_one_input());
+	let value = Fp::from(witness.output_notes[0].value + 1);
+	force_output_value(&mut witness, 0, value);
 	assert!(mock(&witness.circuit, &witness.public_inputs).is_err());
 }
 
@@ -85,19 +97,8 @@ fn value_of_two_to_the_64_is_rejected() {
 	// range checks stand in the way.
 	let mut witness = valid(common::shield(100));
 	let two_64 = Fp::from(u64::MAX) + Fp::ONE;
-	let values = [two_64 + Fp::from(100), -two_64];
-	for (j, value) in values.into_iter().enumerate() {
-		witness.circuit.outputs[j].value = Value::known(value);
-		let note = witness.output_notes[j];
-		let cm = sable_zk_primitives::hash::hash5(
-			sable_zk_primitives::hash::DomainTag::NoteCommitment,
-			value,
-			note.owner.0,
-			note.rho.0,
-			note.rcm,
-		);
-		witness.public_inputs.commitments[j] = NoteCommitment::from_field(cm);
-	}
+	force_output_value(&mut witness, 0, two_64 + Fp::from(100));
+	force_output_value(&mut witness, 1, -two_64);
 	let error = mock(&witness.circuit, &witness.public_inputs).expect_err("2^64 is out of range");
 	// Strict range checks end their running sum in a copy of the constant 0; for 2^64 + 100
 	// and -2^64 that copy fails inside the range-check regions.
@@ -121,10 +122,8 @@ fn zero_value_dummy_needs_no_path_but_a_real_value_does() {
 	// ...but giving it value (balanced by a larger output) requires it to be in the tree.
 	let mut witness = valid(common::shield(10));
 	witness.circuit.inputs[1].value = Value::known(Fp::from(5));
-	let mut note = witness.output_notes[0];
-	note.value += 5;
-	witness.circuit.outputs[0].value = Value::known(Fp::from(note.value));
-	witness.public_inputs.commitments[0] = note.commitment();
+	let value = Fp::from(witness.output_notes[0].value + 5);
+	force_output_value(&mut witness, 0, value);
 	assert!(mock(&witness.circuit, &witness.public_inputs).is_err());
 }
 
