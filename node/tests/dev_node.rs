@@ -139,3 +139,41 @@ fn malformed_extrinsics_are_rejected_and_blocks_continue() {
 	});
 	assert!(node.is_running(), "the node is still alive");
 }
+
+#[test]
+fn rpc_serves_consensus_methods_and_modern_metadata() {
+	let (node, _dir) = dev_node("dev-rpc");
+	let methods = node.rpc("rpc_methods", json!([])).expect("rpc_methods");
+	let names: Vec<&str> =
+		methods["methods"].as_array().expect("list").iter().filter_map(|m| m.as_str()).collect();
+	for expected in [
+		"babe_epochAuthorship",
+		"grandpa_roundState",
+		"grandpa_proveFinality",
+		"grandpa_subscribeJustifications",
+		"author_rotateKeysWithOwner",
+		"system_accountNextIndex",
+		"payment_queryInfo",
+	] {
+		assert!(names.contains(&expected), "{expected} missing from {names:?}");
+	}
+
+	// Alice's BABE key may author slots of the current epoch.
+	let authorship = node.rpc("babe_epochAuthorship", json!([])).expect("babe_epochAuthorship");
+	let alice = Sr25519Keyring::Alice.to_account_id().to_string();
+	let alice_slots = &authorship[alice.as_str()];
+	assert!(
+		alice_slots["primary"].as_array().is_some_and(|s| !s.is_empty()) ||
+			alice_slots["secondary"].as_array().is_some_and(|s| !s.is_empty()),
+		"{authorship}"
+	);
+
+	node.wait_for("a GRANDPA round", Duration::from_secs(60), |n| {
+		n.rpc("grandpa_roundState", json!([])).is_ok_and(|state| state["setId"].is_number())
+	});
+
+	// Metadata v15 and v16 are offered (polkadot.js needs v15 or later).
+	let versions = node.rpc("state_call", json!(["Metadata_metadata_versions", "0x"])).expect("state_call");
+	let versions = Vec::<u32>::decode(&mut &hex_bytes(&versions).expect("hex")[..]).expect("Vec<u32>");
+	assert!(versions.contains(&15) && versions.contains(&16), "{versions:?}");
+}
