@@ -18,7 +18,8 @@ stop() {
   kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap stop EXIT
+trap 'exit 130' INT TERM
 
 i=0
 for name in alice bob charlie dave; do
