@@ -46,6 +46,7 @@ impl TransferKeys {
 
 	/// The proving key, built on first use.
 	pub fn pk(&self) -> &ProvingKey<vesta::Affine> {
+		// Unreachable failure, as in `build`: the circuit is fixed and fits (pinned-key test).
 		self.pk.get_or_init(|| {
 			keygen_pk(&self.params, self.vk.clone(), &TransferCircuit::default())
 				.expect("the transfer circuit fits in 2^K rows")
