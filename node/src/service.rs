@@ -23,7 +23,7 @@ pub type HostFunctions = sp_io::SubstrateHostFunctions;
 /// Host functions every executor of the Sable runtime must provide, plus the benchmarking ones.
 #[cfg(feature = "runtime-benchmarks")]
 pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, frame_benchmarking_cli::benchmarking::HostFunctions);
+	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
 
 /// The wasm executor with Sable's host functions.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
