@@ -9,6 +9,8 @@
 
 extern crate alloc;
 
+pub use bounded_collections;
+
 pub mod binding;
 pub mod encoding;
 pub mod hash;

@@ -76,6 +76,31 @@ impl TransferPublicInputs {
 		column[layout::BINDING] = fp_from_bytes(&self.binding)?;
 		Some(column)
 	}
+
+	/// The instance column as 32-byte encodings, without field arithmetic (what the runtime
+	/// hands to the verifier host function, which rejects non-canonical values).
+	pub fn to_instance_bytes(&self) -> [[u8; 32]; layout::COUNT] {
+		let mut column = [[0u8; 32]; layout::COUNT];
+		column[layout::ANCHOR] = self.anchor;
+		for (i, row) in layout::NULLIFIERS.iter().enumerate() {
+			column[*row] = self.nullifiers[i].0;
+		}
+		for (i, row) in layout::COMMITMENTS.iter().enumerate() {
+			column[*row] = self.commitments[i].0;
+		}
+		column[layout::VALUE_IN] = u64_bytes(self.value_in);
+		column[layout::VALUE_OUT] = u64_bytes(self.value_out);
+		column[layout::FEE] = u64_bytes(self.fee);
+		column[layout::BINDING] = self.binding;
+		column
+	}
+}
+
+/// A 64-bit value as the canonical encoding of the field element it is.
+fn u64_bytes(value: u64) -> [u8; 32] {
+	let mut bytes = [0u8; 32];
+	bytes[..8].copy_from_slice(&value.to_le_bytes());
+	bytes
 }
 
 #[cfg(test)]
@@ -94,6 +119,10 @@ mod tests {
 			binding: [8; 32],
 		};
 		let column = inputs.to_instance().expect("canonical");
+		let bytes = inputs.to_instance_bytes();
+		for (element, encoded) in column.iter().zip(bytes.iter()) {
+			assert_eq!(&crate::encoding::fp_to_bytes(element), encoded);
+		}
 		assert_eq!(column[layout::FEE], Fp::from(7));
 		assert_eq!(column[layout::VALUE_OUT], Fp::from(6));
 		inputs.nullifiers[1] = Nullifier([0xff; 32]);

@@ -2,8 +2,8 @@
 //! (`docs/zk.md`, "Note-commitment tree").
 //!
 //! Leaves are note commitments in insertion order; an empty leaf is `0`; a node is
-//! `merkle_node(left, right)`. The chain keeps only a [`Frontier`] (33 nodes) and gets the new
-//! root from each append; wallets keep a [`CommitmentTree`] with every node, from which they
+//! `merkle_node(left, right)`. The chain keeps only a [`Frontier`] (33 nodes) and computes
+//! the root once per block; wallets keep a [`CommitmentTree`] with every node, from which they
 //! read the [`MerklePath`] of their own notes.
 
 use alloc::vec::Vec;
@@ -87,28 +87,59 @@ pub fn empty_roots() -> [Fp; TREE_DEPTH + 1] {
 	roots
 }
 
-/// The chain's view of the tree: the next free position, the left nodes still waiting for a
-/// right sibling, and the current root.
+/// The chain's view of the tree: the number of leaves and, at each height, the root of the
+/// last complete left subtree still waiting for its right sibling (an "ommer").
+///
+/// An append hashes only while it completes subtrees (one hash per leaf on average); the
+/// root is computed on demand with at most [`TREE_DEPTH`] hashes, so the chain computes it
+/// once per block rather than once per leaf.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub struct Frontier {
 	/// Number of leaves appended so far (the next leaf's position).
 	pub next_index: u64,
-	/// At each height, the last left node whose right sibling is not yet known.
-	filled: [[u8; 32]; TREE_DEPTH],
-	/// Root after the last append.
-	root: [u8; 32],
+	/// `ommers[h]`: root of the complete subtree of height `h` left of the next leaf, if bit
+	/// `h` of `next_index` is set; `ommers[TREE_DEPTH]` is the root once the tree is full.
+	ommers: [[u8; 32]; TREE_DEPTH + 1],
 }
 
 impl Default for Frontier {
 	fn default() -> Self {
-		Frontier { next_index: 0, filled: [[0u8; 32]; TREE_DEPTH], root: EMPTY_ROOT_BYTES[TREE_DEPTH] }
+		Frontier { next_index: 0, ommers: [[0u8; 32]; TREE_DEPTH + 1] }
 	}
 }
 
 impl Frontier {
-	/// The current root (the anchor of proofs made against this state).
-	pub fn root(&self) -> [u8; 32] {
-		self.root
+	/// The root of the empty tree.
+	pub fn empty_root() -> [u8; 32] {
+		EMPTY_ROOT_BYTES[TREE_DEPTH]
+	}
+
+	fn ommer(&self, height: usize) -> Result<Fp, TreeError> {
+		fp_from_bytes(&self.ommers[height]).ok_or(TreeError::NonCanonicalNode)
+	}
+
+	/// The current root (the anchor of proofs made against this state). Costs one hash per
+	/// height above the lowest set bit of `next_index`.
+	pub fn root(&self) -> Result<[u8; 32], TreeError> {
+		if self.next_index >= TREE_CAPACITY {
+			self.ommer(TREE_DEPTH)?;
+			return Ok(self.ommers[TREE_DEPTH]);
+		}
+		if self.next_index == 0 {
+			return Ok(EMPTY_ROOT_BYTES[TREE_DEPTH]);
+		}
+		let empty = empty_roots_table()?;
+		let lowest = self.next_index.trailing_zeros() as usize;
+		// Below the lowest set bit everything right of the ommers is empty.
+		let mut node = empty[lowest];
+		for (height, empty_sibling) in empty.iter().enumerate().take(TREE_DEPTH).skip(lowest) {
+			node = if (self.next_index >> height) & 1 == 1 {
+				merkle_node(self.ommer(height)?, node)
+			} else {
+				merkle_node(node, *empty_sibling)
+			};
+		}
+		Ok(fp_to_bytes(&node))
 	}
 
 	/// Appends `leaves` in order and returns the position of the first. Either every leaf is
@@ -118,33 +149,27 @@ impl Frontier {
 		if first.saturating_add(leaves.len() as u64) > TREE_CAPACITY {
 			return Err(TreeError::Full);
 		}
-		let empty = empty_roots_table()?;
-		let mut filled = [Fp::zero(); TREE_DEPTH];
-		for (node, bytes) in filled.iter_mut().zip(self.filled.iter()) {
-			*node = fp_from_bytes(bytes).ok_or(TreeError::NonCanonicalNode)?;
+		let mut ommers = [Fp::zero(); TREE_DEPTH + 1];
+		for (height, ommer) in ommers.iter_mut().enumerate() {
+			*ommer = self.ommer(height)?;
 		}
-		let mut root = Fp::zero();
 		for (offset, leaf) in leaves.iter().enumerate() {
 			let mut index = first + offset as u64;
 			let mut node = *leaf;
-			for (height, waiting) in filled.iter_mut().enumerate() {
-				node = if index & 1 == 0 {
-					*waiting = node;
-					merkle_node(node, empty[height])
-				} else {
-					merkle_node(*waiting, node)
-				};
+			let mut height = 0;
+			// While the node is a right child, its subtree is complete: hash it with the
+			// ommer on its left and go up.
+			while index & 1 == 1 && height < TREE_DEPTH {
+				node = merkle_node(ommers[height], node);
 				index >>= 1;
+				height += 1;
 			}
-			root = node;
+			ommers[height] = node;
 		}
-		if !leaves.is_empty() {
-			for (bytes, node) in self.filled.iter_mut().zip(filled.iter()) {
-				*bytes = fp_to_bytes(node);
-			}
-			self.root = fp_to_bytes(&root);
-			self.next_index = first + leaves.len() as u64;
+		for (bytes, node) in self.ommers.iter_mut().zip(ommers.iter()) {
+			*bytes = fp_to_bytes(node);
 		}
+		self.next_index = first + leaves.len() as u64;
 		Ok(first)
 	}
 }
@@ -262,12 +287,12 @@ mod tests {
 	fn frontier_and_full_tree_agree_and_paths_verify() {
 		let mut frontier = Frontier::default();
 		let mut tree = CommitmentTree::default();
-		assert_eq!(frontier.root(), fp_to_bytes(&tree.root()), "empty roots agree");
+		assert_eq!(frontier.root(), Ok(fp_to_bytes(&tree.root())), "empty roots agree");
 		for i in 0..37 {
 			let position = frontier.append(&[leaf(i)]).expect("room");
 			assert_eq!(position, i);
 			assert_eq!(tree.append(leaf(i)), Ok(i));
-			assert_eq!(frontier.root(), fp_to_bytes(&tree.root()), "roots agree after {i}");
+			assert_eq!(frontier.root(), Ok(fp_to_bytes(&tree.root())), "roots agree after {i}");
 		}
 		for i in 0..37 {
 			let path = tree.path(i).expect("leaf exists");
@@ -297,12 +322,15 @@ mod tests {
 		assert_eq!(frontier, before);
 		assert_eq!(frontier.append(&[leaf(0)]), Ok(TREE_CAPACITY - 1));
 		assert_eq!(frontier.append(&[leaf(1)]), Err(TreeError::Full));
+		assert!(frontier.root().is_ok());
 	}
 
 	#[test]
 	fn corrupted_frontier_is_an_error() {
 		let mut frontier = Frontier::default();
-		frontier.filled[3] = [0xff; 32];
+		frontier.ommers[3] = [0xff; 32];
 		assert_eq!(frontier.append(&[leaf(0)]), Err(TreeError::NonCanonicalNode));
+		frontier.next_index = 8;
+		assert_eq!(frontier.root(), Err(TreeError::NonCanonicalNode));
 	}
 }

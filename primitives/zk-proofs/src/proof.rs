@@ -6,7 +6,8 @@
 //! ones.
 
 use halo2_proofs::{
-	plonk::{create_proof, verify_proof, BatchVerifier, SingleVerifier},
+	plonk::{create_proof, verify_proof, BatchVerifier, SingleVerifier, VerifyingKey},
+	poly::commitment::Params,
 	transcript::{Blake2bRead, Blake2bWrite, Challenge255},
 };
 use pasta_curves::vesta;
@@ -76,21 +77,37 @@ pub fn prove(
 	Ok(transcript.finalize())
 }
 
-fn verify_instance(keys: &TransferKeys, proof: &[u8], instance: &[Fp]) -> Result<(), VerifyError> {
-	let strategy = SingleVerifier::new(&keys.params);
+/// The verifying side of a circuit: its parameters and verifying key.
+#[derive(Clone, Copy)]
+pub struct VerifierKeys<'a> {
+	/// IPA parameters the proofs commit with.
+	pub params: &'a Params<vesta::Affine>,
+	/// The circuit's verifying key.
+	pub vk: &'a VerifyingKey<vesta::Affine>,
+}
+
+impl<'a> From<&'a TransferKeys> for VerifierKeys<'a> {
+	fn from(keys: &'a TransferKeys) -> Self {
+		VerifierKeys { params: &keys.params, vk: &keys.vk }
+	}
+}
+
+/// Verifies one proof against an instance column of any circuit.
+pub fn verify_instance(keys: VerifierKeys<'_>, proof: &[u8], instance: &[Fp]) -> Result<(), VerifyError> {
+	let strategy = SingleVerifier::new(keys.params);
 	let mut transcript = Blake2bRead::<_, vesta::Affine, Challenge255<_>>::init(proof);
-	verify_proof(&keys.params, &keys.vk, strategy, &[&[instance]], &mut transcript)
+	verify_proof(keys.params, keys.vk, strategy, &[&[instance]], &mut transcript)
 		.map_err(|_| VerifyError::InvalidProof)
 }
 
-/// Verifies one proof.
+/// Verifies one transfer proof.
 pub fn verify(
 	keys: &TransferKeys,
 	proof: &[u8],
 	public_inputs: &TransferPublicInputs,
 ) -> Result<(), VerifyError> {
 	let instance = public_inputs.to_instance().ok_or(VerifyError::MalformedPublicInputs)?;
-	verify_instance(keys, proof, &instance)
+	verify_instance(keys.into(), proof, &instance)
 }
 
 /// Which items of a batch failed, and why.
@@ -100,34 +117,30 @@ pub struct BatchError {
 	pub failures: Vec<(usize, VerifyError)>,
 }
 
-/// Verifies many proofs at the cost of about one multi-scalar multiplication. Returns every
-/// failing index when any item fails.
-pub fn verify_batch(
-	keys: &TransferKeys,
-	items: &[(&[u8], &TransferPublicInputs)],
+/// Verifies many proofs of one circuit at the cost of about one multi-scalar multiplication.
+/// An item whose instance is `None` (public inputs that are not field elements) fails as
+/// [`VerifyError::MalformedPublicInputs`]. Returns every failing index when any item fails.
+pub fn verify_instances_batch(
+	keys: VerifierKeys<'_>,
+	items: &[(&[u8], Option<&[Fp]>)],
 ) -> Result<(), BatchError> {
-	let mut instances = Vec::with_capacity(items.len());
-	let mut failures = Vec::new();
-	for (index, (_, public_inputs)) in items.iter().enumerate() {
-		match public_inputs.to_instance() {
-			Some(instance) => instances.push(Some(instance)),
-			None => {
-				failures.push((index, VerifyError::MalformedPublicInputs));
-				instances.push(None);
-			},
-		}
-	}
+	let mut failures: Vec<(usize, VerifyError)> = items
+		.iter()
+		.enumerate()
+		.filter(|(_, (_, instance))| instance.is_none())
+		.map(|(index, _)| (index, VerifyError::MalformedPublicInputs))
+		.collect();
 	let mut batch = BatchVerifier::<vesta::Affine>::new();
-	for ((proof, _), instance) in items.iter().zip(&instances) {
+	for (proof, instance) in items {
 		if let Some(instance) = instance {
 			batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
 		}
 	}
-	if failures.is_empty() && batch.finalize(&keys.params, &keys.vk) {
+	if failures.is_empty() && batch.finalize(keys.params, keys.vk) {
 		return Ok(());
 	}
 	// Name the culprits: check the well-formed items one by one.
-	for (index, ((proof, _), instance)) in items.iter().zip(&instances).enumerate() {
+	for (index, (proof, instance)) in items.iter().enumerate() {
 		if let Some(instance) = instance {
 			if let Err(error) = verify_instance(keys, proof, instance) {
 				failures.push((index, error));
@@ -136,4 +149,18 @@ pub fn verify_batch(
 	}
 	failures.sort_by_key(|(index, _)| *index);
 	Err(BatchError { failures })
+}
+
+/// Verifies many transfer proofs as one batch (see [`verify_instances_batch`]).
+pub fn verify_batch(
+	keys: &TransferKeys,
+	items: &[(&[u8], &TransferPublicInputs)],
+) -> Result<(), BatchError> {
+	let instances: Vec<_> = items.iter().map(|(_, inputs)| inputs.to_instance()).collect();
+	let items: Vec<(&[u8], Option<&[Fp]>)> = items
+		.iter()
+		.zip(&instances)
+		.map(|((proof, _), instance)| (*proof, instance.as_ref().map(|column| &column[..])))
+		.collect();
+	verify_instances_batch(keys.into(), &items)
 }

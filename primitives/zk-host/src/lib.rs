@@ -1,0 +1,159 @@
+//! Native verification of Sable's Halo2 proofs, exposed to the runtime as host functions
+//! (`docs/zk.md`, "Host functions").
+//!
+//! Halo2 does not build for wasm, and verifying inside wasm would be an order of magnitude
+//! slower anyway, so the runtime hands a SCALE-encoded [`Statement`] (circuit id and
+//! version, public inputs, proof bytes) to the node through the [`zk_verifier`] runtime
+//! interface. The node answers `Ok(())` or a typed [`VerifyError`]; a batch answers with the
+//! index and reason of every failing item. Malformed input is an error, never a trap.
+//!
+//! Versioning: these are `ext_zk_verifier_*_version_1`. A change of behaviour gets a new
+//! `#[version(2)]` function beside the old one, and the node keeps serving version 1, so old
+//! blocks still execute exactly as they did.
+//!
+//! The native side ([`native`], `std` only) keeps the verifying keys, a bounded cache of
+//! statements that already verified and the node's Prometheus metrics.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime_interface::{
+	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead},
+	runtime_interface,
+};
+
+use sable_zk_primitives::public_inputs::ProofBytes;
+
+#[cfg(all(not(substrate_runtime), not(feature = "std")))]
+compile_error!("the native side of the host functions needs the `std` feature");
+
+#[cfg(not(substrate_runtime))]
+pub mod native;
+
+pub use sable_zk_primitives::bounded_collections::{BoundedVec, ConstU32};
+
+/// Most public inputs a statement may have.
+pub const MAX_PUBLIC_INPUTS: u32 = 64;
+/// Most statements one batch call may carry.
+pub const MAX_BATCH_LEN: u32 = 256;
+
+/// A circuit and the version of its verifying key.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Hash,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct CircuitId {
+	/// Which circuit (`1` is the shielded transfer).
+	pub id: u16,
+	/// Which version of it; bumped whenever its verifying key changes.
+	pub version: u16,
+}
+
+impl CircuitId {
+	/// The shielded transfer circuit, version 1.
+	pub const TRANSFER_V1: CircuitId = CircuitId { id: 1, version: 1 };
+}
+
+/// Public inputs as canonical 32-byte field encodings, in the circuit's instance order.
+pub type PublicInputs = BoundedVec<[u8; 32], ConstU32<MAX_PUBLIC_INPUTS>>;
+
+/// One claim to verify: this proof shows the circuit's statement for these public inputs.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct Statement {
+	/// The circuit and key version.
+	pub circuit: CircuitId,
+	/// The instance column.
+	pub public_inputs: PublicInputs,
+	/// The proof bytes.
+	pub proof: ProofBytes,
+}
+
+/// Statements verified together by one host call.
+pub type StatementBatch = BoundedVec<Statement, ConstU32<MAX_BATCH_LEN>>;
+
+/// Why a statement was not accepted.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum VerifyError {
+	/// The bytes handed to the host are not a SCALE [`Statement`] (or batch) within bounds.
+	MalformedStatement,
+	/// No verifying key is known for this circuit id and version.
+	UnknownCircuit,
+	/// A public input is not a canonical field element, or their number is wrong.
+	MalformedPublicInputs,
+	/// The proof does not verify.
+	InvalidProof,
+}
+
+/// One failing item of a batch.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct BatchFailure {
+	/// Position of the item in the batch (`u32::MAX` when the batch itself is malformed).
+	pub index: u32,
+	/// Why it failed.
+	pub error: VerifyError,
+}
+
+/// Verification host functions (`ext_zk_verifier_*`).
+#[runtime_interface]
+pub trait ZkVerifier {
+	/// Verifies one SCALE-encoded [`Statement`].
+	fn verify(statement: PassFatPointerAndRead<&[u8]>) -> AllocateAndReturnByCodec<Result<(), VerifyError>> {
+		native::verify_encoded(statement)
+	}
+
+	/// Verifies a SCALE-encoded [`StatementBatch`] with one combined check per circuit;
+	/// on failure returns every failing item.
+	fn verify_batch(
+		statements: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), Vec<BatchFailure>>> {
+		native::verify_batch_encoded(statements)
+	}
+}
+
+/// Verifies `statement` through the host.
+pub fn verify(statement: &Statement) -> Result<(), VerifyError> {
+	zk_verifier::verify(&statement.encode())
+}
+
+/// Verifies `statements` through the host as one batch.
+pub fn verify_batch(statements: &StatementBatch) -> Result<(), Vec<BatchFailure>> {
+	zk_verifier::verify_batch(&statements.encode())
+}
