@@ -16,6 +16,7 @@ pub mod encoding;
 pub mod hash;
 pub mod keys;
 pub mod note;
+pub mod payload;
 pub mod public_inputs;
 pub mod tree;
 

@@ -31,7 +31,8 @@ pub const MEMO_LEN: usize = 32;
 /// Bytes of the plaintext: value, rho, rcm, memo.
 pub const PLAINTEXT_LEN: usize = 8 + 32 + 32 + MEMO_LEN;
 /// Bytes of a ciphertext: ephemeral key, encrypted plaintext, 16-byte tag.
-pub const CIPHERTEXT_LEN: usize = 32 + PLAINTEXT_LEN + 16;
+pub use sable_zk_primitives::payload::CIPHERTEXT_LEN;
+const _: () = assert!(CIPHERTEXT_LEN == 32 + PLAINTEXT_LEN + 16);
 /// Prefix of an address's text form.
 pub const ADDRESS_PREFIX: &str = "sable1";
 

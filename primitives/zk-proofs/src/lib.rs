@@ -12,6 +12,7 @@ pub mod encryption;
 pub mod json;
 pub mod keys;
 pub mod proof;
+pub mod shielded;
 pub mod witness;
 
 pub use sable_zk_primitives as primitives;
