@@ -36,6 +36,8 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(any(feature = "runtime-benchmarks", test))]
+pub mod benchmark_fixture;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]

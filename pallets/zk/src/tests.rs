@@ -493,3 +493,108 @@ fn the_pool_validates_unsigned_transfers_with_tags_priority_and_longevity() {
 		assert_eq!(Zk::on_initialize(2), <() as WeightInfo>::update_root());
 	});
 }
+
+mod benchmark_fixture {
+	use super::*;
+	use crate::benchmark_fixture::*;
+
+	/// Writes `benchmark_fixture.scale` (about a minute of proving).
+	#[test]
+	#[ignore]
+	fn regenerate_benchmark_fixture() {
+		if std::env::var("SABLE_UPDATE_BENCH_FIXTURE").is_err() {
+			return;
+		}
+		let keys = TransferKeys::get();
+		let mut rng = StdRng::seed_from_u64(0xbe7c);
+		let sk = SpendingKey::from_field(Fp::from(0xbe_u64));
+		let address = Address::from_spending_key(&sk);
+		let recipient = [7u8; 32];
+		let notes_needed = 1 + FIXTURE_UNSHIELDS;
+		let notes: Vec<_> = (0..notes_needed)
+			.map(|_| sable_zk_primitives::note::Note {
+				value: NOTE_VALUE,
+				owner: sk.owner(),
+				rho: sable_zk_primitives::note::Rho(ff::Field::random(&mut rng)),
+				rcm: ff::Field::random(&mut rng),
+			})
+			.collect();
+		let mut tree = CommitmentTree::default();
+		for note in &notes {
+			tree.append(note.commitment_field()).expect("room");
+		}
+		let anchor = tree.root();
+		let mut prove = |inputs, outputs, value_in, value_out, fee, kind, unshield_recipient| {
+			let request = ShieldedRequest { inputs, outputs, memos: [[0; 32]; 2], anchor, value_in, value_out, fee };
+			let context = BindingContext { genesis_hash: GENESIS, kind, unshield_recipient };
+			prove_shielded(keys, &request, &context, &mut rng).expect("fixture proof").payload
+		};
+		let spend = |position: usize| Spend {
+			sk,
+			note: notes[position],
+			path: tree.path(position as u64).expect("leaf"),
+		};
+		let dummy = |seed: u64| Spend::dummy(&mut StdRng::seed_from_u64(seed));
+		let shield = prove(
+			[dummy(1), dummy(2)],
+			[(address, SHIELD_VALUE), (address, 0)],
+			SHIELD_VALUE,
+			0,
+			0,
+			CallKind::Shield,
+			None,
+		);
+		let transfer = prove(
+			[spend(0), dummy(3)],
+			[(address, NOTE_VALUE - FIXTURE_FEE), (address, 0)],
+			0,
+			0,
+			FIXTURE_FEE,
+			CallKind::Transfer,
+			None,
+		);
+		let unshields = (0..FIXTURE_UNSHIELDS)
+			.map(|i| {
+				prove(
+					[spend(1 + i), dummy(100 + i as u64)],
+					[(address, NOTE_VALUE - UNSHIELD_VALUE - FIXTURE_FEE), (address, 0)],
+					0,
+					UNSHIELD_VALUE,
+					FIXTURE_FEE,
+					CallKind::Unshield,
+					Some(recipient),
+				)
+			})
+			.collect();
+		let fixture = BenchmarkFixture {
+			genesis_hash: GENESIS,
+			leaves: notes.iter().map(|note| note.commitment()).collect(),
+			shield,
+			transfer,
+			unshields,
+			recipient,
+		};
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark_fixture.scale");
+		std::fs::write(path, fixture.encode()).expect("write fixture");
+	}
+
+	#[test]
+	fn committed_fixture_proofs_verify() {
+		let fixture = fixture().expect("fixture decodes");
+		assert_eq!(fixture.unshields.len(), FIXTURE_UNSHIELDS);
+		let mut tree = CommitmentTree::default();
+		for leaf in &fixture.leaves {
+			tree.append(fp_from_bytes(&leaf.0).expect("canonical")).expect("room");
+		}
+		let payloads: Vec<&ShieldedProof> =
+			[&fixture.shield, &fixture.transfer].into_iter().chain(fixture.unshields.iter()).collect();
+		for payload in &payloads {
+			assert_eq!(payload.public_inputs.anchor, fp_to_bytes(&tree.root()));
+		}
+		let batch = sable_zk_host::StatementBatch::truncate_from(
+			payloads.iter().map(|payload| crate::statement(payload)).collect(),
+		);
+		assert_eq!(batch.len(), FIXTURE_UNSHIELDS + 2);
+		assert_eq!(sable_zk_host::verify_batch(&batch), Ok(()));
+	}
+}
