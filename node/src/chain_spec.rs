@@ -8,8 +8,10 @@ use sable_runtime::{
 use sc_service::ChainType;
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 
-/// The chain specification of Sable (no extensions).
-pub type ChainSpec = sc_service::GenericChainSpec;
+/// The chain specification of Sable (no extensions). Genesis is built by running the runtime, so the chain spec's executor gets Sable's host
+/// functions too.
+pub type ChainSpec =
+	sc_service::GenericChainSpec<sc_chain_spec::NoExtension, sable_zk_host::zk_verifier::HostFunctions>;
 
 /// `tokenSymbol`, `tokenDecimals` and `ss58Format`, which wallets read from `system_properties`.
 fn properties() -> sc_chain_spec::Properties {

@@ -109,6 +109,8 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
 				BenchmarkCmd::Pallet(cmd) => {
+					// Every repetition must pay for a real proof verification.
+					sable_zk_host::native::set_cache_enabled(false);
 					if !cfg!(feature = "runtime-benchmarks") {
 						return Err("pallet benchmarks need a node built with \
 							`--features runtime-benchmarks`"

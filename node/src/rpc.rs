@@ -1,5 +1,6 @@
 //! The node's JSON-RPC extensions on top of Substrate's built-in `system`, `chain`, `state`
-//! and `author` sets: account nonces, fee queries, BABE and GRANDPA.
+//! and `author` sets: account nonces, fee queries, BABE, GRANDPA and the shielded pool's
+//! wallet queries (`zk_*`, see `pallet-zk-rpc`).
 //!
 //! Later pallets add their own modules here: each is built by a function that merges its
 //! methods into the [`RpcModule`] returned by [`create_full`].
@@ -74,12 +75,14 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: sp_consensus_babe::BabeApi<Block>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_zk_rpc::ZkRuntimeApi<Block, Balance>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use pallet_zk_rpc::{Zk, ZkApiServer};
 	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -89,6 +92,7 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Zk::<_, Block, Balance>::new(client.clone()).into_rpc())?;
 	module.merge(
 		Babe::new(client, babe.babe_worker_handle, babe.keystore, select_chain).into_rpc(),
 	)?;

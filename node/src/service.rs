@@ -15,15 +15,30 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_inherents::CreateInherentDataProviders;
 use sp_runtime::traits::Block as BlockT;
 
-/// Host functions every executor of the Sable runtime must provide. Every place that runs the
-/// runtime (the node, `benchmark`, chain-spec building) uses this one list.
+/// Host functions every executor of the Sable runtime must provide: Substrate's and Sable's
+/// proof verification (`sable_zk_host`). Every place that runs the runtime (the node,
+/// `benchmark`, chain-spec building) uses this one list; a test checks that it covers every
+/// import of the runtime.
 #[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+pub type HostFunctions = sable_zk_host::SableHostFunctions;
 
 /// Host functions every executor of the Sable runtime must provide, plus the benchmarking ones.
 #[cfg(feature = "runtime-benchmarks")]
 pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+	(sable_zk_host::SableHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+
+/// Builds the verifying keys in the background, so the first block with a proof is not slow,
+/// and serves the verification metrics on the node's Prometheus endpoint.
+fn start_zk_verifier(task_manager: &TaskManager, registry: Option<&substrate_prometheus_endpoint::Registry>) {
+	if let Some(registry) = registry {
+		if let Err(error) = sable_zk_host::native::register_metrics(registry) {
+			log::warn!(target: "sable-zk", "verification metrics not registered: {error}");
+		}
+	}
+	task_manager.spawn_handle().spawn_blocking("zk-verifier-warm-up", None, async {
+		sable_zk_host::native::warm_up();
+	});
+}
 
 /// The wasm executor with Sable's host functions.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
@@ -188,6 +203,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		other: (links, mut telemetry),
 	} = new_partial(&config)?;
 	let ConsensusLinks { block_import, grandpa_link, babe_link, babe_worker_handle } = links;
+	start_zk_verifier(&task_manager, config.prometheus_registry());
 
 	let mut net_config = FullNetworkConfiguration::<Block, <Block as BlockT>::Hash, N>::new(
 		&config.network,

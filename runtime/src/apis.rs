@@ -20,7 +20,7 @@ use sp_version::RuntimeVersion;
 use crate::{
 	configs::EpochDuration, AccountId, Babe, Balance, Block, Executive, Grandpa, Historical,
 	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, VERSION,
+	TransactionPayment, Zk, BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
 
 impl_runtime_apis! {
@@ -235,6 +235,28 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_zk_runtime_api::ZkApi<Block, Balance> for Runtime {
+		fn tree_state() -> pallet_zk::TreeState {
+			Zk::tree_state()
+		}
+
+		fn leaves(from: u64, limit: u32) -> Vec<pallet_zk::NoteRecord> {
+			Zk::leaves(from, limit.min(pallet_zk_runtime_api::MAX_LEAVES_PAGE))
+		}
+
+		fn is_spent(nullifier: pallet_zk::Nullifier) -> bool {
+			Zk::is_spent(&nullifier)
+		}
+
+		fn is_known_anchor(root: [u8; 32]) -> bool {
+			Zk::is_known_anchor(&root)
+		}
+
+		fn pool_total() -> Balance {
+			pallet_zk::PoolTotal::<Runtime>::get()
 		}
 	}
 

@@ -12,6 +12,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_utility, Utility]
 	[pallet_sudo, Sudo]
+	[pallet_zk, Zk]
 );
 
 type SystemBench<T> = frame_system_benchmarking::Pallet<T>;

@@ -37,6 +37,12 @@ pub mod native;
 
 pub use sable_zk_primitives::bounded_collections::{BoundedVec, ConstU32};
 
+/// Every host function the Sable runtime imports: Substrate's and [`zk_verifier`]'s. The
+/// node's executors are built with this list (plus the benchmarking functions in benchmark
+/// builds).
+#[cfg(not(substrate_runtime))]
+pub type SableHostFunctions = (sp_io::SubstrateHostFunctions, zk_verifier::HostFunctions);
+
 /// Most public inputs a statement may have.
 pub const MAX_PUBLIC_INPUTS: u32 = 64;
 /// Most statements one batch call may carry.

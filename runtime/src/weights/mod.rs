@@ -1,0 +1,3 @@
+//! Benchmarked weights of Sable's own pallets (`scripts/bench-weights.sh`).
+
+pub mod pallet_zk;
