@@ -9,5 +9,5 @@ mod rpc;
 mod service;
 
 fn main() -> sc_cli::Result<()> {
-    command::run()
+	command::run()
 }

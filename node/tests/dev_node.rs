@@ -11,202 +11,139 @@ use sp_keyring::Sr25519Keyring;
 use std::time::Duration;
 
 fn dev_node(name: &str) -> (Node, tempfile::TempDir) {
-    let dir = tempfile::Builder::new()
-        .prefix("sable-dev-")
-        .tempdir()
-        .expect("temp dir");
-    let node = Node::start(name, dir.path(), &["--dev"]);
-    node.wait_for("RPC to answer", Duration::from_secs(60), |n| {
-        n.best_number().is_some()
-    });
-    (node, dir)
+	let dir = tempfile::Builder::new().prefix("sable-dev-").tempdir().expect("temp dir");
+	let node = Node::start(name, dir.path(), &["--dev"]);
+	node.wait_for("RPC to answer", Duration::from_secs(60), |n| n.best_number().is_some());
+	(node, dir)
 }
 
 #[test]
 fn dev_chain_produces_and_finalizes_blocks_and_includes_a_transfer() {
-    let (node, _dir) = dev_node("dev-transfer");
-    node.wait_for(
-        "best >= 3 and finalized >= 2",
-        Duration::from_secs(120),
-        |n| n.best_number().unwrap_or(0) >= 3 && n.finalized_number().unwrap_or(0) >= 2,
-    );
+	let (node, _dir) = dev_node("dev-transfer");
+	node.wait_for("best >= 3 and finalized >= 2", Duration::from_secs(120), |n| {
+		n.best_number().unwrap_or(0) >= 3 && n.finalized_number().unwrap_or(0) >= 2
+	});
 
-    let alice = Sr25519Keyring::Alice.pair();
-    let bob = Sr25519Keyring::Bob.to_account_id();
-    let amount: Balance = 42 * UNITS;
-    let bob_before = free_balance(&node, &bob);
+	let alice = Sr25519Keyring::Alice.pair();
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let amount: Balance = 42 * UNITS;
+	let bob_before = free_balance(&node, &bob);
 
-    let context = tx::ChainContext::of(&node);
-    let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
-        dest: bob.clone().into(),
-        value: amount,
-    });
-    let nonce = node
-        .rpc(
-            "system_accountNextIndex",
-            json!([Sr25519Keyring::Alice.to_account_id().to_string()]),
-        )
-        .expect("nonce")
-        .as_u64()
-        .expect("nonce is a number") as u32;
-    let extrinsic = tx::to_rpc_hex(&tx::signed(&context, call, &alice, &alice, nonce));
-    let hash = node
-        .rpc("author_submitExtrinsic", json!([extrinsic]))
-        .expect("transfer accepted");
-    assert!(
-        hash.as_str().is_some_and(|h| h.starts_with("0x")),
-        "extrinsic hash: {hash}"
-    );
+	let context = tx::ChainContext::of(&node);
+	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+		dest: bob.clone().into(),
+		value: amount,
+	});
+	let nonce = node
+		.rpc("system_accountNextIndex", json!([Sr25519Keyring::Alice.to_account_id().to_string()]))
+		.expect("nonce")
+		.as_u64()
+		.expect("nonce is a number") as u32;
+	let extrinsic = tx::to_rpc_hex(&tx::signed(&context, call, &alice, &alice, nonce));
+	let hash = node.rpc("author_submitExtrinsic", json!([extrinsic])).expect("transfer accepted");
+	assert!(hash.as_str().is_some_and(|h| h.starts_with("0x")), "extrinsic hash: {hash}");
 
-    node.wait_for(
-        "the transfer in a finalized block",
-        Duration::from_secs(120),
-        |n| finalized_block_with(n, &extrinsic).is_some(),
-    );
-    assert_eq!(
-        free_balance(&node, &bob),
-        bob_before + amount,
-        "Bob received exactly the amount"
-    );
+	node.wait_for("the transfer in a finalized block", Duration::from_secs(120), |n| {
+		finalized_block_with(n, &extrinsic).is_some()
+	});
+	assert_eq!(free_balance(&node, &bob), bob_before + amount, "Bob received exactly the amount");
 }
 
 /// The value of the `substrate_block_height{status="finalized",...}` series, if served.
 fn finalized_metric(node: &Node) -> Option<f64> {
-    let metrics = node.metrics().ok()?;
-    let line = metrics.lines().find(|line| {
-        line.starts_with("substrate_block_height{") && line.contains("status=\"finalized\"")
-    })?;
-    line.rsplit(' ').next()?.parse().ok()
+	let metrics = node.metrics().ok()?;
+	let line = metrics.lines().find(|line| {
+		line.starts_with("substrate_block_height{") && line.contains("status=\"finalized\"")
+	})?;
+	line.rsplit(' ').next()?.parse().ok()
 }
 
 #[test]
 fn prometheus_serves_finalized_height() {
-    let (node, _dir) = dev_node("dev-prometheus");
-    let served = node.metrics().expect("metrics endpoint answers");
-    assert!(served.contains("substrate_block_height"), "{served}");
-    // The metric follows finality (it is refreshed with each finality notification).
-    node.wait_for(
-        "the finalized-height metric to reach 2",
-        Duration::from_secs(120),
-        |n| finalized_metric(n).is_some_and(|height| height >= 2.0),
-    );
-    let rpc_finalized = node.finalized_number().expect("RPC answers") as f64;
-    let metric = finalized_metric(&node).expect("metric served");
-    assert!(
-        (rpc_finalized - metric).abs() <= 2.0,
-        "metric {metric} vs RPC {rpc_finalized}"
-    );
+	let (node, _dir) = dev_node("dev-prometheus");
+	let served = node.metrics().expect("metrics endpoint answers");
+	assert!(served.contains("substrate_block_height"), "{served}");
+	// The metric follows finality (it is refreshed with each finality notification).
+	node.wait_for("the finalized-height metric to reach 2", Duration::from_secs(120), |n| {
+		finalized_metric(n).is_some_and(|height| height >= 2.0)
+	});
+	let rpc_finalized = node.finalized_number().expect("RPC answers") as f64;
+	let metric = finalized_metric(&node).expect("metric served");
+	assert!((rpc_finalized - metric).abs() <= 2.0, "metric {metric} vs RPC {rpc_finalized}");
 }
 
 #[test]
 fn malformed_extrinsics_are_rejected_and_blocks_continue() {
-    let (node, _dir) = dev_node("dev-bad-input");
-    let context = tx::ChainContext::of(&node);
-    let bob = Sr25519Keyring::Bob.to_account_id();
-    let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
-        dest: bob.into(),
-        value: UNITS,
-    });
+	let (node, _dir) = dev_node("dev-bad-input");
+	let context = tx::ChainContext::of(&node);
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let call =
+		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: bob.into(), value: UNITS });
 
-    // Signed by Bob's key while claiming to be Alice: the signature does not verify.
-    let forged = tx::signed(
-        &context,
-        call,
-        &Sr25519Keyring::Alice.pair(),
-        &Sr25519Keyring::Bob.pair(),
-        0,
-    );
-    let error = node
-        .rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&forged)]))
-        .expect_err("a forged signature is refused");
-    assert!(
-        error.contains("1010") && error.contains("bad signature"),
-        "{error}"
-    );
+	// Signed by Bob's key while claiming to be Alice: the signature does not verify.
+	let forged =
+		tx::signed(&context, call, &Sr25519Keyring::Alice.pair(), &Sr25519Keyring::Bob.pair(), 0);
+	let error = node
+		.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&forged)]))
+		.expect_err("a forged signature is refused");
+	assert!(error.contains("1010") && error.contains("bad signature"), "{error}");
 
-    // A bare (v4, unsigned) extrinsic whose call names pallet index 200, which does not exist.
-    let mut unknown_call = vec![0x04u8, 200, 0];
-    unknown_call = [Compact(unknown_call.len() as u32).encode(), unknown_call].concat();
-    let error = node
-        .rpc(
-            "author_submitExtrinsic",
-            json!([common::to_hex(&unknown_call)]),
-        )
-        .expect_err("an unknown call index is refused");
-    assert!(
-        error.contains("\"code\"") && error.contains("message"),
-        "{error}"
-    );
+	// A bare (v4, unsigned) extrinsic whose call names pallet index 200, which does not exist.
+	let mut unknown_call = vec![0x04u8, 200, 0];
+	unknown_call = [Compact(unknown_call.len() as u32).encode(), unknown_call].concat();
+	let error = node
+		.rpc("author_submitExtrinsic", json!([common::to_hex(&unknown_call)]))
+		.expect_err("an unknown call index is refused");
+	assert!(error.contains("\"code\"") && error.contains("message"), "{error}");
 
-    // Random bytes are not an extrinsic at all.
-    let error = node
-        .rpc("author_submitExtrinsic", json!(["0xdeadbeef"]))
-        .expect_err("garbage is refused");
-    assert!(error.contains("\"code\""), "{error}");
+	// Random bytes are not an extrinsic at all.
+	let error =
+		node.rpc("author_submitExtrinsic", json!(["0xdeadbeef"])).expect_err("garbage is refused");
+	assert!(error.contains("\"code\""), "{error}");
 
-    let best = node.best_number().expect("node answers after bad input");
-    node.wait_for(
-        "two more blocks after the bad input",
-        Duration::from_secs(60),
-        |n| n.best_number().unwrap_or(0) >= best + 2,
-    );
-    assert!(node.is_running(), "the node is still alive");
+	let best = node.best_number().expect("node answers after bad input");
+	node.wait_for("two more blocks after the bad input", Duration::from_secs(60), |n| {
+		n.best_number().unwrap_or(0) >= best + 2
+	});
+	assert!(node.is_running(), "the node is still alive");
 }
 
 #[test]
 fn rpc_serves_consensus_methods_and_modern_metadata() {
-    let (node, _dir) = dev_node("dev-rpc");
-    let methods = node.rpc("rpc_methods", json!([])).expect("rpc_methods");
-    let names: Vec<&str> = methods["methods"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|m| m.as_str())
-        .collect();
-    for expected in [
-        "babe_epochAuthorship",
-        "grandpa_roundState",
-        "grandpa_proveFinality",
-        "grandpa_subscribeJustifications",
-        "author_rotateKeysWithOwner",
-        "system_accountNextIndex",
-        "payment_queryInfo",
-    ] {
-        assert!(
-            names.contains(&expected),
-            "{expected} missing from {names:?}"
-        );
-    }
+	let (node, _dir) = dev_node("dev-rpc");
+	let methods = node.rpc("rpc_methods", json!([])).expect("rpc_methods");
+	let names: Vec<&str> =
+		methods["methods"].as_array().expect("list").iter().filter_map(|m| m.as_str()).collect();
+	for expected in [
+		"babe_epochAuthorship",
+		"grandpa_roundState",
+		"grandpa_proveFinality",
+		"grandpa_subscribeJustifications",
+		"author_rotateKeysWithOwner",
+		"system_accountNextIndex",
+		"payment_queryInfo",
+	] {
+		assert!(names.contains(&expected), "{expected} missing from {names:?}");
+	}
 
-    // Alice's BABE key may author slots of the current epoch.
-    let authorship = node
-        .rpc("babe_epochAuthorship", json!([]))
-        .expect("babe_epochAuthorship");
-    let alice = Sr25519Keyring::Alice.to_account_id().to_string();
-    let alice_slots = &authorship[alice.as_str()];
-    assert!(
-        alice_slots["primary"]
-            .as_array()
-            .is_some_and(|s| !s.is_empty())
-            || alice_slots["secondary"]
-                .as_array()
-                .is_some_and(|s| !s.is_empty()),
-        "{authorship}"
-    );
+	// Alice's BABE key may author slots of the current epoch.
+	let authorship = node.rpc("babe_epochAuthorship", json!([])).expect("babe_epochAuthorship");
+	let alice = Sr25519Keyring::Alice.to_account_id().to_string();
+	let alice_slots = &authorship[alice.as_str()];
+	assert!(
+		alice_slots["primary"].as_array().is_some_and(|s| !s.is_empty())
+			|| alice_slots["secondary"].as_array().is_some_and(|s| !s.is_empty()),
+		"{authorship}"
+	);
 
-    node.wait_for("a GRANDPA round", Duration::from_secs(60), |n| {
-        n.rpc("grandpa_roundState", json!([]))
-            .is_ok_and(|state| state["setId"].is_number())
-    });
+	node.wait_for("a GRANDPA round", Duration::from_secs(60), |n| {
+		n.rpc("grandpa_roundState", json!([])).is_ok_and(|state| state["setId"].is_number())
+	});
 
-    // Metadata v15 and v16 are offered (polkadot.js needs v15 or later).
-    let versions = node
-        .rpc("state_call", json!(["Metadata_metadata_versions", "0x"]))
-        .expect("state_call");
-    let versions =
-        Vec::<u32>::decode(&mut &hex_bytes(&versions).expect("hex")[..]).expect("Vec<u32>");
-    assert!(
-        versions.contains(&15) && versions.contains(&16),
-        "{versions:?}"
-    );
+	// Metadata v15 and v16 are offered (polkadot.js needs v15 or later).
+	let versions =
+		node.rpc("state_call", json!(["Metadata_metadata_versions", "0x"])).expect("state_call");
+	let versions =
+		Vec::<u32>::decode(&mut &hex_bytes(&versions).expect("hex")[..]).expect("Vec<u32>");
+	assert!(versions.contains(&15) && versions.contains(&16), "{versions:?}");
 }

@@ -11,338 +11,267 @@ use pallet_zk::{CallKind, ShieldedProof};
 use rand::{rngs::StdRng, SeedableRng};
 use sable_runtime::{RuntimeCall, CENTS, UNITS};
 use sable_zk_primitives::{
-    encoding::{fp_from_bytes, fp_to_bytes},
-    keys::SpendingKey,
-    note::Note,
-    tree::{CommitmentTree, Frontier},
-    Fp,
+	encoding::{fp_from_bytes, fp_to_bytes},
+	keys::SpendingKey,
+	note::Note,
+	tree::{CommitmentTree, Frontier},
+	Fp,
 };
 use sable_zk_proofs::{
-    encryption::{Address, IncomingViewingKey},
-    json::from_hex,
-    keys::TransferKeys,
-    shielded::{prove_shielded, BindingContext, ShieldedRequest},
-    witness::Spend,
+	encryption::{Address, IncomingViewingKey},
+	json::from_hex,
+	keys::TransferKeys,
+	shielded::{prove_shielded, BindingContext, ShieldedRequest},
+	witness::Spend,
 };
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;
 
 /// A wallet's view of the chain: the tree rebuilt from `zk_leaves`, and its own notes.
 struct Wallet {
-    sk: SpendingKey,
-    tree: CommitmentTree,
-    notes: Vec<(u64, Note)>,
+	sk: SpendingKey,
+	tree: CommitmentTree,
+	notes: Vec<(u64, Note)>,
 }
 
 impl Wallet {
-    fn new(seed: u64) -> Wallet {
-        Wallet {
-            sk: SpendingKey::from_field(Fp::from(seed)),
-            tree: CommitmentTree::default(),
-            notes: vec![],
-        }
-    }
+	fn new(seed: u64) -> Wallet {
+		Wallet {
+			sk: SpendingKey::from_field(Fp::from(seed)),
+			tree: CommitmentTree::default(),
+			notes: vec![],
+		}
+	}
 
-    fn address(&self) -> Address {
-        Address::from_spending_key(&self.sk)
-    }
+	fn address(&self) -> Address {
+		Address::from_spending_key(&self.sk)
+	}
 
-    /// Fetches every new leaf, trial-decrypts it, checks the rebuilt root against the chain.
-    fn sync(&mut self, node: &Node) {
-        let ivk = IncomingViewingKey::from_spending_key(&self.sk);
-        loop {
-            let page = node
-                .rpc("zk_leaves", json!([self.tree.len(), 100]))
-                .expect("zk_leaves");
-            for leaf in page["leaves"].as_array().expect("leaves") {
-                let commitment = bytes32(&leaf["commitment"]);
-                let ciphertext = from_hex(leaf["ciphertext"].as_str().expect("hex")).expect("hex");
-                let position = self
-                    .tree
-                    .append(fp_from_bytes(&commitment).expect("canonical"))
-                    .expect("room");
-                assert_eq!(Some(position), leaf["index"].as_u64());
-                if let Some((note, _memo)) = ivk.decrypt(self.sk.owner(), &ciphertext) {
-                    assert_eq!(
-                        note.commitment().0,
-                        commitment,
-                        "decrypted note matches its commitment"
-                    );
-                    self.notes.push((position, note));
-                }
-            }
-            if page["next"].is_null() {
-                break;
-            }
-        }
-        let state = node.rpc("zk_treeState", json!([])).expect("zk_treeState");
-        assert_eq!(state["leafCount"].as_u64(), Some(self.tree.len()));
-        assert_eq!(
-            bytes32(&state["root"]),
-            fp_to_bytes(&self.tree.root()),
-            "wallet root == chain root"
-        );
-    }
+	/// Fetches every new leaf, trial-decrypts it, checks the rebuilt root against the chain.
+	fn sync(&mut self, node: &Node) {
+		let ivk = IncomingViewingKey::from_spending_key(&self.sk);
+		loop {
+			let page = node.rpc("zk_leaves", json!([self.tree.len(), 100])).expect("zk_leaves");
+			for leaf in page["leaves"].as_array().expect("leaves") {
+				let commitment = bytes32(&leaf["commitment"]);
+				let ciphertext = from_hex(leaf["ciphertext"].as_str().expect("hex")).expect("hex");
+				let position =
+					self.tree.append(fp_from_bytes(&commitment).expect("canonical")).expect("room");
+				assert_eq!(Some(position), leaf["index"].as_u64());
+				if let Some((note, _memo)) = ivk.decrypt(self.sk.owner(), &ciphertext) {
+					assert_eq!(
+						note.commitment().0,
+						commitment,
+						"decrypted note matches its commitment"
+					);
+					self.notes.push((position, note));
+				}
+			}
+			if page["next"].is_null() {
+				break;
+			}
+		}
+		let state = node.rpc("zk_treeState", json!([])).expect("zk_treeState");
+		assert_eq!(state["leafCount"].as_u64(), Some(self.tree.len()));
+		assert_eq!(
+			bytes32(&state["root"]),
+			fp_to_bytes(&self.tree.root()),
+			"wallet root == chain root"
+		);
+	}
 
-    fn spend(&self, index: usize) -> Spend {
-        let (position, note) = self.notes[index];
-        Spend {
-            sk: self.sk,
-            note,
-            path: self.tree.path(position).expect("leaf"),
-        }
-    }
+	fn spend(&self, index: usize) -> Spend {
+		let (position, note) = self.notes[index];
+		Spend { sk: self.sk, note, path: self.tree.path(position).expect("leaf") }
+	}
 }
 
 fn bytes32(value: &Value) -> [u8; 32] {
-    from_hex(value.as_str().expect("hex string"))
-        .expect("hex")
-        .try_into()
-        .expect("32 bytes")
+	from_hex(value.as_str().expect("hex string")).expect("hex").try_into().expect("32 bytes")
 }
 
 fn genesis_hash(node: &Node) -> [u8; 32] {
-    bytes32(
-        &node
-            .rpc("chain_getBlockHash", json!([0]))
-            .expect("genesis hash"),
-    )
+	bytes32(&node.rpc("chain_getBlockHash", json!([0])).expect("genesis hash"))
 }
 
 fn leaf_count_at_finalized(node: &Node) -> u64 {
-    let Ok(head) = node.rpc("chain_getFinalizedHead", json!([])) else {
-        return 0;
-    };
-    node.rpc("zk_treeState", json!([head]))
-        .ok()
-        .and_then(|state| state["leafCount"].as_u64())
-        .unwrap_or(0)
+	let Ok(head) = node.rpc("chain_getFinalizedHead", json!([])) else {
+		return 0;
+	};
+	node.rpc("zk_treeState", json!([head]))
+		.ok()
+		.and_then(|state| state["leafCount"].as_u64())
+		.unwrap_or(0)
 }
 
 fn prove(
-    request: ShieldedRequest,
-    genesis_hash: [u8; 32],
-    kind: CallKind,
-    recipient: Option<[u8; 32]>,
+	request: ShieldedRequest,
+	genesis_hash: [u8; 32],
+	kind: CallKind,
+	recipient: Option<[u8; 32]>,
 ) -> ShieldedProof {
-    let context = BindingContext {
-        genesis_hash,
-        kind,
-        unshield_recipient: recipient,
-    };
-    let mut rng = StdRng::seed_from_u64(kind as u64 + 11);
-    prove_shielded(TransferKeys::get(), &request, &context, &mut rng)
-        .expect("proves")
-        .payload
+	let context = BindingContext { genesis_hash, kind, unshield_recipient: recipient };
+	let mut rng = StdRng::seed_from_u64(kind as u64 + 11);
+	prove_shielded(TransferKeys::get(), &request, &context, &mut rng).expect("proves").payload
 }
 
 fn submit(node: &Node, extrinsic: &sable_runtime::UncheckedExtrinsic) -> Result<Value, String> {
-    node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(extrinsic)]))
+	node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(extrinsic)]))
 }
 
 /// Sum of the samples of metric `name` whose labels include every one of `labels`.
 fn metric_sum(metrics: &str, name: &str, labels: &[&str]) -> f64 {
-    metrics
-        .lines()
-        .filter(|line| {
-            line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} "))
-        })
-        .filter(|line| labels.iter().all(|label| line.contains(label)))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
+	metrics
+		.lines()
+		.filter(|line| {
+			line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} "))
+		})
+		.filter(|line| labels.iter().all(|label| line.contains(label)))
+		.filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+		.sum()
 }
 
 #[test]
 fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
-    let dir = tempfile::Builder::new()
-        .prefix("sable-zk-")
-        .tempdir()
-        .expect("temp dir");
-    let node = Node::start("dev-shielded", dir.path(), &["--dev"]);
-    // Proofs bind the genesis hash, which the runtime knows from block 1 on.
-    node.wait_for("block 1", Duration::from_secs(90), |n| {
-        n.best_number().unwrap_or(0) >= 1
-    });
-    let genesis = genesis_hash(&node);
-    let context = tx::ChainContext::of(&node);
-    let mut alice = Wallet::new(0xa11ce);
-    let mut bob = Wallet::new(0xb0b);
-    alice.sync(&node);
-    assert_eq!(fp_to_bytes(&alice.tree.root()), Frontier::empty_root());
-    let dummy = |seed| Spend::dummy(&mut StdRng::seed_from_u64(seed));
-    let request = |inputs, outputs, anchor, value_in, value_out, fee| ShieldedRequest {
-        inputs,
-        outputs,
-        memos: [[0; 32]; 2],
-        anchor,
-        value_in,
-        value_out,
-        fee,
-    };
+	let dir = tempfile::Builder::new().prefix("sable-zk-").tempdir().expect("temp dir");
+	let node = Node::start("dev-shielded", dir.path(), &["--dev"]);
+	// Proofs bind the genesis hash, which the runtime knows from block 1 on.
+	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
+	let genesis = genesis_hash(&node);
+	let context = tx::ChainContext::of(&node);
+	let mut alice = Wallet::new(0xa11ce);
+	let mut bob = Wallet::new(0xb0b);
+	alice.sync(&node);
+	assert_eq!(fp_to_bytes(&alice.tree.root()), Frontier::empty_root());
+	let dummy = |seed| Spend::dummy(&mut StdRng::seed_from_u64(seed));
+	let request = |inputs, outputs, anchor, value_in, value_out, fee| ShieldedRequest {
+		inputs,
+		outputs,
+		memos: [[0; 32]; 2],
+		anchor,
+		value_in,
+		value_out,
+		fee,
+	};
 
-    // 1. Shield 10 SBL, signed by //Alice.
-    let shield_value = (10 * UNITS) as u64;
-    let shield = prove(
-        request(
-            [dummy(1), dummy(2)],
-            [(alice.address(), shield_value), (alice.address(), 0)],
-            alice.tree.root(),
-            shield_value,
-            0,
-            0,
-        ),
-        genesis,
-        CallKind::Shield,
-        None,
-    );
-    let alice_key = Sr25519Keyring::Alice.pair();
-    let call = RuntimeCall::Zk(pallet_zk::Call::shield {
-        payload: Box::new(shield),
-    });
-    submit(
-        &node,
-        &tx::signed(&context, call, &alice_key, &alice_key, 0),
-    )
-    .expect("shield accepted");
-    node.wait_for("the shield finalized", Duration::from_secs(120), |n| {
-        leaf_count_at_finalized(n) >= 2
-    });
-    alice.sync(&node);
-    assert_eq!(
-        alice.notes.iter().map(|(_, n)| n.value).collect::<Vec<_>>(),
-        vec![shield_value, 0]
-    );
+	// 1. Shield 10 SBL, signed by //Alice.
+	let shield_value = (10 * UNITS) as u64;
+	let shield = prove(
+		request(
+			[dummy(1), dummy(2)],
+			[(alice.address(), shield_value), (alice.address(), 0)],
+			alice.tree.root(),
+			shield_value,
+			0,
+			0,
+		),
+		genesis,
+		CallKind::Shield,
+		None,
+	);
+	let alice_key = Sr25519Keyring::Alice.pair();
+	let call = RuntimeCall::Zk(pallet_zk::Call::shield { payload: Box::new(shield) });
+	submit(&node, &tx::signed(&context, call, &alice_key, &alice_key, 0)).expect("shield accepted");
+	node.wait_for("the shield finalized", Duration::from_secs(120), |n| {
+		leaf_count_at_finalized(n) >= 2
+	});
+	alice.sync(&node);
+	assert_eq!(alice.notes.iter().map(|(_, n)| n.value).collect::<Vec<_>>(), vec![shield_value, 0]);
 
-    // 2. A private transfer of 6 SBL to Bob, unsigned, fee 0.01 SBL.
-    let fee = CENTS as u64;
-    let to_bob = (6 * UNITS) as u64;
-    let transfer = prove(
-        request(
-            [alice.spend(0), dummy(3)],
-            [
-                (bob.address(), to_bob),
-                (alice.address(), shield_value - to_bob - fee),
-            ],
-            alice.tree.root(),
-            0,
-            0,
-            fee,
-        ),
-        genesis,
-        CallKind::Transfer,
-        None,
-    );
-    let call = RuntimeCall::Zk(pallet_zk::Call::transfer {
-        payload: Box::new(transfer.clone()),
-    });
-    submit(&node, &tx::bare(call)).expect("transfer accepted");
-    node.wait_for("the transfer finalized", Duration::from_secs(120), |n| {
-        leaf_count_at_finalized(n) >= 4
-    });
-    // Spent: the same transfer again is refused by the pool.
-    let call = RuntimeCall::Zk(pallet_zk::Call::transfer {
-        payload: Box::new(transfer),
-    });
-    let error = submit(&node, &tx::bare(call)).expect_err("double spend refused");
-    assert!(error.contains("1010"), "{error}");
-    let spent = node
-        .rpc(
-            "zk_isSpent",
-            json!([common::to_hex(&alice_spent_nullifier(&alice))]),
-        )
-        .expect("zk_isSpent");
-    assert_eq!(spent, json!(true));
+	// 2. A private transfer of 6 SBL to Bob, unsigned, fee 0.01 SBL.
+	let fee = CENTS as u64;
+	let to_bob = (6 * UNITS) as u64;
+	let transfer = prove(
+		request(
+			[alice.spend(0), dummy(3)],
+			[(bob.address(), to_bob), (alice.address(), shield_value - to_bob - fee)],
+			alice.tree.root(),
+			0,
+			0,
+			fee,
+		),
+		genesis,
+		CallKind::Transfer,
+		None,
+	);
+	let call = RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(transfer.clone()) });
+	submit(&node, &tx::bare(call)).expect("transfer accepted");
+	node.wait_for("the transfer finalized", Duration::from_secs(120), |n| {
+		leaf_count_at_finalized(n) >= 4
+	});
+	// Spent: the same transfer again is refused by the pool.
+	let call = RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(transfer) });
+	let error = submit(&node, &tx::bare(call)).expect_err("double spend refused");
+	assert!(error.contains("1010"), "{error}");
+	let spent = node
+		.rpc("zk_isSpent", json!([common::to_hex(&alice_spent_nullifier(&alice))]))
+		.expect("zk_isSpent");
+	assert_eq!(spent, json!(true));
 
-    // 3. Bob unshields 5 SBL to //Charlie; first a tampered copy is refused at submission.
-    bob.sync(&node);
-    assert_eq!(
-        bob.notes.iter().map(|(_, n)| n.value).collect::<Vec<_>>(),
-        vec![to_bob]
-    );
-    let charlie = Sr25519Keyring::Charlie.to_account_id();
-    let charlie_before = free_balance(&node, &charlie);
-    let value_out = (5 * UNITS) as u64;
-    let unshield = prove(
-        request(
-            [bob.spend(0), dummy(4)],
-            [
-                (bob.address(), to_bob - value_out - fee),
-                (bob.address(), 0),
-            ],
-            bob.tree.root(),
-            0,
-            value_out,
-            fee,
-        ),
-        genesis,
-        CallKind::Unshield,
-        Some(charlie.clone().into()),
-    );
-    let mut tampered = unshield.clone();
-    tampered.proof[64] ^= 1;
-    let call = RuntimeCall::Zk(pallet_zk::Call::unshield {
-        payload: Box::new(tampered),
-        recipient: charlie.clone(),
-    });
-    let error = submit(&node, &tx::bare(call)).expect_err("tampered proof refused");
-    assert!(
-        error.contains("1010") && error.contains("Custom error: 13"),
-        "{error}"
-    );
-    let redirected = RuntimeCall::Zk(pallet_zk::Call::unshield {
-        payload: Box::new(unshield.clone()),
-        recipient: Sr25519Keyring::Dave.to_account_id(),
-    });
-    let error = submit(&node, &tx::bare(redirected)).expect_err("redirected unshield refused");
-    assert!(error.contains("Custom error: 7"), "{error}");
+	// 3. Bob unshields 5 SBL to //Charlie; first a tampered copy is refused at submission.
+	bob.sync(&node);
+	assert_eq!(bob.notes.iter().map(|(_, n)| n.value).collect::<Vec<_>>(), vec![to_bob]);
+	let charlie = Sr25519Keyring::Charlie.to_account_id();
+	let charlie_before = free_balance(&node, &charlie);
+	let value_out = (5 * UNITS) as u64;
+	let unshield = prove(
+		request(
+			[bob.spend(0), dummy(4)],
+			[(bob.address(), to_bob - value_out - fee), (bob.address(), 0)],
+			bob.tree.root(),
+			0,
+			value_out,
+			fee,
+		),
+		genesis,
+		CallKind::Unshield,
+		Some(charlie.clone().into()),
+	);
+	let mut tampered = unshield.clone();
+	tampered.proof[64] ^= 1;
+	let call = RuntimeCall::Zk(pallet_zk::Call::unshield {
+		payload: Box::new(tampered),
+		recipient: charlie.clone(),
+	});
+	let error = submit(&node, &tx::bare(call)).expect_err("tampered proof refused");
+	assert!(error.contains("1010") && error.contains("Custom error: 13"), "{error}");
+	let redirected = RuntimeCall::Zk(pallet_zk::Call::unshield {
+		payload: Box::new(unshield.clone()),
+		recipient: Sr25519Keyring::Dave.to_account_id(),
+	});
+	let error = submit(&node, &tx::bare(redirected)).expect_err("redirected unshield refused");
+	assert!(error.contains("Custom error: 7"), "{error}");
 
-    let call = RuntimeCall::Zk(pallet_zk::Call::unshield {
-        payload: Box::new(unshield),
-        recipient: charlie.clone(),
-    });
-    submit(&node, &tx::bare(call)).expect("unshield accepted");
-    node.wait_for("the unshield finalized", Duration::from_secs(120), |n| {
-        leaf_count_at_finalized(n) >= 6
-    });
-    assert_eq!(
-        free_balance(&node, &charlie),
-        charlie_before + u128::from(value_out)
-    );
-    let pool_total = node.rpc("zk_poolTotal", json!([])).expect("zk_poolTotal");
-    assert_eq!(
-        pool_total,
-        json!((u128::from(shield_value) - u128::from(value_out) - 2 * u128::from(fee)).to_string())
-    );
+	let call = RuntimeCall::Zk(pallet_zk::Call::unshield {
+		payload: Box::new(unshield),
+		recipient: charlie.clone(),
+	});
+	submit(&node, &tx::bare(call)).expect("unshield accepted");
+	node.wait_for("the unshield finalized", Duration::from_secs(120), |n| {
+		leaf_count_at_finalized(n) >= 6
+	});
+	assert_eq!(free_balance(&node, &charlie), charlie_before + u128::from(value_out));
+	let pool_total = node.rpc("zk_poolTotal", json!([])).expect("zk_poolTotal");
+	assert_eq!(
+		pool_total,
+		json!((u128::from(shield_value) - u128::from(value_out) - 2 * u128::from(fee)).to_string())
+	);
 
-    // The node verified each proof natively, and block import found them in the cache.
-    let metrics = node.metrics().expect("metrics");
-    let ok = ["circuit=\"transfer_v1\"", "result=\"ok\""];
-    assert_eq!(
-        metric_sum(&metrics, "sable_zk_verifications_total", &ok),
-        3.0,
-        "{metrics}"
-    );
-    let invalid = ["circuit=\"transfer_v1\"", "result=\"invalid_proof\""];
-    assert_eq!(
-        metric_sum(&metrics, "sable_zk_verifications_total", &invalid),
-        1.0
-    );
-    // Pool validation verified the transfer and the unshield; their pre_dispatch and
-    // dispatch in the block were answered from the cache.
-    assert!(
-        metric_sum(&metrics, "sable_zk_cache_hits_total", &[]) >= 4.0,
-        "{metrics}"
-    );
-    assert!(
-        metric_sum(
-            &metrics,
-            "sable_zk_verification_seconds_count",
-            &["mode=\"single\""]
-        ) >= 4.0
-    );
-    assert!(node.is_running());
+	// The node verified each proof natively, and block import found them in the cache.
+	let metrics = node.metrics().expect("metrics");
+	let ok = ["circuit=\"transfer_v1\"", "result=\"ok\""];
+	assert_eq!(metric_sum(&metrics, "sable_zk_verifications_total", &ok), 3.0, "{metrics}");
+	let invalid = ["circuit=\"transfer_v1\"", "result=\"invalid_proof\""];
+	assert_eq!(metric_sum(&metrics, "sable_zk_verifications_total", &invalid), 1.0);
+	// Pool validation verified the transfer and the unshield; their pre_dispatch and
+	// dispatch in the block were answered from the cache.
+	assert!(metric_sum(&metrics, "sable_zk_cache_hits_total", &[]) >= 4.0, "{metrics}");
+	assert!(
+		metric_sum(&metrics, "sable_zk_verification_seconds_count", &["mode=\"single\""]) >= 4.0
+	);
+	assert!(node.is_running());
 }
 
 fn alice_spent_nullifier(alice: &Wallet) -> [u8; 32] {
-    alice.notes[0].1.nullifier(&alice.sk.nullifier_key()).0
+	alice.notes[0].1.nullifier(&alice.sk.nullifier_key()).0
 }

@@ -7,12 +7,12 @@ use frame_support::traits::StorageInfo;
 use crate::*;
 
 frame_benchmarking::define_benchmarks!(
-    [frame_system, SystemBench::<Runtime>]
-    [pallet_balances, Balances]
-    [pallet_timestamp, Timestamp]
-    [pallet_utility, Utility]
-    [pallet_sudo, Sudo]
-    [pallet_zk, Zk]
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_utility, Utility]
+	[pallet_sudo, Sudo]
+	[pallet_zk, Zk]
 );
 
 type SystemBench<T> = frame_system_benchmarking::Pallet<T>;
@@ -21,22 +21,22 @@ impl frame_system_benchmarking::Config for Runtime {}
 
 /// Lists every benchmark of the pallets above.
 pub fn metadata(extra: bool) -> (Vec<BenchmarkList>, Vec<StorageInfo>) {
-    use frame_benchmarking::Benchmarking;
-    use frame_support::traits::StorageInfoTrait;
+	use frame_benchmarking::Benchmarking;
+	use frame_support::traits::StorageInfoTrait;
 
-    let mut list = Vec::<BenchmarkList>::new();
-    list_benchmarks!(list, extra);
-    (list, AllPalletsWithSystem::storage_info())
+	let mut list = Vec::<BenchmarkList>::new();
+	list_benchmarks!(list, extra);
+	(list, AllPalletsWithSystem::storage_info())
 }
 
 /// Runs the benchmarks `config` selects.
 pub fn dispatch(config: BenchmarkConfig) -> Result<Vec<BenchmarkBatch>, String> {
-    use frame_benchmarking::Benchmarking;
-    use frame_support::traits::WhitelistedStorageKeys;
+	use frame_benchmarking::Benchmarking;
+	use frame_support::traits::WhitelistedStorageKeys;
 
-    let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
-    let mut batches = Vec::<BenchmarkBatch>::new();
-    let params = (&config, &whitelist);
-    add_benchmarks!(params, batches);
-    Ok(batches)
+	let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+	let mut batches = Vec::<BenchmarkBatch>::new();
+	let params = (&config, &whitelist);
+	add_benchmarks!(params, batches);
+	Ok(batches)
 }

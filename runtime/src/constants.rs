@@ -2,45 +2,45 @@
 
 /// Balances, fees and deposits of the native token `SBL`.
 pub mod currency {
-    use crate::Balance;
+	use crate::Balance;
 
-    /// Decimal places of one `SBL`; published as the `tokenDecimals` chain property.
-    pub const DECIMALS: u8 = 12;
-    /// One whole `SBL`.
-    pub const UNITS: Balance = 10u128.pow(DECIMALS as u32);
-    /// A hundredth of a unit.
-    pub const CENTS: Balance = UNITS / 100;
-    /// A thousandth of a cent.
-    pub const MILLICENTS: Balance = CENTS / 1_000;
-    /// The `tokenSymbol` chain property.
-    pub const TOKEN_SYMBOL: &str = "SBL";
-    /// The SS58 address format; 42 is the generic Substrate prefix (see docs/ARCHITECTURE.md).
-    pub const SS58_PREFIX: u16 = 42;
+	/// Decimal places of one `SBL`; published as the `tokenDecimals` chain property.
+	pub const DECIMALS: u8 = 12;
+	/// One whole `SBL`.
+	pub const UNITS: Balance = 10u128.pow(DECIMALS as u32);
+	/// A hundredth of a unit.
+	pub const CENTS: Balance = UNITS / 100;
+	/// A thousandth of a cent.
+	pub const MILLICENTS: Balance = CENTS / 1_000;
+	/// The `tokenSymbol` chain property.
+	pub const TOKEN_SYMBOL: &str = "SBL";
+	/// The SS58 address format; 42 is the generic Substrate prefix (see docs/ARCHITECTURE.md).
+	pub const SS58_PREFIX: u16 = 42;
 
-    /// Deposit for storing `items` entries of `bytes` bytes in total.
-    pub const fn deposit(items: u32, bytes: u32) -> Balance {
-        items as Balance * 20 * CENTS + (bytes as Balance) * 100 * MILLICENTS
-    }
+	/// Deposit for storing `items` entries of `bytes` bytes in total.
+	pub const fn deposit(items: u32, bytes: u32) -> Balance {
+		items as Balance * 20 * CENTS + (bytes as Balance) * 100 * MILLICENTS
+	}
 }
 
 /// Slots, epochs and sessions.
 pub mod time {
-    use crate::BlockNumber;
+	use crate::BlockNumber;
 
-    /// BABE aims for one block per slot; with secondary slots every slot gets a block.
-    pub const MILLISECS_PER_BLOCK: u64 = 6_000;
-    /// Slot length; changing it after genesis breaks BABE.
-    pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+	/// BABE aims for one block per slot; with secondary slots every slot gets a block.
+	pub const MILLISECS_PER_BLOCK: u64 = 6_000;
+	/// Slot length; changing it after genesis breaks BABE.
+	pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
 
-    pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
-    pub const HOURS: BlockNumber = MINUTES * 60;
-    pub const DAYS: BlockNumber = HOURS * 24;
+	pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
+	pub const HOURS: BlockNumber = MINUTES * 60;
+	pub const DAYS: BlockNumber = HOURS * 24;
 
-    /// One BABE epoch is one session. Ten slots (one minute) keep session and era rotation
-    /// observable on test networks; BABE cannot change it once a chain has started, so a
-    /// long-lived network needs its own runtime build (docs/ARCHITECTURE.md, "Epochs").
-    pub const EPOCH_DURATION_IN_SLOTS: u64 = 10;
+	/// One BABE epoch is one session. Ten slots (one minute) keep session and era rotation
+	/// observable on test networks; BABE cannot change it once a chain has started, so a
+	/// long-lived network needs its own runtime build (docs/ARCHITECTURE.md, "Epochs").
+	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10;
 
-    /// The probability of a slot having a primary BABE author, `c = (1, 4)`.
-    pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
+	/// The probability of a slot having a primary BABE author, `c = (1, 4)`.
+	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
 }

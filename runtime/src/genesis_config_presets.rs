@@ -14,8 +14,8 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::Perbill;
 
 use crate::{
-    AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-    SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, UNITS,
+	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, UNITS,
 };
 
 /// Name of the staging preset (`--chain staging`).
@@ -33,127 +33,97 @@ pub const MIN_NOMINATOR_BOND: Balance = 100 * UNITS;
 /// A genesis validator: its stash account and its session keys.
 #[derive(Clone)]
 pub struct GenesisValidator {
-    pub stash: AccountId,
-    pub babe: BabeId,
-    pub grandpa: GrandpaId,
+	pub stash: AccountId,
+	pub babe: BabeId,
+	pub grandpa: GrandpaId,
 }
 
 impl GenesisValidator {
-    /// The validator a dev keyring name (`Alice`, `Bob`, ...) controls.
-    pub fn from_keyring(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Self {
-        Self {
-            stash: sr.to_account_id(),
-            babe: sr.public().into(),
-            grandpa: ed.public().into(),
-        }
-    }
+	/// The validator a dev keyring name (`Alice`, `Bob`, ...) controls.
+	pub fn from_keyring(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Self {
+		Self { stash: sr.to_account_id(), babe: sr.public().into(), grandpa: ed.public().into() }
+	}
 }
 
 /// Builds the genesis patch shared by every preset.
 fn sable_genesis(
-    validators: Vec<GenesisValidator>,
-    endowed: Vec<AccountId>,
-    sudo: Option<AccountId>,
-    minimum_validator_count: u32,
+	validators: Vec<GenesisValidator>,
+	endowed: Vec<AccountId>,
+	sudo: Option<AccountId>,
+	minimum_validator_count: u32,
 ) -> serde_json::Value {
-    let mut balances: Vec<(AccountId, Balance)> = endowed
-        .into_iter()
-        .map(|account| (account, ENDOWMENT))
-        .collect();
-    for validator in &validators {
-        if !balances
-            .iter()
-            .any(|(account, _)| *account == validator.stash)
-        {
-            balances.push((validator.stash.clone(), ENDOWMENT));
-        }
-    }
-    let session_keys = validators
-        .iter()
-        .map(|v| {
-            let keys = SessionKeys {
-                babe: v.babe.clone(),
-                grandpa: v.grandpa.clone(),
-            };
-            (v.stash.clone(), v.stash.clone(), keys)
-        })
-        .collect::<Vec<_>>();
-    let stakers = validators
-        .iter()
-        .map(|v| {
-            (
-                v.stash.clone(),
-                v.stash.clone(),
-                VALIDATOR_BOND,
-                StakerStatus::Validator,
-            )
-        })
-        .collect::<Vec<_>>();
-    let validator_count = validators.len() as u32;
+	let mut balances: Vec<(AccountId, Balance)> =
+		endowed.into_iter().map(|account| (account, ENDOWMENT)).collect();
+	for validator in &validators {
+		if !balances.iter().any(|(account, _)| *account == validator.stash) {
+			balances.push((validator.stash.clone(), ENDOWMENT));
+		}
+	}
+	let session_keys = validators
+		.iter()
+		.map(|v| {
+			let keys = SessionKeys { babe: v.babe.clone(), grandpa: v.grandpa.clone() };
+			(v.stash.clone(), v.stash.clone(), keys)
+		})
+		.collect::<Vec<_>>();
+	let stakers = validators
+		.iter()
+		.map(|v| (v.stash.clone(), v.stash.clone(), VALIDATOR_BOND, StakerStatus::Validator))
+		.collect::<Vec<_>>();
+	let validator_count = validators.len() as u32;
 
-    let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
-        balances: BalancesConfig { balances },
-        session: SessionConfig { keys: session_keys },
-        staking: StakingConfig {
-            validator_count,
-            minimum_validator_count,
-            stakers,
-            force_era: Forcing::NotForcing,
-            slash_reward_fraction: Perbill::from_percent(10),
-            min_validator_bond: MIN_VALIDATOR_BOND,
-            min_nominator_bond: MIN_NOMINATOR_BOND,
-        },
-        babe: BabeConfig {
-            epoch_config: BABE_GENESIS_EPOCH_CONFIG
-        },
-    });
-    if let Some(key) = sudo {
-        let sudo_patch = build_struct_json_patch!(RuntimeGenesisConfig {
-            sudo: SudoConfig { key: Some(key) },
-        });
-        if let (Some(patch), serde_json::Value::Object(sudo)) = (patch.as_object_mut(), sudo_patch)
-        {
-            patch.extend(sudo);
-        }
-    }
-    patch
+	let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances },
+		session: SessionConfig { keys: session_keys },
+		staking: StakingConfig {
+			validator_count,
+			minimum_validator_count,
+			stakers,
+			force_era: Forcing::NotForcing,
+			slash_reward_fraction: Perbill::from_percent(10),
+			min_validator_bond: MIN_VALIDATOR_BOND,
+			min_nominator_bond: MIN_NOMINATOR_BOND,
+		},
+		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+	});
+	if let Some(key) = sudo {
+		let sudo_patch =
+			build_struct_json_patch!(RuntimeGenesisConfig { sudo: SudoConfig { key: Some(key) } });
+		if let (Some(patch), serde_json::Value::Object(sudo)) = (patch.as_object_mut(), sudo_patch)
+		{
+			patch.extend(sudo);
+		}
+	}
+	patch
 }
 
 /// The well-known development accounts, all endowed on dev and local chains.
 fn dev_accounts() -> Vec<AccountId> {
-    Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
+	Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
 }
 
 /// `development`: Alice validates alone and holds the sudo key.
 pub fn development_config_genesis() -> serde_json::Value {
-    sable_genesis(
-        vec![GenesisValidator::from_keyring(
-            Sr25519Keyring::Alice,
-            Ed25519Keyring::Alice,
-        )],
-        dev_accounts(),
-        Some(Sr25519Keyring::Alice.to_account_id()),
-        1,
-    )
+	sable_genesis(
+		vec![GenesisValidator::from_keyring(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		dev_accounts(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		1,
+	)
 }
 
 /// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key.
 pub fn local_testnet_genesis() -> serde_json::Value {
-    let validators = [
-        (Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-        (Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-        (Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-        (Sr25519Keyring::Dave, Ed25519Keyring::Dave),
-    ]
-    .into_iter()
-    .map(|(sr, ed)| GenesisValidator::from_keyring(sr, ed))
-    .collect();
-    sable_genesis(
-        validators,
-        dev_accounts(),
-        Some(Sr25519Keyring::Alice.to_account_id()),
-        2,
-    )
+	let validators = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	]
+	.into_iter()
+	.map(|(sr, ed)| GenesisValidator::from_keyring(sr, ed))
+	.collect();
+	sable_genesis(validators, dev_accounts(), Some(Sr25519Keyring::Alice.to_account_id()), 2)
 }
 
 /// Public keys of the staging validators: (stash sr25519, BABE sr25519, GRANDPA ed25519).
@@ -162,33 +132,33 @@ const STAGING_VALIDATORS: [([u8; 32], [u8; 32], [u8; 32]); 3] = include!("stagin
 
 /// `staging`: three operator-run validators, no sudo, no dev accounts.
 pub fn staging_genesis() -> serde_json::Value {
-    let validators: Vec<GenesisValidator> = STAGING_VALIDATORS
-        .iter()
-        .map(|(stash, babe, grandpa)| GenesisValidator {
-            stash: AccountId::from(*stash),
-            babe: BabeId::unchecked_from(*babe),
-            grandpa: GrandpaId::unchecked_from(*grandpa),
-        })
-        .collect();
-    sable_genesis(validators, Vec::new(), None, 2)
+	let validators: Vec<GenesisValidator> = STAGING_VALIDATORS
+		.iter()
+		.map(|(stash, babe, grandpa)| GenesisValidator {
+			stash: AccountId::from(*stash),
+			babe: BabeId::unchecked_from(*babe),
+			grandpa: GrandpaId::unchecked_from(*grandpa),
+		})
+		.collect();
+	sable_genesis(validators, Vec::new(), None, 2)
 }
 
 /// The JSON patch of preset `id`, or `None` for an unknown preset.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
-    let patch = match id.as_ref() {
-        DEV_RUNTIME_PRESET => development_config_genesis(),
-        LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
-        STAGING_RUNTIME_PRESET => staging_genesis(),
-        _ => return None,
-    };
-    serde_json::to_vec(&patch).ok()
+	let patch = match id.as_ref() {
+		DEV_RUNTIME_PRESET => development_config_genesis(),
+		LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		STAGING_RUNTIME_PRESET => staging_genesis(),
+		_ => return None,
+	};
+	serde_json::to_vec(&patch).ok()
 }
 
 /// Names of the presets this runtime offers.
 pub fn preset_names() -> Vec<PresetId> {
-    vec![
-        PresetId::from(DEV_RUNTIME_PRESET),
-        PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET),
-        PresetId::from(STAGING_RUNTIME_PRESET),
-    ]
+	vec![
+		PresetId::from(DEV_RUNTIME_PRESET),
+		PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(STAGING_RUNTIME_PRESET),
+	]
 }

@@ -23,9 +23,9 @@ pub mod weights;
 
 use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{
-    generic, impl_opaque_keys,
-    traits::{BlakeTwo256, IdentifyAccount, Verify},
-    MultiAddress, MultiSignature,
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
 };
 use sp_version::RuntimeVersion;
 
@@ -51,45 +51,45 @@ pub type Moment = u64;
 
 /// Types the node needs without knowing the runtime's extrinsic format.
 pub mod opaque {
-    use super::*;
-    pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
 
-    /// Opaque block header type.
-    pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
-    /// Opaque block type.
-    pub type Block = generic::Block<Header, UncheckedExtrinsic>;
-    /// Opaque block identifier type.
-    pub type BlockId = generic::BlockId<Block>;
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block identifier type.
+	pub type BlockId = generic::BlockId<Block>;
 }
 
 impl_opaque_keys! {
-    /// The keys a validator registers with `session.set_keys`.
-    pub struct SessionKeys {
-        pub babe: Babe,
-        pub grandpa: Grandpa,
-    }
+	/// The keys a validator registers with `session.set_keys`.
+	pub struct SessionKeys {
+		pub babe: Babe,
+		pub grandpa: Grandpa,
+	}
 }
 
 /// Runtime version. Bump `spec_version` whenever behaviour changes.
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
-    spec_name: Cow::Borrowed("sable"),
-    impl_name: Cow::Borrowed("sable-node"),
-    authoring_version: 1,
-    spec_version: 101,
-    impl_version: 0,
-    apis: apis::RUNTIME_API_VERSIONS,
-    transaction_version: 1,
-    system_version: 1,
+	spec_name: Cow::Borrowed("sable"),
+	impl_name: Cow::Borrowed("sable-node"),
+	authoring_version: 1,
+	spec_version: 101,
+	impl_version: 0,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
 };
 
 /// The BABE epoch configuration at genesis: primary VRF slots with probability 1/4, and
 /// secondary plain slots so that every slot has an author while validators are online.
 pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
-    sp_consensus_babe::BabeEpochConfiguration {
-        c: PRIMARY_PROBABILITY,
-        allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryPlainSlots,
-    };
+	sp_consensus_babe::BabeEpochConfiguration {
+		c: PRIMARY_PROBABILITY,
+		allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryPlainSlots,
+	};
 
 /// The address format for describing accounts.
 pub type Address = MultiAddress<AccountId, ()>;
@@ -99,73 +99,73 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 /// The transaction extensions every signed extrinsic carries, in order.
 pub type TxExtension = (
-    frame_system::CheckNonZeroSender<Runtime>,
-    frame_system::CheckSpecVersion<Runtime>,
-    frame_system::CheckTxVersion<Runtime>,
-    frame_system::CheckGenesis<Runtime>,
-    frame_system::CheckEra<Runtime>,
-    frame_system::CheckNonce<Runtime>,
-    frame_system::CheckWeight<Runtime>,
-    pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
-    frame_system::WeightReclaim<Runtime>,
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
 );
 /// Unchecked extrinsic type as expected by this runtime.
 pub type UncheckedExtrinsic =
-    generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Executive: handles dispatch to the various modules.
 pub type Executive = frame_executive::Executive<
-    Runtime,
-    Block,
-    frame_system::ChainContext<Runtime>,
-    Runtime,
-    AllPalletsWithSystem,
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
 >;
 
 #[frame_support::runtime]
 mod runtime {
-    #[runtime::runtime]
-    #[runtime::derive(
-        RuntimeCall,
-        RuntimeEvent,
-        RuntimeError,
-        RuntimeOrigin,
-        RuntimeFreezeReason,
-        RuntimeHoldReason,
-        RuntimeSlashReason,
-        RuntimeLockId,
-        RuntimeTask,
-        RuntimeViewFunction
-    )]
-    pub struct Runtime;
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
 
-    #[runtime::pallet_index(0)]
-    pub type System = frame_system;
-    #[runtime::pallet_index(1)]
-    pub type Babe = pallet_babe;
-    #[runtime::pallet_index(2)]
-    pub type Timestamp = pallet_timestamp;
-    #[runtime::pallet_index(3)]
-    pub type Balances = pallet_balances;
-    #[runtime::pallet_index(4)]
-    pub type TransactionPayment = pallet_transaction_payment;
-    #[runtime::pallet_index(5)]
-    pub type Authorship = pallet_authorship;
-    #[runtime::pallet_index(6)]
-    pub type Staking = pallet_staking;
-    #[runtime::pallet_index(7)]
-    pub type Offences = pallet_offences;
-    #[runtime::pallet_index(8)]
-    pub type Historical = pallet_session::historical;
-    #[runtime::pallet_index(9)]
-    pub type Session = pallet_session;
-    #[runtime::pallet_index(10)]
-    pub type Grandpa = pallet_grandpa;
-    #[runtime::pallet_index(11)]
-    pub type Utility = pallet_utility;
-    #[runtime::pallet_index(12)]
-    pub type Sudo = pallet_sudo;
-    #[runtime::pallet_index(20)]
-    pub type Zk = pallet_zk;
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Babe = pallet_babe;
+	#[runtime::pallet_index(2)]
+	pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(3)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(4)]
+	pub type TransactionPayment = pallet_transaction_payment;
+	#[runtime::pallet_index(5)]
+	pub type Authorship = pallet_authorship;
+	#[runtime::pallet_index(6)]
+	pub type Staking = pallet_staking;
+	#[runtime::pallet_index(7)]
+	pub type Offences = pallet_offences;
+	#[runtime::pallet_index(8)]
+	pub type Historical = pallet_session::historical;
+	#[runtime::pallet_index(9)]
+	pub type Session = pallet_session;
+	#[runtime::pallet_index(10)]
+	pub type Grandpa = pallet_grandpa;
+	#[runtime::pallet_index(11)]
+	pub type Utility = pallet_utility;
+	#[runtime::pallet_index(12)]
+	pub type Sudo = pallet_sudo;
+	#[runtime::pallet_index(20)]
+	pub type Zk = pallet_zk;
 }

@@ -6,13 +6,13 @@
 pub mod tx;
 
 use std::{
-    cell::RefCell,
-    fs::File,
-    io::{Read, Write},
-    net::{TcpListener, TcpStream},
-    path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+	cell::RefCell,
+	fs::File,
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
 };
 
 use serde_json::{json, Value};
@@ -22,286 +22,253 @@ pub const NODE: &str = env!("CARGO_BIN_EXE_sable-node");
 
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("the OS hands out a free port")
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|listener| listener.local_addr())
+		.map(|addr| addr.port())
+		.expect("the OS hands out a free port")
 }
 
 /// A running node; killed when dropped. Its log stays in `log` for post-mortems.
 pub struct Node {
-    pub name: String,
-    pub child: RefCell<Option<Child>>,
-    pub rpc_port: u16,
-    pub p2p_port: u16,
-    pub prometheus_port: u16,
-    pub base_path: PathBuf,
-    pub log: PathBuf,
-    args: Vec<String>,
+	pub name: String,
+	pub child: RefCell<Option<Child>>,
+	pub rpc_port: u16,
+	pub p2p_port: u16,
+	pub prometheus_port: u16,
+	pub base_path: PathBuf,
+	pub log: PathBuf,
+	args: Vec<String>,
 }
 
 impl Node {
-    /// Starts `sable-node` with `args` plus ports, base path and log file of its own.
-    pub fn start(name: &str, base_path: &Path, args: &[&str]) -> Node {
-        let mut node = Node {
-            name: name.to_string(),
-            child: RefCell::new(None),
-            rpc_port: free_port(),
-            p2p_port: free_port(),
-            prometheus_port: free_port(),
-            base_path: base_path.to_path_buf(),
-            log: base_path.join(format!("{name}.log")),
-            args: args.iter().map(|arg| arg.to_string()).collect(),
-        };
-        node.restart();
-        node
-    }
+	/// Starts `sable-node` with `args` plus ports, base path and log file of its own.
+	pub fn start(name: &str, base_path: &Path, args: &[&str]) -> Node {
+		let mut node = Node {
+			name: name.to_string(),
+			child: RefCell::new(None),
+			rpc_port: free_port(),
+			p2p_port: free_port(),
+			prometheus_port: free_port(),
+			base_path: base_path.to_path_buf(),
+			log: base_path.join(format!("{name}.log")),
+			args: args.iter().map(|arg| arg.to_string()).collect(),
+		};
+		node.restart();
+		node
+	}
 
-    /// Starts the process again with the same ports, base path and arguments.
-    pub fn restart(&mut self) {
-        assert!(
-            self.child.borrow().is_none(),
-            "{} is already running",
-            self.name
-        );
-        std::fs::create_dir_all(&self.base_path).expect("base path can be created");
-        let log = File::options()
-            .create(true)
-            .append(true)
-            .open(&self.log)
-            .expect("log file can be opened");
-        let child = Command::new(NODE)
-            .args(&self.args)
-            .args([
-                "--base-path",
-                self.base_path.to_str().expect("utf8 path"),
-                "--port",
-                &self.p2p_port.to_string(),
-                "--rpc-port",
-                &self.rpc_port.to_string(),
-                "--prometheus-port",
-                &self.prometheus_port.to_string(),
-                "--no-telemetry",
-                "--no-mdns",
-            ])
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("sable-node starts");
-        *self.child.borrow_mut() = Some(child);
-    }
+	/// Starts the process again with the same ports, base path and arguments.
+	pub fn restart(&mut self) {
+		assert!(self.child.borrow().is_none(), "{} is already running", self.name);
+		std::fs::create_dir_all(&self.base_path).expect("base path can be created");
+		let log = File::options()
+			.create(true)
+			.append(true)
+			.open(&self.log)
+			.expect("log file can be opened");
+		let child = Command::new(NODE)
+			.args(&self.args)
+			.args([
+				"--base-path",
+				self.base_path.to_str().expect("utf8 path"),
+				"--port",
+				&self.p2p_port.to_string(),
+				"--rpc-port",
+				&self.rpc_port.to_string(),
+				"--prometheus-port",
+				&self.prometheus_port.to_string(),
+				"--no-telemetry",
+				"--no-mdns",
+			])
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.expect("sable-node starts");
+		*self.child.borrow_mut() = Some(child);
+	}
 
-    /// Kills the process (SIGKILL: the hardest way a validator can go down).
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.borrow_mut().take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
+	/// Kills the process (SIGKILL: the hardest way a validator can go down).
+	pub fn stop(&mut self) {
+		if let Some(mut child) = self.child.borrow_mut().take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
 
-    /// Whether the process is still alive.
-    pub fn is_running(&self) -> bool {
-        match self.child.borrow_mut().as_mut() {
-            Some(child) => matches!(child.try_wait(), Ok(None)),
-            None => false,
-        }
-    }
+	/// Whether the process is still alive.
+	pub fn is_running(&self) -> bool {
+		match self.child.borrow_mut().as_mut() {
+			Some(child) => matches!(child.try_wait(), Ok(None)),
+			None => false,
+		}
+	}
 
-    /// The last lines of the node's log, for assertion messages.
-    pub fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        let start = lines.len().saturating_sub(30);
-        format!(
-            "--- last lines of {} ---\n{}",
-            self.log.display(),
-            lines[start..].join("\n")
-        )
-    }
+	/// The last lines of the node's log, for assertion messages.
+	pub fn log_tail(&self) -> String {
+		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let lines: Vec<&str> = text.lines().collect();
+		let start = lines.len().saturating_sub(30);
+		format!("--- last lines of {} ---\n{}", self.log.display(), lines[start..].join("\n"))
+	}
 
-    /// One JSON-RPC call; `Err` carries the error object or the transport failure.
-    pub fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-        let body =
-            json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-        let response = http(
-            self.rpc_port,
-            &format!(
-                "POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+	/// One JSON-RPC call; `Err` carries the error object or the transport failure.
+	pub fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
+		let body =
+			json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+		let response = http(
+			self.rpc_port,
+			&format!(
+				"POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
 				 Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-                self.rpc_port,
-                body.len(),
-                body
-            ),
-        )?;
-        let reply: Value =
-            serde_json::from_str(&response).map_err(|e| format!("{e}: {response}"))?;
-        match (reply.get("result"), reply.get("error")) {
-            (Some(result), None) => Ok(result.clone()),
-            (_, Some(error)) => Err(error.to_string()),
-            _ => Err(format!("neither result nor error: {reply}")),
-        }
-    }
+				self.rpc_port,
+				body.len(),
+				body
+			),
+		)?;
+		let reply: Value =
+			serde_json::from_str(&response).map_err(|e| format!("{e}: {response}"))?;
+		match (reply.get("result"), reply.get("error")) {
+			(Some(result), None) => Ok(result.clone()),
+			(_, Some(error)) => Err(error.to_string()),
+			_ => Err(format!("neither result nor error: {reply}")),
+		}
+	}
 
-    /// The body of `GET /metrics` on the Prometheus port.
-    pub fn metrics(&self) -> Result<String, String> {
-        http(
-            self.prometheus_port,
-            &format!(
-                "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-                self.prometheus_port
-            ),
-        )
-    }
+	/// The body of `GET /metrics` on the Prometheus port.
+	pub fn metrics(&self) -> Result<String, String> {
+		http(
+			self.prometheus_port,
+			&format!(
+				"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+				self.prometheus_port
+			),
+		)
+	}
 
-    /// The number of the best block, if the node answers.
-    pub fn best_number(&self) -> Option<u64> {
-        let header = self.rpc("chain_getHeader", json!([])).ok()?;
-        hex_number(&header["number"])
-    }
+	/// The number of the best block, if the node answers.
+	pub fn best_number(&self) -> Option<u64> {
+		let header = self.rpc("chain_getHeader", json!([])).ok()?;
+		hex_number(&header["number"])
+	}
 
-    /// The number of the last finalized block, if the node answers.
-    pub fn finalized_number(&self) -> Option<u64> {
-        let hash = self.rpc("chain_getFinalizedHead", json!([])).ok()?;
-        let header = self.rpc("chain_getHeader", json!([hash])).ok()?;
-        hex_number(&header["number"])
-    }
+	/// The number of the last finalized block, if the node answers.
+	pub fn finalized_number(&self) -> Option<u64> {
+		let hash = self.rpc("chain_getFinalizedHead", json!([])).ok()?;
+		let header = self.rpc("chain_getHeader", json!([hash])).ok()?;
+		hex_number(&header["number"])
+	}
 
-    /// Waits until `condition` holds for this node, or panics with the node's log.
-    pub fn wait_for(&self, what: &str, timeout: Duration, condition: impl Fn(&Node) -> bool) {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            if condition(self) {
-                return;
-            }
-            if !self.is_running() {
-                panic!(
-                    "{}: exited while waiting for {what}\n{}",
-                    self.name,
-                    self.log_tail()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(500));
-        }
-        panic!(
-            "{}: timed out after {:?} waiting for {what}\n{}",
-            self.name,
-            timeout,
-            self.log_tail()
-        );
-    }
+	/// Waits until `condition` holds for this node, or panics with the node's log.
+	pub fn wait_for(&self, what: &str, timeout: Duration, condition: impl Fn(&Node) -> bool) {
+		let deadline = Instant::now() + timeout;
+		while Instant::now() < deadline {
+			if condition(self) {
+				return;
+			}
+			if !self.is_running() {
+				panic!("{}: exited while waiting for {what}\n{}", self.name, self.log_tail());
+			}
+			std::thread::sleep(Duration::from_millis(500));
+		}
+		panic!(
+			"{}: timed out after {:?} waiting for {what}\n{}",
+			self.name,
+			timeout,
+			self.log_tail()
+		);
+	}
 }
 
 impl Drop for Node {
-    fn drop(&mut self) {
-        self.stop();
-    }
+	fn drop(&mut self) {
+		self.stop();
+	}
 }
 
 /// Sends a raw HTTP/1.1 request to 127.0.0.1:`port` and returns the response body. The
 /// request's `Host` must name the port: the RPC server refuses other hosts on non-dev chains.
 fn http(port: u16, request: &str) -> Result<String, String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(|e| e.to_string())?;
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .map_err(|e| e.to_string())?;
-    let (head, body) = response
-        .split_once("\r\n\r\n")
-        .ok_or("no HTTP header end")?;
-    if !head.starts_with("HTTP/1.1 200") {
-        return Err(format!(
-            "{}: {body}",
-            head.lines().next().unwrap_or_default()
-        ));
-    }
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        return Ok(dechunk(body));
-    }
-    Ok(body.to_string())
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+	stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+	stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+	let (head, body) = response.split_once("\r\n\r\n").ok_or("no HTTP header end")?;
+	if !head.starts_with("HTTP/1.1 200") {
+		return Err(format!("{}: {body}", head.lines().next().unwrap_or_default()));
+	}
+	if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+		return Ok(dechunk(body));
+	}
+	Ok(body.to_string())
 }
 
 /// Decodes a chunked HTTP body.
 fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if size == 0 || rest.len() < size {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = rest[size..].trim_start_matches("\r\n");
-    }
-    out
+	let mut out = String::new();
+	while let Some((size, rest)) = body.split_once("\r\n") {
+		let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+			break;
+		};
+		if size == 0 || rest.len() < size {
+			break;
+		}
+		out.push_str(&rest[..size]);
+		body = rest[size..].trim_start_matches("\r\n");
+	}
+	out
 }
 
 /// Parses a `"0x1a"` JSON string.
 pub fn hex_number(value: &Value) -> Option<u64> {
-    u64::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
+	u64::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
 }
 
 /// Decodes a `"0x..."` JSON string into bytes.
 pub fn hex_bytes(value: &Value) -> Option<Vec<u8>> {
-    let text = value.as_str()?.trim_start_matches("0x");
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|byte| u8::from_str_radix(byte, 16).ok())
-        })
-        .collect()
+	let text = value.as_str()?.trim_start_matches("0x");
+	(0..text.len())
+		.step_by(2)
+		.map(|i| text.get(i..i + 2).and_then(|byte| u8::from_str_radix(byte, 16).ok()))
+		.collect()
 }
 
 /// Encodes bytes as a `"0x..."` string.
 pub fn to_hex(bytes: &[u8]) -> String {
-    let mut out = String::from("0x");
-    for byte in bytes {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
+	let mut out = String::from("0x");
+	for byte in bytes {
+		out.push_str(&format!("{byte:02x}"));
+	}
+	out
 }
 
 /// Free balance of `who` at the best block (0 for an account that does not exist).
 pub fn free_balance(node: &Node, who: &sable_runtime::AccountId) -> sable_runtime::Balance {
-    use codec::Decode;
-    let key = frame_system::Account::<sable_runtime::Runtime>::hashed_key_for(who);
-    let value = node
-        .rpc("state_getStorage", serde_json::json!([to_hex(&key)]))
-        .expect("storage");
-    let Some(bytes) = hex_bytes(&value) else {
-        return 0;
-    };
-    let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<sable_runtime::Balance>>::decode(
+	use codec::Decode;
+	let key = frame_system::Account::<sable_runtime::Runtime>::hashed_key_for(who);
+	let value = node.rpc("state_getStorage", serde_json::json!([to_hex(&key)])).expect("storage");
+	let Some(bytes) = hex_bytes(&value) else {
+		return 0;
+	};
+	let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<sable_runtime::Balance>>::decode(
 		&mut &bytes[..],
 	)
 	.expect("AccountInfo decodes");
-    info.data.free
+	info.data.free
 }
 
 /// Finds the block, at or below the finalized head, whose extrinsics include `extrinsic`.
 pub fn finalized_block_with(node: &Node, extrinsic: &str) -> Option<u64> {
-    let head = node
-        .rpc("chain_getFinalizedHead", serde_json::json!([]))
-        .ok()?;
-    let mut hash = head;
-    for _ in 0..30 {
-        let block = node.rpc("chain_getBlock", serde_json::json!([hash])).ok()?;
-        let header = &block["block"]["header"];
-        let extrinsics = block["block"]["extrinsics"].as_array()?;
-        if extrinsics.iter().any(|x| x.as_str() == Some(extrinsic)) {
-            return hex_number(&header["number"]);
-        }
-        hash = header["parentHash"].clone();
-    }
-    None
+	let head = node.rpc("chain_getFinalizedHead", serde_json::json!([])).ok()?;
+	let mut hash = head;
+	for _ in 0..30 {
+		let block = node.rpc("chain_getBlock", serde_json::json!([hash])).ok()?;
+		let header = &block["block"]["header"];
+		let extrinsics = block["block"]["extrinsics"].as_array()?;
+		if extrinsics.iter().any(|x| x.as_str() == Some(extrinsic)) {
+			return hex_number(&header["number"]);
+		}
+		hash = header["parentHash"].clone();
+	}
+	None
 }

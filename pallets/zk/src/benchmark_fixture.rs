@@ -13,18 +13,18 @@ use crate::{NoteCommitment, ShieldedProof};
 /// Proofs all made against the tree holding `leaves`, on a chain with `genesis_hash`.
 #[derive(Clone, Debug, Encode, Decode)]
 pub struct BenchmarkFixture {
-    /// Genesis hash the proofs are bound to.
-    pub genesis_hash: [u8; 32],
-    /// The tree's leaves; its root is every proof's anchor.
-    pub leaves: Vec<NoteCommitment>,
-    /// A shield of [`SHIELD_VALUE`].
-    pub shield: ShieldedProof,
-    /// A private transfer spending one note.
-    pub transfer: ShieldedProof,
-    /// Unshields of [`UNSHIELD_VALUE`] each to `recipient`, each spending its own note.
-    pub unshields: Vec<ShieldedProof>,
-    /// The unshields' recipient (a 32-byte account).
-    pub recipient: [u8; 32],
+	/// Genesis hash the proofs are bound to.
+	pub genesis_hash: [u8; 32],
+	/// The tree's leaves; its root is every proof's anchor.
+	pub leaves: Vec<NoteCommitment>,
+	/// A shield of [`SHIELD_VALUE`].
+	pub shield: ShieldedProof,
+	/// A private transfer spending one note.
+	pub transfer: ShieldedProof,
+	/// Unshields of [`UNSHIELD_VALUE`] each to `recipient`, each spending its own note.
+	pub unshields: Vec<ShieldedProof>,
+	/// The unshields' recipient (a 32-byte account).
+	pub recipient: [u8; 32],
 }
 
 /// Value of every note in the tree and of the shield.
@@ -40,5 +40,5 @@ pub const FIXTURE_UNSHIELDS: usize = 32;
 
 /// The committed fixture.
 pub fn fixture() -> Option<BenchmarkFixture> {
-    BenchmarkFixture::decode(&mut &include_bytes!("benchmark_fixture.scale")[..]).ok()
+	BenchmarkFixture::decode(&mut &include_bytes!("benchmark_fixture.scale")[..]).ok()
 }

@@ -17,155 +17,140 @@ use sable_zk_primitives::tree::Frontier;
 const POOL_FUNDS: u64 = u64::MAX / 4;
 
 fn load() -> Result<BenchmarkFixture, BenchmarkError> {
-    fixture().ok_or(BenchmarkError::Stop("benchmark fixture does not decode"))
+	fixture().ok_or(BenchmarkError::Stop("benchmark fixture does not decode"))
 }
 
 /// Puts the chain in the state the fixture's proofs were made for.
 fn set_up<T: Config>(fixture: &BenchmarkFixture) -> Result<(), BenchmarkError> {
-    let genesis = T::Hash::decode(&mut &fixture.genesis_hash[..])
-        .map_err(|_| BenchmarkError::Stop("hash type is not 32 bytes"))?;
-    frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::zero(), genesis);
+	let genesis = T::Hash::decode(&mut &fixture.genesis_hash[..])
+		.map_err(|_| BenchmarkError::Stop("hash type is not 32 bytes"))?;
+	frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::zero(), genesis);
 
-    let mut tree = Frontier::default();
-    let leaves: Vec<Fp> = fixture
-        .leaves
-        .iter()
-        .map(|leaf| fp_from_bytes(&leaf.0).ok_or(BenchmarkError::Stop("leaf not canonical")))
-        .collect::<Result<_, _>>()?;
-    tree.append(&leaves)
-        .map_err(|_| BenchmarkError::Stop("fixture tree"))?;
-    let anchor = tree
-        .root()
-        .map_err(|_| BenchmarkError::Stop("fixture root"))?;
-    Pallet::<T>::record_root(anchor, tree.next_index);
+	let mut tree = Frontier::default();
+	let leaves: Vec<Fp> = fixture
+		.leaves
+		.iter()
+		.map(|leaf| fp_from_bytes(&leaf.0).ok_or(BenchmarkError::Stop("leaf not canonical")))
+		.collect::<Result<_, _>>()?;
+	tree.append(&leaves).map_err(|_| BenchmarkError::Stop("fixture tree"))?;
+	let anchor = tree.root().map_err(|_| BenchmarkError::Stop("fixture root"))?;
+	Pallet::<T>::record_root(anchor, tree.next_index);
 
-    // Worst case for appends: the next leaf completes 31 subtrees.
-    let mut frontier = Frontier::default();
-    frontier.next_index = (1 << 31) - 1;
-    TreeFrontier::<T>::put(frontier);
+	// Worst case for appends: the next leaf completes 31 subtrees.
+	let mut frontier = Frontier::default();
+	frontier.next_index = (1 << 31) - 1;
+	TreeFrontier::<T>::put(frontier);
 
-    let pool = Pallet::<T>::pool_account();
-    let funds: BalanceOf<T> = POOL_FUNDS.into();
-    T::Currency::mint_into(&pool, funds.saturating_add(T::Currency::minimum_balance()))?;
-    PoolTotal::<T>::put(funds);
-    Ok(())
+	let pool = Pallet::<T>::pool_account();
+	let funds: BalanceOf<T> = POOL_FUNDS.into();
+	T::Currency::mint_into(&pool, funds.saturating_add(T::Currency::minimum_balance()))?;
+	PoolTotal::<T>::put(funds);
+	Ok(())
 }
 
 fn recipient<T: Config>(fixture: &BenchmarkFixture) -> Result<T::AccountId, BenchmarkError> {
-    T::AccountId::decode(&mut &fixture.recipient[..])
-        .map_err(|_| BenchmarkError::Stop("account type is not 32 bytes"))
+	T::AccountId::decode(&mut &fixture.recipient[..])
+		.map_err(|_| BenchmarkError::Stop("account type is not 32 bytes"))
 }
 
 #[benchmarks]
 mod benchmarks {
-    use super::*;
+	use super::*;
 
-    #[benchmark]
-    fn shield() -> Result<(), BenchmarkError> {
-        let fixture = load()?;
-        set_up::<T>(&fixture)?;
-        let caller: T::AccountId = whitelisted_caller();
-        let value: BalanceOf<T> = fixture.shield.public_inputs.value_in.into();
-        T::Currency::mint_into(&caller, value.saturating_mul(2u32.into()))?;
+	#[benchmark]
+	fn shield() -> Result<(), BenchmarkError> {
+		let fixture = load()?;
+		set_up::<T>(&fixture)?;
+		let caller: T::AccountId = whitelisted_caller();
+		let value: BalanceOf<T> = fixture.shield.public_inputs.value_in.into();
+		T::Currency::mint_into(&caller, value.saturating_mul(2u32.into()))?;
 
-        #[extrinsic_call]
-        _(RawOrigin::Signed(caller), Box::new(fixture.shield.clone()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), Box::new(fixture.shield.clone()));
 
-        assert!(Pallet::<T>::is_spent(
-            &fixture.shield.public_inputs.nullifiers[0]
-        ));
-        Ok(())
-    }
+		assert!(Pallet::<T>::is_spent(&fixture.shield.public_inputs.nullifiers[0]));
+		Ok(())
+	}
 
-    #[benchmark]
-    fn transfer() -> Result<(), BenchmarkError> {
-        let fixture = load()?;
-        set_up::<T>(&fixture)?;
+	#[benchmark]
+	fn transfer() -> Result<(), BenchmarkError> {
+		let fixture = load()?;
+		set_up::<T>(&fixture)?;
 
-        #[extrinsic_call]
-        _(RawOrigin::None, Box::new(fixture.transfer.clone()));
+		#[extrinsic_call]
+		_(RawOrigin::None, Box::new(fixture.transfer.clone()));
 
-        assert!(Pallet::<T>::is_spent(
-            &fixture.transfer.public_inputs.nullifiers[0]
-        ));
-        Ok(())
-    }
+		assert!(Pallet::<T>::is_spent(&fixture.transfer.public_inputs.nullifiers[0]));
+		Ok(())
+	}
 
-    #[benchmark]
-    fn unshield() -> Result<(), BenchmarkError> {
-        let fixture = load()?;
-        set_up::<T>(&fixture)?;
-        let recipient = recipient::<T>(&fixture)?;
-        let payload = fixture
-            .unshields
-            .first()
-            .cloned()
-            .ok_or(BenchmarkError::Stop("no unshield"))?;
+	#[benchmark]
+	fn unshield() -> Result<(), BenchmarkError> {
+		let fixture = load()?;
+		set_up::<T>(&fixture)?;
+		let recipient = recipient::<T>(&fixture)?;
+		let payload =
+			fixture.unshields.first().cloned().ok_or(BenchmarkError::Stop("no unshield"))?;
 
-        #[extrinsic_call]
-        _(RawOrigin::None, Box::new(payload), recipient.clone());
+		#[extrinsic_call]
+		_(RawOrigin::None, Box::new(payload), recipient.clone());
 
-        assert!(!T::Currency::balance(&recipient).is_zero());
-        Ok(())
-    }
+		assert!(!T::Currency::balance(&recipient).is_zero());
+		Ok(())
+	}
 
-    /// `n` unshields verified as one batch.
-    #[benchmark]
-    fn submit_batch(n: Linear<1, { T::MaxBatchSize::get() }>) -> Result<(), BenchmarkError> {
-        let fixture = load()?;
-        set_up::<T>(&fixture)?;
-        let recipient = recipient::<T>(&fixture)?;
-        let actions: Vec<_> = fixture
-            .unshields
-            .iter()
-            .take(n as usize)
-            .map(|payload| ShieldedAction::Unshield {
-                payload: payload.clone(),
-                recipient: recipient.clone(),
-            })
-            .collect();
-        if actions.len() < n as usize {
-            return Err(BenchmarkError::Stop(
-                "fixture has fewer unshields than MaxBatchSize",
-            ));
-        }
-        let actions = BoundedVec::truncate_from(actions);
+	/// `n` unshields verified as one batch.
+	#[benchmark]
+	fn submit_batch(n: Linear<1, { T::MaxBatchSize::get() }>) -> Result<(), BenchmarkError> {
+		let fixture = load()?;
+		set_up::<T>(&fixture)?;
+		let recipient = recipient::<T>(&fixture)?;
+		let actions: Vec<_> = fixture
+			.unshields
+			.iter()
+			.take(n as usize)
+			.map(|payload| ShieldedAction::Unshield {
+				payload: payload.clone(),
+				recipient: recipient.clone(),
+			})
+			.collect();
+		if actions.len() < n as usize {
+			return Err(BenchmarkError::Stop("fixture has fewer unshields than MaxBatchSize"));
+		}
+		let actions = BoundedVec::truncate_from(actions);
 
-        #[extrinsic_call]
-        _(RawOrigin::None, actions);
+		#[extrinsic_call]
+		_(RawOrigin::None, actions);
 
-        assert_eq!(
-            TreeFrontier::<T>::get().next_index,
-            (1 << 31) - 1 + 2 * u64::from(n)
-        );
-        Ok(())
-    }
+		assert_eq!(TreeFrontier::<T>::get().next_index, (1 << 31) - 1 + 2 * u64::from(n));
+		Ok(())
+	}
 
-    #[benchmark]
-    fn set_enabled() {
-        #[extrinsic_call]
-        _(RawOrigin::Root, false);
+	#[benchmark]
+	fn set_enabled() {
+		#[extrinsic_call]
+		_(RawOrigin::Root, false);
 
-        assert!(!VerifierEnabled::<T>::get());
-    }
+		assert!(!VerifierEnabled::<T>::get());
+	}
 
-    /// The root computed in `on_finalize`: 32 hashes when the lowest bit of the leaf count
-    /// is set.
-    #[benchmark]
-    fn update_root() {
-        let mut frontier = Frontier::default();
-        frontier.next_index = 1;
-        TreeFrontier::<T>::put(frontier);
-        RootPending::<T>::put(true);
-        let before = RootCount::<T>::get();
+	/// The root computed in `on_finalize`: 32 hashes when the lowest bit of the leaf count
+	/// is set.
+	#[benchmark]
+	fn update_root() {
+		let mut frontier = Frontier::default();
+		frontier.next_index = 1;
+		TreeFrontier::<T>::put(frontier);
+		RootPending::<T>::put(true);
+		let before = RootCount::<T>::get();
 
-        #[block]
-        {
-            Pallet::<T>::on_finalize(BlockNumberFor::<T>::zero());
-        }
+		#[block]
+		{
+			Pallet::<T>::on_finalize(BlockNumberFor::<T>::zero());
+		}
 
-        assert_eq!(RootCount::<T>::get(), before + 1);
-    }
+		assert_eq!(RootCount::<T>::get(), before + 1);
+	}
 
-    impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

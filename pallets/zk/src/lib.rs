@@ -47,32 +47,32 @@ mod tests;
 pub mod weights;
 
 pub use sable_zk_primitives::{
-    binding::CallKind,
-    note::{NoteCommitment, Nullifier},
-    payload::{NoteCiphertext, ShieldedProof, CIPHERTEXT_LEN},
-    public_inputs::TransferPublicInputs,
+	binding::CallKind,
+	note::{NoteCommitment, Nullifier},
+	payload::{NoteCiphertext, ShieldedProof, CIPHERTEXT_LEN},
+	public_inputs::TransferPublicInputs,
 };
 pub use weights::WeightInfo;
 
 use alloc::{boxed::Box, collections::BTreeSet, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-    traits::{
-        fungible::{Balanced, Credit, Inspect, Mutate},
-        tokens::{DepositConsequence, Fortitude, Precision, Preservation, Provenance},
-        Get, OnUnbalanced,
-    },
-    PalletId,
+	traits::{
+		fungible::{Balanced, Credit, Inspect, Mutate},
+		tokens::{DepositConsequence, Fortitude, Precision, Preservation, Provenance},
+		Get, OnUnbalanced,
+	},
+	PalletId,
 };
 use sable_zk_host::{CircuitId, PublicInputs, Statement, StatementBatch, VerifyError};
 use sable_zk_primitives::{encoding::fp_from_bytes, tree::Frontier, Fp};
 use scale_info::TypeInfo;
 use sp_runtime::{
-    traits::{AccountIdConversion, Saturating, Zero},
-    transaction_validity::{
-        InvalidTransaction, TransactionPriority, TransactionSource, TransactionValidity,
-        TransactionValidityError, ValidTransaction,
-    },
+	traits::{AccountIdConversion, Saturating, Zero},
+	transaction_validity::{
+		InvalidTransaction, TransactionPriority, TransactionSource, TransactionValidity,
+		TransactionValidityError, ValidTransaction,
+	},
 };
 
 /// Log target of this pallet.
@@ -80,739 +80,691 @@ pub const LOG_TARGET: &str = "runtime::zk";
 
 /// The balance type of the pool's currency.
 pub type BalanceOf<T> =
-    <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// Funds withdrawn from the pool to pay a fee.
 pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
 /// One item of a [`Pallet::submit_batch`].
 #[derive(
-    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub enum ShieldedAction<AccountId> {
-    /// A private transfer.
-    Transfer(ShieldedProof),
-    /// An unshield to `recipient`.
-    Unshield {
-        /// The proof and its payload.
-        payload: ShieldedProof,
-        /// The account credited; must be the one the proof is bound to.
-        recipient: AccountId,
-    },
+	/// A private transfer.
+	Transfer(ShieldedProof),
+	/// An unshield to `recipient`.
+	Unshield {
+		/// The proof and its payload.
+		payload: ShieldedProof,
+		/// The account credited; must be the one the proof is bound to.
+		recipient: AccountId,
+	},
 }
 
 /// Notes appended to the tree by one call, as wallets read them from events.
 #[derive(
-    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct NewNotes {
-    /// Tree position of the first commitment; the second is at `first_index + 1`.
-    pub first_index: u64,
-    /// The two commitments.
-    pub commitments: [NoteCommitment; 2],
-    /// Their ciphertexts.
-    pub ciphertexts: [NoteCiphertext; 2],
+	/// Tree position of the first commitment; the second is at `first_index + 1`.
+	pub first_index: u64,
+	/// The two commitments.
+	pub commitments: [NoteCommitment; 2],
+	/// Their ciphertexts.
+	pub ciphertexts: [NoteCiphertext; 2],
 }
 
 /// One leaf of the note-commitment tree as stored for wallets.
 #[derive(
-    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct NoteRecord {
-    /// The note commitment (the leaf).
-    pub commitment: NoteCommitment,
-    /// The note encrypted for its recipient.
-    pub ciphertext: NoteCiphertext,
+	/// The note commitment (the leaf).
+	pub commitment: NoteCommitment,
+	/// The note encrypted for its recipient.
+	pub ciphertext: NoteCiphertext,
 }
 
 /// The tree as wallets need it: the latest anchor and the number of leaves under it.
 #[derive(
-    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct TreeState {
-    /// The most recent root (a valid anchor).
-    pub root: [u8; 32],
-    /// Leaves under that root.
-    pub leaf_count: u64,
-    /// How many recent roots are accepted as anchors.
-    pub anchor_history: u32,
+	/// The most recent root (a valid anchor).
+	pub root: [u8; 32],
+	/// Leaves under that root.
+	pub leaf_count: u64,
+	/// How many recent roots are accepted as anchors.
+	pub anchor_history: u32,
 }
 
 /// The 32 bytes an account is bound to in a proof: its encoding when that is 32 bytes (as
 /// for `AccountId32`), otherwise the BLAKE2b-256 of its encoding.
 pub fn account_binding_bytes<AccountId: Encode>(account: &AccountId) -> [u8; 32] {
-    account.using_encoded(|bytes| {
-        <[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes))
-    })
+	account.using_encoded(|bytes| {
+		<[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes))
+	})
 }
 
 /// A shielded call's data as the checks see it.
 struct Action<'a, AccountId> {
-    kind: CallKind,
-    payload: &'a ShieldedProof,
-    recipient: Option<&'a AccountId>,
+	kind: CallKind,
+	payload: &'a ShieldedProof,
+	recipient: Option<&'a AccountId>,
 }
 
 impl<'a, AccountId> Action<'a, AccountId> {
-    fn from_batch_item(item: &'a ShieldedAction<AccountId>) -> Self {
-        match item {
-            ShieldedAction::Transfer(payload) => Action {
-                kind: CallKind::Transfer,
-                payload,
-                recipient: None,
-            },
-            ShieldedAction::Unshield { payload, recipient } => Action {
-                kind: CallKind::Unshield,
-                payload,
-                recipient: Some(recipient),
-            },
-        }
-    }
+	fn from_batch_item(item: &'a ShieldedAction<AccountId>) -> Self {
+		match item {
+			ShieldedAction::Transfer(payload) => {
+				Action { kind: CallKind::Transfer, payload, recipient: None }
+			},
+			ShieldedAction::Unshield { payload, recipient } => {
+				Action { kind: CallKind::Unshield, payload, recipient: Some(recipient) }
+			},
+		}
+	}
 
-    fn inputs(&self) -> &TransferPublicInputs {
-        &self.payload.public_inputs
-    }
+	fn inputs(&self) -> &TransferPublicInputs {
+		&self.payload.public_inputs
+	}
 }
 
 #[frame_support::pallet]
 pub mod pallet {
-    use super::*;
-    use frame_support::pallet_prelude::*;
-    use frame_system::pallet_prelude::*;
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
 
-    #[pallet::pallet]
-    pub struct Pallet<T>(_);
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
 
-    #[pallet::config]
-    pub trait Config: frame_system::Config {
-        /// The overarching event type.
-        #[allow(deprecated)]
-        type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
 
-        /// The currency that enters and leaves the pool (amounts in proofs are `u64`).
-        type Currency: Inspect<Self::AccountId, Balance: From<u64>>
-            + Mutate<Self::AccountId>
-            + Balanced<Self::AccountId>;
+		/// The currency that enters and leaves the pool (amounts in proofs are `u64`).
+		type Currency: Inspect<Self::AccountId, Balance: From<u64>>
+			+ Mutate<Self::AccountId>
+			+ Balanced<Self::AccountId>;
 
-        /// Receives the fees of transfers and unshields (the runtime pays the block author).
-        type OnFee: OnUnbalanced<CreditOf<Self>>;
+		/// Receives the fees of transfers and unshields (the runtime pays the block author).
+		type OnFee: OnUnbalanced<CreditOf<Self>>;
 
-        /// Derives the pool account.
-        #[pallet::constant]
-        type PalletId: Get<PalletId>;
+		/// Derives the pool account.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
 
-        /// Smallest fee a transfer or unshield may pay, in the smallest unit.
-        #[pallet::constant]
-        type MinimumFee: Get<u64>;
+		/// Smallest fee a transfer or unshield may pay, in the smallest unit.
+		#[pallet::constant]
+		type MinimumFee: Get<u64>;
 
-        /// How many recent roots are accepted as anchors (one root per block that appended
-        /// notes).
-        #[pallet::constant]
-        type RootHistorySize: Get<u32>;
+		/// How many recent roots are accepted as anchors (one root per block that appended
+		/// notes).
+		#[pallet::constant]
+		type RootHistorySize: Get<u32>;
 
-        /// Most actions one `submit_batch` may carry.
-        #[pallet::constant]
-        type MaxBatchSize: Get<u32>;
+		/// Most actions one `submit_batch` may carry.
+		#[pallet::constant]
+		type MaxBatchSize: Get<u32>;
 
-        /// Base priority of unsigned shielded transactions; the fee is added to it.
-        #[pallet::constant]
-        type UnsignedPriority: Get<TransactionPriority>;
+		/// Base priority of unsigned shielded transactions; the fee is added to it.
+		#[pallet::constant]
+		type UnsignedPriority: Get<TransactionPriority>;
 
-        /// Weights of this pallet's calls.
-        type WeightInfo: WeightInfo;
-    }
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
 
-    /// Spent nullifiers, with the block that spent them.
-    #[pallet::storage]
-    pub type Nullifiers<T: Config> =
-        StorageMap<_, Blake2_128Concat, Nullifier, BlockNumberFor<T>, OptionQuery>;
+	/// Spent nullifiers, with the block that spent them.
+	#[pallet::storage]
+	pub type Nullifiers<T: Config> =
+		StorageMap<_, Blake2_128Concat, Nullifier, BlockNumberFor<T>, OptionQuery>;
 
-    /// The note-commitment tree's frontier.
-    #[pallet::storage]
-    pub type TreeFrontier<T: Config> = StorageValue<_, Frontier, ValueQuery>;
+	/// The note-commitment tree's frontier.
+	#[pallet::storage]
+	pub type TreeFrontier<T: Config> = StorageValue<_, Frontier, ValueQuery>;
 
-    /// Every leaf of the tree, with its ciphertext, by position.
-    #[pallet::storage]
-    pub type Leaves<T: Config> = StorageMap<_, Twox64Concat, u64, NoteRecord, OptionQuery>;
+	/// Every leaf of the tree, with its ciphertext, by position.
+	#[pallet::storage]
+	pub type Leaves<T: Config> = StorageMap<_, Twox64Concat, u64, NoteRecord, OptionQuery>;
 
-    /// Whether leaves were appended in this block (the root is then updated in
-    /// `on_finalize`).
-    #[pallet::storage]
-    pub type RootPending<T: Config> = StorageValue<_, bool, ValueQuery>;
+	/// Whether leaves were appended in this block (the root is then updated in
+	/// `on_finalize`).
+	#[pallet::storage]
+	pub type RootPending<T: Config> = StorageValue<_, bool, ValueQuery>;
 
-    /// Accepted anchors: root to its sequence number.
-    #[pallet::storage]
-    pub type RootHistory<T: Config> = StorageMap<_, Identity, [u8; 32], u64, OptionQuery>;
+	/// Accepted anchors: root to its sequence number.
+	#[pallet::storage]
+	pub type RootHistory<T: Config> = StorageMap<_, Identity, [u8; 32], u64, OptionQuery>;
 
-    /// Ring buffer of the last `RootHistorySize` roots, by sequence number modulo the size.
-    #[pallet::storage]
-    pub type RootRing<T: Config> = StorageMap<_, Twox64Concat, u32, [u8; 32], OptionQuery>;
+	/// Ring buffer of the last `RootHistorySize` roots, by sequence number modulo the size.
+	#[pallet::storage]
+	pub type RootRing<T: Config> = StorageMap<_, Twox64Concat, u32, [u8; 32], OptionQuery>;
 
-    /// Number of roots ever recorded (the next root's sequence number).
-    #[pallet::storage]
-    pub type RootCount<T: Config> = StorageValue<_, u64, ValueQuery>;
+	/// Number of roots ever recorded (the next root's sequence number).
+	#[pallet::storage]
+	pub type RootCount<T: Config> = StorageValue<_, u64, ValueQuery>;
 
-    /// Value held by the pool: every `value_in` minus every `value_out` and fee.
-    #[pallet::storage]
-    pub type PoolTotal<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+	/// Value held by the pool: every `value_in` minus every `value_out` and fee.
+	#[pallet::storage]
+	pub type PoolTotal<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
-    #[pallet::type_value]
-    pub fn DefaultEnabled() -> bool {
-        true
-    }
+	#[pallet::type_value]
+	pub fn DefaultEnabled() -> bool {
+		true
+	}
 
-    /// Whether shielded calls are accepted.
-    #[pallet::storage]
-    pub type VerifierEnabled<T: Config> = StorageValue<_, bool, ValueQuery, DefaultEnabled>;
+	/// Whether shielded calls are accepted.
+	#[pallet::storage]
+	pub type VerifierEnabled<T: Config> = StorageValue<_, bool, ValueQuery, DefaultEnabled>;
 
-    #[pallet::genesis_config]
-    #[derive(frame_support::DefaultNoBound)]
-    pub struct GenesisConfig<T: Config> {
-        /// Start with shielded calls turned off.
-        pub disabled: bool,
-        #[serde(skip)]
-        pub _config: core::marker::PhantomData<T>,
-    }
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Start with shielded calls turned off.
+		pub disabled: bool,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
 
-    #[pallet::genesis_build]
-    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-        fn build(&self) {
-            VerifierEnabled::<T>::put(!self.disabled);
-            Pallet::<T>::record_root(Frontier::empty_root(), 0);
-            // The pool account holds its existential deposit from genesis, so that any
-            // shield, however small, can be credited to it.
-            let pool = Pallet::<T>::pool_account();
-            let minimum = T::Currency::minimum_balance();
-            if T::Currency::balance(&pool) < minimum {
-                let _ = T::Currency::mint_into(&pool, minimum);
-            }
-        }
-    }
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			VerifierEnabled::<T>::put(!self.disabled);
+			Pallet::<T>::record_root(Frontier::empty_root(), 0);
+			// The pool account holds its existential deposit from genesis, so that any
+			// shield, however small, can be credited to it.
+			let pool = Pallet::<T>::pool_account();
+			let minimum = T::Currency::minimum_balance();
+			if T::Currency::balance(&pool) < minimum {
+				let _ = T::Currency::mint_into(&pool, minimum);
+			}
+		}
+	}
 
-    #[pallet::event]
-    #[pallet::generate_deposit(pub(super) fn deposit_event)]
-    pub enum Event<T: Config> {
-        /// `value` moved from `who` into the pool.
-        Shielded {
-            who: T::AccountId,
-            value: BalanceOf<T>,
-            nullifiers: [Nullifier; 2],
-            notes: NewNotes,
-        },
-        /// A private transfer.
-        Transferred {
-            nullifiers: [Nullifier; 2],
-            fee: BalanceOf<T>,
-            notes: NewNotes,
-        },
-        /// `value` left the pool to `recipient`.
-        Unshielded {
-            recipient: T::AccountId,
-            value: BalanceOf<T>,
-            nullifiers: [Nullifier; 2],
-            fee: BalanceOf<T>,
-            notes: NewNotes,
-        },
-        /// A batch of `count` actions was verified together and applied.
-        BatchApplied { count: u32 },
-        /// The tree's root after this block's appends; it is now an accepted anchor.
-        AnchorAdded { root: [u8; 32], leaf_count: u64 },
-        /// Shielded calls were turned on or off.
-        VerifierSwitched { enabled: bool },
-    }
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `value` moved from `who` into the pool.
+		Shielded {
+			who: T::AccountId,
+			value: BalanceOf<T>,
+			nullifiers: [Nullifier; 2],
+			notes: NewNotes,
+		},
+		/// A private transfer.
+		Transferred { nullifiers: [Nullifier; 2], fee: BalanceOf<T>, notes: NewNotes },
+		/// `value` left the pool to `recipient`.
+		Unshielded {
+			recipient: T::AccountId,
+			value: BalanceOf<T>,
+			nullifiers: [Nullifier; 2],
+			fee: BalanceOf<T>,
+			notes: NewNotes,
+		},
+		/// A batch of `count` actions was verified together and applied.
+		BatchApplied { count: u32 },
+		/// The tree's root after this block's appends; it is now an accepted anchor.
+		AnchorAdded { root: [u8; 32], leaf_count: u64 },
+		/// Shielded calls were turned on or off.
+		VerifierSwitched { enabled: bool },
+	}
 
-    #[pallet::error]
-    pub enum Error<T> {
-        /// Shielded calls are turned off.
-        VerifierDisabled,
-        /// `value_in`, `value_out` or `fee` is not allowed for this call (a shield has only
-        /// `value_in`; a transfer neither; an unshield only `value_out`).
-        ValuesNotAllowed,
-        /// The fee is below the minimum.
-        FeeTooLow,
-        /// The anchor is not one of the recent roots (unknown or too old: sync and prove
-        /// again).
-        UnknownAnchor,
-        /// A nullifier was already spent.
-        NullifierAlreadySpent,
-        /// The same nullifier appears twice in the call or the batch.
-        DuplicateNullifier,
-        /// The proof's binding does not match this chain, call, recipient and ciphertexts.
-        BindingMismatch,
-        /// The unshield recipient cannot receive the amount (for example below the
-        /// existential deposit for a new account).
-        RecipientCannotReceive,
-        /// The pool holds less than the call takes out.
-        PoolInsufficient,
-        /// The note-commitment tree is full.
-        TreeFull,
-        /// The batch is empty.
-        EmptyBatch,
-        /// A public input is not a canonical field element.
-        MalformedPublicInputs,
-        /// The proof does not verify.
-        InvalidProof,
-        /// The proof of the batch item at `index` does not verify.
-        InvalidProofInBatch { index: u16 },
-        /// The verifier does not know the transfer circuit (node and runtime disagree).
-        UnknownCircuit,
-    }
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Shielded calls are turned off.
+		VerifierDisabled,
+		/// `value_in`, `value_out` or `fee` is not allowed for this call (a shield has only
+		/// `value_in`; a transfer neither; an unshield only `value_out`).
+		ValuesNotAllowed,
+		/// The fee is below the minimum.
+		FeeTooLow,
+		/// The anchor is not one of the recent roots (unknown or too old: sync and prove
+		/// again).
+		UnknownAnchor,
+		/// A nullifier was already spent.
+		NullifierAlreadySpent,
+		/// The same nullifier appears twice in the call or the batch.
+		DuplicateNullifier,
+		/// The proof's binding does not match this chain, call, recipient and ciphertexts.
+		BindingMismatch,
+		/// The unshield recipient cannot receive the amount (for example below the
+		/// existential deposit for a new account).
+		RecipientCannotReceive,
+		/// The pool holds less than the call takes out.
+		PoolInsufficient,
+		/// The note-commitment tree is full.
+		TreeFull,
+		/// The batch is empty.
+		EmptyBatch,
+		/// A public input is not a canonical field element.
+		MalformedPublicInputs,
+		/// The proof does not verify.
+		InvalidProof,
+		/// The proof of the batch item at `index` does not verify.
+		InvalidProofInBatch { index: u16 },
+		/// The verifier does not know the transfer circuit (node and runtime disagree).
+		UnknownCircuit,
+	}
 
-    impl<T: Config> Error<T> {
-        /// The `InvalidTransaction::Custom` code of this error when an unsigned shielded
-        /// transaction is refused by the pool (`docs/zk.md`, "Refusal codes").
-        pub fn code(&self) -> u8 {
-            match self {
-                Error::VerifierDisabled => 1,
-                Error::ValuesNotAllowed => 2,
-                Error::FeeTooLow => 3,
-                Error::UnknownAnchor => 4,
-                Error::NullifierAlreadySpent => 5,
-                Error::DuplicateNullifier => 6,
-                Error::BindingMismatch => 7,
-                Error::RecipientCannotReceive => 8,
-                Error::PoolInsufficient => 9,
-                Error::TreeFull => 10,
-                Error::EmptyBatch => 11,
-                Error::MalformedPublicInputs => 12,
-                Error::InvalidProof | Error::InvalidProofInBatch { .. } => 13,
-                Error::UnknownCircuit => 14,
-                Error::__Ignore(..) => 0,
-            }
-        }
-    }
+	impl<T: Config> Error<T> {
+		/// The `InvalidTransaction::Custom` code of this error when an unsigned shielded
+		/// transaction is refused by the pool (`docs/zk.md`, "Refusal codes").
+		pub fn code(&self) -> u8 {
+			match self {
+				Error::VerifierDisabled => 1,
+				Error::ValuesNotAllowed => 2,
+				Error::FeeTooLow => 3,
+				Error::UnknownAnchor => 4,
+				Error::NullifierAlreadySpent => 5,
+				Error::DuplicateNullifier => 6,
+				Error::BindingMismatch => 7,
+				Error::RecipientCannotReceive => 8,
+				Error::PoolInsufficient => 9,
+				Error::TreeFull => 10,
+				Error::EmptyBatch => 11,
+				Error::MalformedPublicInputs => 12,
+				Error::InvalidProof | Error::InvalidProofInBatch { .. } => 13,
+				Error::UnknownCircuit => 14,
+				Error::__Ignore(..) => 0,
+			}
+		}
+	}
 
-    #[pallet::hooks]
-    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-        fn on_initialize(_: BlockNumberFor<T>) -> Weight {
-            // Reserve the root update `on_finalize` may do.
-            T::WeightInfo::update_root()
-        }
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			// Reserve the root update `on_finalize` may do.
+			T::WeightInfo::update_root()
+		}
 
-        fn on_finalize(_: BlockNumberFor<T>) {
-            if RootPending::<T>::take() {
-                let frontier = TreeFrontier::<T>::get();
-                match frontier.root() {
-                    Ok(root) => Self::record_root(root, frontier.next_index),
-                    Err(error) => log::error!(target: LOG_TARGET, "tree root: {error:?}"),
-                }
-            }
-        }
-    }
+		fn on_finalize(_: BlockNumberFor<T>) {
+			if RootPending::<T>::take() {
+				let frontier = TreeFrontier::<T>::get();
+				match frontier.root() {
+					Ok(root) => Self::record_root(root, frontier.next_index),
+					Err(error) => log::error!(target: LOG_TARGET, "tree root: {error:?}"),
+				}
+			}
+		}
+	}
 
-    #[pallet::call]
-    impl<T: Config> Pallet<T> {
-        /// Moves `payload.public_inputs.value_in` from the signer into the pool and adds the
-        /// two new notes.
-        #[pallet::call_index(0)]
-        #[pallet::weight(T::WeightInfo::shield())]
-        pub fn shield(origin: OriginFor<T>, payload: Box<ShieldedProof>) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            let action = Action {
-                kind: CallKind::Shield,
-                payload: &payload,
-                recipient: None,
-            };
-            Self::check_and_verify(core::slice::from_ref(&action))?;
-            Self::apply(&action, Some(&who))
-        }
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Moves `payload.public_inputs.value_in` from the signer into the pool and adds the
+		/// two new notes.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::shield())]
+		pub fn shield(origin: OriginFor<T>, payload: Box<ShieldedProof>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let action = Action { kind: CallKind::Shield, payload: &payload, recipient: None };
+			Self::check_and_verify(core::slice::from_ref(&action))?;
+			Self::apply(&action, Some(&who))
+		}
 
-        /// A private transfer: spends two notes, adds two, pays the fee from shielded value.
-        /// Unsigned: see the pallet documentation.
-        #[pallet::call_index(1)]
-        #[pallet::weight(T::WeightInfo::transfer())]
-        pub fn transfer(origin: OriginFor<T>, payload: Box<ShieldedProof>) -> DispatchResult {
-            ensure_none(origin)?;
-            let action = Action {
-                kind: CallKind::Transfer,
-                payload: &payload,
-                recipient: None,
-            };
-            Self::check_and_verify(core::slice::from_ref(&action))?;
-            Self::apply(&action, None)
-        }
+		/// A private transfer: spends two notes, adds two, pays the fee from shielded value.
+		/// Unsigned: see the pallet documentation.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::transfer())]
+		pub fn transfer(origin: OriginFor<T>, payload: Box<ShieldedProof>) -> DispatchResult {
+			ensure_none(origin)?;
+			let action = Action { kind: CallKind::Transfer, payload: &payload, recipient: None };
+			Self::check_and_verify(core::slice::from_ref(&action))?;
+			Self::apply(&action, None)
+		}
 
-        /// Moves `payload.public_inputs.value_out` from the pool to `recipient` (the account
-        /// the proof is bound to). Unsigned.
-        #[pallet::call_index(2)]
-        #[pallet::weight(T::WeightInfo::unshield())]
-        pub fn unshield(
-            origin: OriginFor<T>,
-            payload: Box<ShieldedProof>,
-            recipient: T::AccountId,
-        ) -> DispatchResult {
-            ensure_none(origin)?;
-            let action = Action {
-                kind: CallKind::Unshield,
-                payload: &payload,
-                recipient: Some(&recipient),
-            };
-            Self::check_and_verify(core::slice::from_ref(&action))?;
-            Self::apply(&action, None)
-        }
+		/// Moves `payload.public_inputs.value_out` from the pool to `recipient` (the account
+		/// the proof is bound to). Unsigned.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::unshield())]
+		pub fn unshield(
+			origin: OriginFor<T>,
+			payload: Box<ShieldedProof>,
+			recipient: T::AccountId,
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			let action =
+				Action { kind: CallKind::Unshield, payload: &payload, recipient: Some(&recipient) };
+			Self::check_and_verify(core::slice::from_ref(&action))?;
+			Self::apply(&action, None)
+		}
 
-        /// Transfers and unshields whose proofs are verified together by one batch host call.
-        /// All are applied, in order, or none. Unsigned.
-        #[pallet::call_index(3)]
-        #[pallet::weight(T::WeightInfo::submit_batch(actions.len() as u32))]
-        pub fn submit_batch(
-            origin: OriginFor<T>,
-            actions: BoundedVec<ShieldedAction<T::AccountId>, T::MaxBatchSize>,
-        ) -> DispatchResult {
-            ensure_none(origin)?;
-            let actions: Vec<_> = actions.iter().map(Action::from_batch_item).collect();
-            Self::check_and_verify(&actions)?;
-            for action in &actions {
-                Self::apply(action, None)?;
-            }
-            Self::deposit_event(Event::BatchApplied {
-                count: actions.len() as u32,
-            });
-            Ok(())
-        }
+		/// Transfers and unshields whose proofs are verified together by one batch host call.
+		/// All are applied, in order, or none. Unsigned.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::submit_batch(actions.len() as u32))]
+		pub fn submit_batch(
+			origin: OriginFor<T>,
+			actions: BoundedVec<ShieldedAction<T::AccountId>, T::MaxBatchSize>,
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			let actions: Vec<_> = actions.iter().map(Action::from_batch_item).collect();
+			Self::check_and_verify(&actions)?;
+			for action in &actions {
+				Self::apply(action, None)?;
+			}
+			Self::deposit_event(Event::BatchApplied { count: actions.len() as u32 });
+			Ok(())
+		}
 
-        /// Turns shielded calls on or off.
-        #[pallet::call_index(4)]
-        #[pallet::weight(T::WeightInfo::set_enabled())]
-        pub fn set_enabled(origin: OriginFor<T>, enabled: bool) -> DispatchResult {
-            ensure_root(origin)?;
-            VerifierEnabled::<T>::put(enabled);
-            Self::deposit_event(Event::VerifierSwitched { enabled });
-            Ok(())
-        }
-    }
+		/// Turns shielded calls on or off.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_enabled())]
+		pub fn set_enabled(origin: OriginFor<T>, enabled: bool) -> DispatchResult {
+			ensure_root(origin)?;
+			VerifierEnabled::<T>::put(enabled);
+			Self::deposit_event(Event::VerifierSwitched { enabled });
+			Ok(())
+		}
+	}
 
-    #[allow(deprecated)]
-    #[pallet::validate_unsigned]
-    impl<T: Config> ValidateUnsigned for Pallet<T> {
-        type Call = Call<T>;
+	#[allow(deprecated)]
+	#[pallet::validate_unsigned]
+	impl<T: Config> ValidateUnsigned for Pallet<T> {
+		type Call = Call<T>;
 
-        fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
-            let actions = Self::unsigned_actions(call)?;
-            Self::check_and_verify(&actions).map_err(Self::refusal)?;
-            let fees = actions
-                .iter()
-                .fold(0u64, |sum, action| sum.saturating_add(action.inputs().fee));
-            let longevity = actions
-                .iter()
-                .filter_map(|action| Self::anchor_remaining(&action.inputs().anchor))
-                .min()
-                .unwrap_or(1)
-                .max(1);
-            let mut builder = ValidTransaction::with_tag_prefix("SableZk")
-                .priority(T::UnsignedPriority::get().saturating_add(fees))
-                .longevity(longevity)
-                .propagate(true);
-            for action in &actions {
-                for nullifier in &action.inputs().nullifiers {
-                    builder = builder.and_provides(nullifier.0);
-                }
-            }
-            builder.build()
-        }
+		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			let actions = Self::unsigned_actions(call)?;
+			Self::check_and_verify(&actions).map_err(Self::refusal)?;
+			let fees =
+				actions.iter().fold(0u64, |sum, action| sum.saturating_add(action.inputs().fee));
+			let longevity = actions
+				.iter()
+				.filter_map(|action| Self::anchor_remaining(&action.inputs().anchor))
+				.min()
+				.unwrap_or(1)
+				.max(1);
+			let mut builder = ValidTransaction::with_tag_prefix("SableZk")
+				.priority(T::UnsignedPriority::get().saturating_add(fees))
+				.longevity(longevity)
+				.propagate(true);
+			for action in &actions {
+				for nullifier in &action.inputs().nullifiers {
+					builder = builder.and_provides(nullifier.0);
+				}
+			}
+			builder.build()
+		}
 
-        fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
-            // The same checks as in the pool, against the state of this block: a transaction
-            // whose note was spent earlier in the block is left out of it. The proof check is
-            // answered from the node's cache when the pool verified it.
-            let actions = Self::unsigned_actions(call)?;
-            Self::check_and_verify(&actions).map_err(Self::refusal)
-        }
-    }
+		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
+			// The same checks as in the pool, against the state of this block: a transaction
+			// whose note was spent earlier in the block is left out of it. The proof check is
+			// answered from the node's cache when the pool verified it.
+			let actions = Self::unsigned_actions(call)?;
+			Self::check_and_verify(&actions).map_err(Self::refusal)
+		}
+	}
 }
 
 impl<T: Config> Pallet<T> {
-    /// The account holding the pool's funds.
-    pub fn pool_account() -> T::AccountId {
-        T::PalletId::get().into_account_truncating()
-    }
+	/// The account holding the pool's funds.
+	pub fn pool_account() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
 
-    /// The latest root and the number of leaves under it.
-    pub fn tree_state() -> TreeState {
-        let count = RootCount::<T>::get();
-        let history = T::RootHistorySize::get();
-        let latest = count.saturating_sub(1);
-        let root = RootRing::<T>::get((latest % u64::from(history.max(1))) as u32)
-            .unwrap_or_else(Frontier::empty_root);
-        let leaf_count = TreeFrontier::<T>::get().next_index;
-        TreeState {
-            root,
-            leaf_count,
-            anchor_history: history,
-        }
-    }
+	/// The latest root and the number of leaves under it.
+	pub fn tree_state() -> TreeState {
+		let count = RootCount::<T>::get();
+		let history = T::RootHistorySize::get();
+		let latest = count.saturating_sub(1);
+		let root = RootRing::<T>::get((latest % u64::from(history.max(1))) as u32)
+			.unwrap_or_else(Frontier::empty_root);
+		let leaf_count = TreeFrontier::<T>::get().next_index;
+		TreeState { root, leaf_count, anchor_history: history }
+	}
 
-    /// Leaves from position `from`, at most `limit` of them.
-    pub fn leaves(from: u64, limit: u32) -> Vec<NoteRecord> {
-        let end = TreeFrontier::<T>::get()
-            .next_index
-            .min(from.saturating_add(u64::from(limit)));
-        (from..end).filter_map(Leaves::<T>::get).collect()
-    }
+	/// Leaves from position `from`, at most `limit` of them.
+	pub fn leaves(from: u64, limit: u32) -> Vec<NoteRecord> {
+		let end = TreeFrontier::<T>::get().next_index.min(from.saturating_add(u64::from(limit)));
+		(from..end).filter_map(Leaves::<T>::get).collect()
+	}
 
-    /// Whether a nullifier was spent.
-    pub fn is_spent(nullifier: &Nullifier) -> bool {
-        Nullifiers::<T>::contains_key(nullifier)
-    }
+	/// Whether a nullifier was spent.
+	pub fn is_spent(nullifier: &Nullifier) -> bool {
+		Nullifiers::<T>::contains_key(nullifier)
+	}
 
-    /// Whether `root` is an accepted anchor.
-    pub fn is_known_anchor(root: &[u8; 32]) -> bool {
-        RootHistory::<T>::contains_key(root)
-    }
+	/// Whether `root` is an accepted anchor.
+	pub fn is_known_anchor(root: &[u8; 32]) -> bool {
+		RootHistory::<T>::contains_key(root)
+	}
 
-    /// The genesis hash the proofs of this chain are bound to.
-    pub fn genesis_hash() -> [u8; 32] {
-        let hash = frame_system::BlockHash::<T>::get(
-            frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
-        );
-        hash.using_encoded(|bytes| {
-            <[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes))
-        })
-    }
+	/// The genesis hash the proofs of this chain are bound to.
+	pub fn genesis_hash() -> [u8; 32] {
+		let hash = frame_system::BlockHash::<T>::get(
+			frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
+		);
+		hash.using_encoded(|bytes| {
+			<[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes))
+		})
+	}
 
-    /// How many more roots may be recorded before `root` stops being an anchor.
-    fn anchor_remaining(root: &[u8; 32]) -> Option<u64> {
-        let sequence = RootHistory::<T>::get(root)?;
-        let age = RootCount::<T>::get()
-            .saturating_sub(1)
-            .saturating_sub(sequence);
-        Some(u64::from(T::RootHistorySize::get()).saturating_sub(age))
-    }
+	/// How many more roots may be recorded before `root` stops being an anchor.
+	fn anchor_remaining(root: &[u8; 32]) -> Option<u64> {
+		let sequence = RootHistory::<T>::get(root)?;
+		let age = RootCount::<T>::get().saturating_sub(1).saturating_sub(sequence);
+		Some(u64::from(T::RootHistorySize::get()).saturating_sub(age))
+	}
 
-    fn record_root(root: [u8; 32], leaf_count: u64) {
-        let history = u64::from(T::RootHistorySize::get().max(1));
-        let sequence = RootCount::<T>::get();
-        let slot = (sequence % history) as u32;
-        if let Some(evicted) = RootRing::<T>::take(slot) {
-            RootHistory::<T>::remove(evicted);
-        }
-        RootRing::<T>::insert(slot, root);
-        RootHistory::<T>::insert(root, sequence);
-        RootCount::<T>::put(sequence.saturating_add(1));
-        Self::deposit_event(Event::AnchorAdded { root, leaf_count });
-    }
+	fn record_root(root: [u8; 32], leaf_count: u64) {
+		let history = u64::from(T::RootHistorySize::get().max(1));
+		let sequence = RootCount::<T>::get();
+		let slot = (sequence % history) as u32;
+		if let Some(evicted) = RootRing::<T>::take(slot) {
+			RootHistory::<T>::remove(evicted);
+		}
+		RootRing::<T>::insert(slot, root);
+		RootHistory::<T>::insert(root, sequence);
+		RootCount::<T>::put(sequence.saturating_add(1));
+		Self::deposit_event(Event::AnchorAdded { root, leaf_count });
+	}
 
-    fn unsigned_actions(
-        call: &Call<T>,
-    ) -> Result<Vec<Action<'_, T::AccountId>>, TransactionValidityError> {
-        match call {
-            Call::transfer { payload } => Ok(alloc::vec![Action {
-                kind: CallKind::Transfer,
-                payload,
-                recipient: None
-            }]),
-            Call::unshield { payload, recipient } => Ok(alloc::vec![Action {
-                kind: CallKind::Unshield,
-                payload,
-                recipient: Some(recipient),
-            }]),
-            Call::submit_batch { actions } => {
-                Ok(actions.iter().map(Action::from_batch_item).collect())
-            }
-            _ => Err(InvalidTransaction::Call.into()),
-        }
-    }
+	fn unsigned_actions(
+		call: &Call<T>,
+	) -> Result<Vec<Action<'_, T::AccountId>>, TransactionValidityError> {
+		match call {
+			Call::transfer { payload } => {
+				Ok(alloc::vec![Action { kind: CallKind::Transfer, payload, recipient: None }])
+			},
+			Call::unshield { payload, recipient } => Ok(alloc::vec![Action {
+				kind: CallKind::Unshield,
+				payload,
+				recipient: Some(recipient),
+			}]),
+			Call::submit_batch { actions } => {
+				Ok(actions.iter().map(Action::from_batch_item).collect())
+			},
+			_ => Err(InvalidTransaction::Call.into()),
+		}
+	}
 
-    fn refusal(error: Error<T>) -> TransactionValidityError {
-        InvalidTransaction::Custom(error.code()).into()
-    }
+	fn refusal(error: Error<T>) -> TransactionValidityError {
+		InvalidTransaction::Custom(error.code()).into()
+	}
 
-    /// Every check of the pallet documentation's "Order of checks", then the proofs.
-    fn check_and_verify(actions: &[Action<'_, T::AccountId>]) -> Result<(), Error<T>> {
-        frame_support::ensure!(VerifierEnabled::<T>::get(), Error::<T>::VerifierDisabled);
-        frame_support::ensure!(!actions.is_empty(), Error::<T>::EmptyBatch);
-        let genesis_hash = Self::genesis_hash();
-        let mut seen = BTreeSet::new();
-        let mut taken_out: u128 = 0;
-        for action in actions {
-            let inputs = action.inputs();
-            let (value_in, value_out, fee) = (inputs.value_in, inputs.value_out, inputs.fee);
-            let allowed = match action.kind {
-                CallKind::Shield => value_in > 0 && value_out == 0 && fee == 0,
-                CallKind::Transfer => value_in == 0 && value_out == 0,
-                CallKind::Unshield => value_in == 0 && value_out > 0,
-            };
-            frame_support::ensure!(allowed, Error::<T>::ValuesNotAllowed);
-            if action.kind != CallKind::Shield {
-                frame_support::ensure!(fee >= T::MinimumFee::get(), Error::<T>::FeeTooLow);
-            }
-            frame_support::ensure!(
-                Self::is_known_anchor(&inputs.anchor),
-                Error::<T>::UnknownAnchor
-            );
-            for nullifier in &inputs.nullifiers {
-                frame_support::ensure!(
-                    !Self::is_spent(nullifier),
-                    Error::<T>::NullifierAlreadySpent
-                );
-                frame_support::ensure!(seen.insert(nullifier.0), Error::<T>::DuplicateNullifier);
-            }
-            taken_out = taken_out
-                .saturating_add(u128::from(value_out))
-                .saturating_add(u128::from(fee));
-            let recipient = action.recipient.map(account_binding_bytes);
-            if let Some(recipient) = action.recipient {
-                let deposit =
-                    T::Currency::can_deposit(recipient, value_out.into(), Provenance::Extant);
-                frame_support::ensure!(
-                    deposit == DepositConsequence::Success,
-                    Error::<T>::RecipientCannotReceive
-                );
-            }
-            let binding = action
-                .payload
-                .binding_data(genesis_hash, action.kind, recipient)
-                .to_bytes();
-            frame_support::ensure!(binding == inputs.binding, Error::<T>::BindingMismatch);
-        }
-        let pool: u128 = PoolTotal::<T>::get().try_into().unwrap_or(u128::MAX);
-        frame_support::ensure!(taken_out <= pool, Error::<T>::PoolInsufficient);
-        let leaves = TreeFrontier::<T>::get()
-            .next_index
-            .saturating_add(2 * actions.len() as u64);
-        frame_support::ensure!(
-            leaves <= sable_zk_primitives::tree::TREE_CAPACITY,
-            Error::<T>::TreeFull
-        );
+	/// Every check of the pallet documentation's "Order of checks", then the proofs.
+	fn check_and_verify(actions: &[Action<'_, T::AccountId>]) -> Result<(), Error<T>> {
+		frame_support::ensure!(VerifierEnabled::<T>::get(), Error::<T>::VerifierDisabled);
+		frame_support::ensure!(!actions.is_empty(), Error::<T>::EmptyBatch);
+		let genesis_hash = Self::genesis_hash();
+		let mut seen = BTreeSet::new();
+		let mut taken_out: u128 = 0;
+		for action in actions {
+			let inputs = action.inputs();
+			let (value_in, value_out, fee) = (inputs.value_in, inputs.value_out, inputs.fee);
+			let allowed = match action.kind {
+				CallKind::Shield => value_in > 0 && value_out == 0 && fee == 0,
+				CallKind::Transfer => value_in == 0 && value_out == 0,
+				CallKind::Unshield => value_in == 0 && value_out > 0,
+			};
+			frame_support::ensure!(allowed, Error::<T>::ValuesNotAllowed);
+			if action.kind != CallKind::Shield {
+				frame_support::ensure!(fee >= T::MinimumFee::get(), Error::<T>::FeeTooLow);
+			}
+			frame_support::ensure!(
+				Self::is_known_anchor(&inputs.anchor),
+				Error::<T>::UnknownAnchor
+			);
+			for nullifier in &inputs.nullifiers {
+				frame_support::ensure!(
+					!Self::is_spent(nullifier),
+					Error::<T>::NullifierAlreadySpent
+				);
+				frame_support::ensure!(seen.insert(nullifier.0), Error::<T>::DuplicateNullifier);
+			}
+			taken_out =
+				taken_out.saturating_add(u128::from(value_out)).saturating_add(u128::from(fee));
+			let recipient = action.recipient.map(account_binding_bytes);
+			if let Some(recipient) = action.recipient {
+				let deposit =
+					T::Currency::can_deposit(recipient, value_out.into(), Provenance::Extant);
+				frame_support::ensure!(
+					deposit == DepositConsequence::Success,
+					Error::<T>::RecipientCannotReceive
+				);
+			}
+			let binding =
+				action.payload.binding_data(genesis_hash, action.kind, recipient).to_bytes();
+			frame_support::ensure!(binding == inputs.binding, Error::<T>::BindingMismatch);
+		}
+		let pool: u128 = PoolTotal::<T>::get().try_into().unwrap_or(u128::MAX);
+		frame_support::ensure!(taken_out <= pool, Error::<T>::PoolInsufficient);
+		let leaves = TreeFrontier::<T>::get().next_index.saturating_add(2 * actions.len() as u64);
+		frame_support::ensure!(
+			leaves <= sable_zk_primitives::tree::TREE_CAPACITY,
+			Error::<T>::TreeFull
+		);
 
-        let statements: Vec<Statement> = actions
-            .iter()
-            .map(|action| statement(action.payload))
-            .collect();
-        match statements.as_slice() {
-            [single] => sable_zk_host::verify(single).map_err(Error::<T>::from),
-            _ => {
-                let batch =
-                    StatementBatch::try_from(statements).map_err(|_| Error::<T>::EmptyBatch)?;
-                sable_zk_host::verify_batch(&batch).map_err(|failures| match failures.first() {
-                    Some(failure) if failure.error == VerifyError::InvalidProof => {
-                        Error::<T>::InvalidProofInBatch {
-                            index: u16::try_from(failure.index).unwrap_or(u16::MAX),
-                        }
-                    }
-                    Some(failure) => Error::<T>::from(failure.error),
-                    None => Error::<T>::InvalidProof,
-                })
-            }
-        }
-    }
+		let statements: Vec<Statement> =
+			actions.iter().map(|action| statement(action.payload)).collect();
+		match statements.as_slice() {
+			[single] => sable_zk_host::verify(single).map_err(Error::<T>::from),
+			_ => {
+				let batch =
+					StatementBatch::try_from(statements).map_err(|_| Error::<T>::EmptyBatch)?;
+				sable_zk_host::verify_batch(&batch).map_err(|failures| match failures.first() {
+					Some(failure) if failure.error == VerifyError::InvalidProof => {
+						Error::<T>::InvalidProofInBatch {
+							index: u16::try_from(failure.index).unwrap_or(u16::MAX),
+						}
+					},
+					Some(failure) => Error::<T>::from(failure.error),
+					None => Error::<T>::InvalidProof,
+				})
+			},
+		}
+	}
 
-    /// Applies one checked and verified action.
-    fn apply(
-        action: &Action<'_, T::AccountId>,
-        signer: Option<&T::AccountId>,
-    ) -> frame_support::dispatch::DispatchResult {
-        let inputs = action.inputs();
-        let block = frame_system::Pallet::<T>::block_number();
-        for nullifier in &inputs.nullifiers {
-            Nullifiers::<T>::insert(nullifier, block);
-        }
-        let notes = Self::append_notes(action.payload)?;
-        let pool = Self::pool_account();
-        let fee: BalanceOf<T> = inputs.fee.into();
-        match (action.kind, signer, action.recipient) {
-            (CallKind::Shield, Some(who), _) => {
-                let value: BalanceOf<T> = inputs.value_in.into();
-                T::Currency::transfer(who, &pool, value, Preservation::Preserve)?;
-                PoolTotal::<T>::mutate(|total| *total = total.saturating_add(value));
-                Self::deposit_event(Event::Shielded {
-                    who: who.clone(),
-                    value,
-                    nullifiers: inputs.nullifiers,
-                    notes,
-                });
-            }
-            (CallKind::Transfer, None, None) => {
-                Self::pay_fee(&pool, fee)?;
-                Self::deposit_event(Event::Transferred {
-                    nullifiers: inputs.nullifiers,
-                    fee,
-                    notes,
-                });
-            }
-            (CallKind::Unshield, None, Some(recipient)) => {
-                let value: BalanceOf<T> = inputs.value_out.into();
-                T::Currency::transfer(&pool, recipient, value, Preservation::Preserve)?;
-                PoolTotal::<T>::mutate(|total| *total = total.saturating_sub(value));
-                Self::pay_fee(&pool, fee)?;
-                Self::deposit_event(Event::Unshielded {
-                    recipient: recipient.clone(),
-                    value,
-                    nullifiers: inputs.nullifiers,
-                    fee,
-                    notes,
-                });
-            }
-            _ => return Err(Error::<T>::ValuesNotAllowed.into()),
-        }
-        Ok(())
-    }
+	/// Applies one checked and verified action.
+	fn apply(
+		action: &Action<'_, T::AccountId>,
+		signer: Option<&T::AccountId>,
+	) -> frame_support::dispatch::DispatchResult {
+		let inputs = action.inputs();
+		let block = frame_system::Pallet::<T>::block_number();
+		for nullifier in &inputs.nullifiers {
+			Nullifiers::<T>::insert(nullifier, block);
+		}
+		let notes = Self::append_notes(action.payload)?;
+		let pool = Self::pool_account();
+		let fee: BalanceOf<T> = inputs.fee.into();
+		match (action.kind, signer, action.recipient) {
+			(CallKind::Shield, Some(who), _) => {
+				let value: BalanceOf<T> = inputs.value_in.into();
+				T::Currency::transfer(who, &pool, value, Preservation::Preserve)?;
+				PoolTotal::<T>::mutate(|total| *total = total.saturating_add(value));
+				Self::deposit_event(Event::Shielded {
+					who: who.clone(),
+					value,
+					nullifiers: inputs.nullifiers,
+					notes,
+				});
+			},
+			(CallKind::Transfer, None, None) => {
+				Self::pay_fee(&pool, fee)?;
+				Self::deposit_event(Event::Transferred {
+					nullifiers: inputs.nullifiers,
+					fee,
+					notes,
+				});
+			},
+			(CallKind::Unshield, None, Some(recipient)) => {
+				let value: BalanceOf<T> = inputs.value_out.into();
+				T::Currency::transfer(&pool, recipient, value, Preservation::Preserve)?;
+				PoolTotal::<T>::mutate(|total| *total = total.saturating_sub(value));
+				Self::pay_fee(&pool, fee)?;
+				Self::deposit_event(Event::Unshielded {
+					recipient: recipient.clone(),
+					value,
+					nullifiers: inputs.nullifiers,
+					fee,
+					notes,
+				});
+			},
+			_ => return Err(Error::<T>::ValuesNotAllowed.into()),
+		}
+		Ok(())
+	}
 
-    fn pay_fee(pool: &T::AccountId, fee: BalanceOf<T>) -> frame_support::dispatch::DispatchResult {
-        if fee.is_zero() {
-            return Ok(());
-        }
-        let credit = T::Currency::withdraw(
-            pool,
-            fee,
-            Precision::Exact,
-            Preservation::Preserve,
-            Fortitude::Polite,
-        )?;
-        T::OnFee::on_unbalanced(credit);
-        PoolTotal::<T>::mutate(|total| *total = total.saturating_sub(fee));
-        Ok(())
-    }
+	fn pay_fee(pool: &T::AccountId, fee: BalanceOf<T>) -> frame_support::dispatch::DispatchResult {
+		if fee.is_zero() {
+			return Ok(());
+		}
+		let credit = T::Currency::withdraw(
+			pool,
+			fee,
+			Precision::Exact,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		)?;
+		T::OnFee::on_unbalanced(credit);
+		PoolTotal::<T>::mutate(|total| *total = total.saturating_sub(fee));
+		Ok(())
+	}
 
-    fn append_notes(payload: &ShieldedProof) -> Result<NewNotes, Error<T>> {
-        let commitments = payload.public_inputs.commitments;
-        let mut leaves = [Fp::zero(); 2];
-        for (leaf, commitment) in leaves.iter_mut().zip(commitments.iter()) {
-            *leaf = fp_from_bytes(&commitment.0).ok_or(Error::<T>::MalformedPublicInputs)?;
-        }
-        let mut frontier = TreeFrontier::<T>::get();
-        let first_index = frontier.append(&leaves).map_err(|_| Error::<T>::TreeFull)?;
-        TreeFrontier::<T>::put(frontier);
-        for (offset, (commitment, ciphertext)) in commitments
-            .iter()
-            .zip(payload.ciphertexts.iter())
-            .enumerate()
-        {
-            Leaves::<T>::insert(
-                first_index + offset as u64,
-                NoteRecord {
-                    commitment: *commitment,
-                    ciphertext: *ciphertext,
-                },
-            );
-        }
-        RootPending::<T>::put(true);
-        Ok(NewNotes {
-            first_index,
-            commitments,
-            ciphertexts: payload.ciphertexts,
-        })
-    }
+	fn append_notes(payload: &ShieldedProof) -> Result<NewNotes, Error<T>> {
+		let commitments = payload.public_inputs.commitments;
+		let mut leaves = [Fp::zero(); 2];
+		for (leaf, commitment) in leaves.iter_mut().zip(commitments.iter()) {
+			*leaf = fp_from_bytes(&commitment.0).ok_or(Error::<T>::MalformedPublicInputs)?;
+		}
+		let mut frontier = TreeFrontier::<T>::get();
+		let first_index = frontier.append(&leaves).map_err(|_| Error::<T>::TreeFull)?;
+		TreeFrontier::<T>::put(frontier);
+		for (offset, (commitment, ciphertext)) in
+			commitments.iter().zip(payload.ciphertexts.iter()).enumerate()
+		{
+			Leaves::<T>::insert(
+				first_index + offset as u64,
+				NoteRecord { commitment: *commitment, ciphertext: *ciphertext },
+			);
+		}
+		RootPending::<T>::put(true);
+		Ok(NewNotes { first_index, commitments, ciphertexts: payload.ciphertexts })
+	}
 }
 
 impl<T: Config> From<VerifyError> for Error<T> {
-    fn from(error: VerifyError) -> Self {
-        match error {
-            VerifyError::InvalidProof => Error::InvalidProof,
-            VerifyError::MalformedPublicInputs | VerifyError::MalformedStatement => {
-                Error::MalformedPublicInputs
-            }
-            VerifyError::UnknownCircuit => Error::UnknownCircuit,
-        }
-    }
+	fn from(error: VerifyError) -> Self {
+		match error {
+			VerifyError::InvalidProof => Error::InvalidProof,
+			VerifyError::MalformedPublicInputs | VerifyError::MalformedStatement => {
+				Error::MalformedPublicInputs
+			},
+			VerifyError::UnknownCircuit => Error::UnknownCircuit,
+		}
+	}
 }
 
 /// The host-function statement of a transfer payload.
 pub fn statement(payload: &ShieldedProof) -> Statement {
-    Statement {
-        circuit: CircuitId::TRANSFER_V1,
-        public_inputs: PublicInputs::truncate_from(
-            payload.public_inputs.to_instance_bytes().to_vec(),
-        ),
-        proof: payload.proof.clone(),
-    }
+	Statement {
+		circuit: CircuitId::TRANSFER_V1,
+		public_inputs: PublicInputs::truncate_from(
+			payload.public_inputs.to_instance_bytes().to_vec(),
+		),
+		proof: payload.proof.clone(),
+	}
 }

@@ -9,21 +9,21 @@ use codec::{Decode, Encode};
 use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
 use rand::{rngs::StdRng, SeedableRng};
 use sable_zk_primitives::{
-    encoding::{fp_from_bytes, fp_to_bytes},
-    keys::SpendingKey,
-    tree::CommitmentTree,
-    Fp,
+	encoding::{fp_from_bytes, fp_to_bytes},
+	keys::SpendingKey,
+	tree::CommitmentTree,
+	Fp,
 };
 use sable_zk_proofs::{
-    encryption::{Address, IncomingViewingKey},
-    keys::TransferKeys,
-    shielded::{prove_shielded, BindingContext, Proven, ShieldedRequest},
-    witness::Spend,
+	encryption::{Address, IncomingViewingKey},
+	keys::TransferKeys,
+	shielded::{prove_shielded, BindingContext, Proven, ShieldedRequest},
+	witness::Spend,
 };
 use sp_runtime::{
-    traits::ValidateUnsigned,
-    transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
-    DispatchError,
+	traits::ValidateUnsigned,
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	DispatchError,
 };
 
 use crate::{mock::*, *};
@@ -32,681 +32,602 @@ use crate::{mock::*, *};
 const GENESIS: [u8; 32] = [69; 32];
 
 fn charlie() -> AccountId {
-    sp_core::crypto::AccountId32::new([3; 32])
+	sp_core::crypto::AccountId32::new([3; 32])
 }
 
 /// The proofs of one story, each made against the tree the chain will have:
 /// block 1 `shield_a` (1000) and `shield_b` (500); block 2 `transfer_a` and `transfer_b`;
 /// block 3 `unshield` (850 to Charlie).
 struct Scenario {
-    shield_a: ShieldedProof,
-    shield_b: ShieldedProof,
-    transfer_a: ShieldedProof,
-    transfer_b: ShieldedProof,
-    unshield: ShieldedProof,
-    /// Roots after blocks 1 and 2, as a wallet computes them.
-    roots: [[u8; 32]; 2],
-    bob_notes: Vec<sable_zk_primitives::note::Note>,
+	shield_a: ShieldedProof,
+	shield_b: ShieldedProof,
+	transfer_a: ShieldedProof,
+	transfer_b: ShieldedProof,
+	unshield: ShieldedProof,
+	/// Roots after blocks 1 and 2, as a wallet computes them.
+	roots: [[u8; 32]; 2],
+	bob_notes: Vec<sable_zk_primitives::note::Note>,
 }
 
 fn scenario() -> &'static Scenario {
-    static SCENARIO: OnceLock<Scenario> = OnceLock::new();
-    SCENARIO.get_or_init(|| {
-        let keys = TransferKeys::get();
-        let mut rng = StdRng::seed_from_u64(0x2b);
-        let alice_sk = SpendingKey::from_field(Fp::from(0xa11ce_u64));
-        let bob_sk = SpendingKey::from_field(Fp::from(0xb0b_u64));
-        let (alice_addr, bob_addr) = (
-            Address::from_spending_key(&alice_sk),
-            Address::from_spending_key(&bob_sk),
-        );
-        let mut tree = CommitmentTree::default();
-        let mut prove = |request: ShieldedRequest, kind, recipient: Option<&AccountId>| -> Proven {
-            let context = BindingContext {
-                genesis_hash: GENESIS,
-                kind,
-                unshield_recipient: recipient.map(account_binding_bytes),
-            };
-            prove_shielded(keys, &request, &context, &mut rng).expect("scenario proof")
-        };
-        let dummy = |seed: u64| Spend::dummy(&mut StdRng::seed_from_u64(seed));
-        let request = |inputs, outputs, anchor, value_in, value_out, fee| ShieldedRequest {
-            inputs,
-            outputs,
-            memos: [[0; 32]; 2],
-            anchor,
-            value_in,
-            value_out,
-            fee,
-        };
+	static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+	SCENARIO.get_or_init(|| {
+		let keys = TransferKeys::get();
+		let mut rng = StdRng::seed_from_u64(0x2b);
+		let alice_sk = SpendingKey::from_field(Fp::from(0xa11ce_u64));
+		let bob_sk = SpendingKey::from_field(Fp::from(0xb0b_u64));
+		let (alice_addr, bob_addr) =
+			(Address::from_spending_key(&alice_sk), Address::from_spending_key(&bob_sk));
+		let mut tree = CommitmentTree::default();
+		let mut prove = |request: ShieldedRequest, kind, recipient: Option<&AccountId>| -> Proven {
+			let context = BindingContext {
+				genesis_hash: GENESIS,
+				kind,
+				unshield_recipient: recipient.map(account_binding_bytes),
+			};
+			prove_shielded(keys, &request, &context, &mut rng).expect("scenario proof")
+		};
+		let dummy = |seed: u64| Spend::dummy(&mut StdRng::seed_from_u64(seed));
+		let request = |inputs, outputs, anchor, value_in, value_out, fee| ShieldedRequest {
+			inputs,
+			outputs,
+			memos: [[0; 32]; 2],
+			anchor,
+			value_in,
+			value_out,
+			fee,
+		};
 
-        let empty = tree.root();
-        let shield_a = prove(
-            request(
-                [dummy(1), dummy(2)],
-                [(alice_addr, 700), (alice_addr, 300)],
-                empty,
-                1000,
-                0,
-                0,
-            ),
-            CallKind::Shield,
-            None,
-        );
-        let shield_b = prove(
-            request(
-                [dummy(3), dummy(4)],
-                [(alice_addr, 500), (alice_addr, 0)],
-                empty,
-                500,
-                0,
-                0,
-            ),
-            CallKind::Shield,
-            None,
-        );
-        for proven in [&shield_a, &shield_b] {
-            for cm in proven.payload.public_inputs.commitments {
-                tree.append(fp_from_bytes(&cm.0).expect("canonical"))
-                    .expect("room");
-            }
-        }
-        let root_1 = tree.root();
-        let spend = |tree: &CommitmentTree, sk: SpendingKey, note, position| Spend {
-            sk,
-            note,
-            path: tree.path(position).expect("leaf"),
-        };
-        let transfer_a = prove(
-            request(
-                [
-                    spend(&tree, alice_sk, shield_a.output_notes[0], 0),
-                    spend(&tree, alice_sk, shield_a.output_notes[1], 1),
-                ],
-                [(bob_addr, 900), (alice_addr, 95)],
-                root_1,
-                0,
-                0,
-                5,
-            ),
-            CallKind::Transfer,
-            None,
-        );
-        let transfer_b = prove(
-            request(
-                [
-                    spend(&tree, alice_sk, shield_b.output_notes[0], 2),
-                    dummy(5),
-                ],
-                [(bob_addr, 490), (alice_addr, 7)],
-                root_1,
-                0,
-                0,
-                3,
-            ),
-            CallKind::Transfer,
-            None,
-        );
-        for proven in [&transfer_a, &transfer_b] {
-            for cm in proven.payload.public_inputs.commitments {
-                tree.append(fp_from_bytes(&cm.0).expect("canonical"))
-                    .expect("room");
-            }
-        }
-        let root_2 = tree.root();
-        let unshield = prove(
-            request(
-                [
-                    spend(&tree, bob_sk, transfer_a.output_notes[0], 4),
-                    dummy(6),
-                ],
-                [(bob_addr, 45), (bob_addr, 0)],
-                root_2,
-                0,
-                850,
-                5,
-            ),
-            CallKind::Unshield,
-            Some(&charlie()),
-        );
-        // Bob can read his notes from the chain's ciphertexts.
-        let bob_ivk = IncomingViewingKey::from_spending_key(&bob_sk);
-        let bob_notes = [&transfer_a, &transfer_b]
-            .iter()
-            .filter_map(|p| bob_ivk.decrypt(bob_sk.owner(), &p.payload.ciphertexts[0]))
-            .map(|(note, _)| note)
-            .collect();
-        Scenario {
-            shield_a: shield_a.payload,
-            shield_b: shield_b.payload,
-            transfer_a: transfer_a.payload,
-            transfer_b: transfer_b.payload,
-            unshield: unshield.payload,
-            roots: [fp_to_bytes(&root_1), fp_to_bytes(&root_2)],
-            bob_notes,
-        }
-    })
+		let empty = tree.root();
+		let shield_a = prove(
+			request(
+				[dummy(1), dummy(2)],
+				[(alice_addr, 700), (alice_addr, 300)],
+				empty,
+				1000,
+				0,
+				0,
+			),
+			CallKind::Shield,
+			None,
+		);
+		let shield_b = prove(
+			request([dummy(3), dummy(4)], [(alice_addr, 500), (alice_addr, 0)], empty, 500, 0, 0),
+			CallKind::Shield,
+			None,
+		);
+		for proven in [&shield_a, &shield_b] {
+			for cm in proven.payload.public_inputs.commitments {
+				tree.append(fp_from_bytes(&cm.0).expect("canonical")).expect("room");
+			}
+		}
+		let root_1 = tree.root();
+		let spend = |tree: &CommitmentTree, sk: SpendingKey, note, position| Spend {
+			sk,
+			note,
+			path: tree.path(position).expect("leaf"),
+		};
+		let transfer_a = prove(
+			request(
+				[
+					spend(&tree, alice_sk, shield_a.output_notes[0], 0),
+					spend(&tree, alice_sk, shield_a.output_notes[1], 1),
+				],
+				[(bob_addr, 900), (alice_addr, 95)],
+				root_1,
+				0,
+				0,
+				5,
+			),
+			CallKind::Transfer,
+			None,
+		);
+		let transfer_b = prove(
+			request(
+				[spend(&tree, alice_sk, shield_b.output_notes[0], 2), dummy(5)],
+				[(bob_addr, 490), (alice_addr, 7)],
+				root_1,
+				0,
+				0,
+				3,
+			),
+			CallKind::Transfer,
+			None,
+		);
+		for proven in [&transfer_a, &transfer_b] {
+			for cm in proven.payload.public_inputs.commitments {
+				tree.append(fp_from_bytes(&cm.0).expect("canonical")).expect("room");
+			}
+		}
+		let root_2 = tree.root();
+		let unshield = prove(
+			request(
+				[spend(&tree, bob_sk, transfer_a.output_notes[0], 4), dummy(6)],
+				[(bob_addr, 45), (bob_addr, 0)],
+				root_2,
+				0,
+				850,
+				5,
+			),
+			CallKind::Unshield,
+			Some(&charlie()),
+		);
+		// Bob can read his notes from the chain's ciphertexts.
+		let bob_ivk = IncomingViewingKey::from_spending_key(&bob_sk);
+		let bob_notes = [&transfer_a, &transfer_b]
+			.iter()
+			.filter_map(|p| bob_ivk.decrypt(bob_sk.owner(), &p.payload.ciphertexts[0]))
+			.map(|(note, _)| note)
+			.collect();
+		Scenario {
+			shield_a: shield_a.payload,
+			shield_b: shield_b.payload,
+			transfer_a: transfer_a.payload,
+			transfer_b: transfer_b.payload,
+			unshield: unshield.payload,
+			roots: [fp_to_bytes(&root_1), fp_to_bytes(&root_2)],
+			bob_notes,
+		}
+	})
 }
 
 fn boxed(payload: &ShieldedProof) -> Box<ShieldedProof> {
-    Box::new(payload.clone())
+	Box::new(payload.clone())
 }
 
 fn zk_events() -> Vec<Event<Test>> {
-    System::events()
-        .into_iter()
-        .filter_map(|record| match record.event {
-            RuntimeEvent::Zk(event) => Some(event),
-            _ => None,
-        })
-        .collect()
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Zk(event) => Some(event),
+			_ => None,
+		})
+		.collect()
 }
 
 /// Pool account balance above its existential deposit == pool total == `expected`.
 fn assert_pool(expected: Balance) {
-    assert_eq!(PoolTotal::<Test>::get(), expected, "pool total");
-    assert_eq!(
-        free(&Zk::pool_account()) - EXISTENTIAL_DEPOSIT,
-        expected,
-        "pool account balance"
-    );
+	assert_eq!(PoolTotal::<Test>::get(), expected, "pool total");
+	assert_eq!(free(&Zk::pool_account()) - EXISTENTIAL_DEPOSIT, expected, "pool account balance");
 }
 
 /// Block 1: both shields by Alice.
 fn block_1() {
-    let s = scenario();
-    assert_ok!(Zk::shield(
-        RuntimeOrigin::signed(alice()),
-        boxed(&s.shield_a)
-    ));
-    assert_ok!(Zk::shield(
-        RuntimeOrigin::signed(alice()),
-        boxed(&s.shield_b)
-    ));
-    next_block();
+	let s = scenario();
+	assert_ok!(Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_a)));
+	assert_ok!(Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_b)));
+	next_block();
 }
 
 fn block_2_with_transfers() {
-    let s = scenario();
-    assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
-    assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_b)));
-    next_block();
+	let s = scenario();
+	assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
+	assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_b)));
+	next_block();
 }
 
 #[test]
 fn shield_transfer_unshield_end_to_end() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        assert_pool(0);
-        let alice_before = free(&alice());
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		assert_pool(0);
+		let alice_before = free(&alice());
 
-        assert_ok!(Zk::shield(
-            RuntimeOrigin::signed(alice()),
-            boxed(&s.shield_a)
-        ));
-        assert_ok!(Zk::shield(
-            RuntimeOrigin::signed(alice()),
-            boxed(&s.shield_b)
-        ));
-        assert_eq!(free(&alice()), alice_before - 1500);
-        assert_pool(1500);
-        let events = zk_events();
-        assert!(matches!(
-            &events[0],
-            Event::Shielded { who, value: 1000, notes, .. }
-                if *who == alice() && notes.first_index == 0 &&
-                    notes.commitments == s.shield_a.public_inputs.commitments &&
-                    notes.ciphertexts == s.shield_a.ciphertexts
-        ));
-        assert!(matches!(&events[1], Event::Shielded { notes, .. } if notes.first_index == 2));
-        // The root is computed once, at the end of the block, and equals the wallet's.
-        next_block();
-        assert_eq!(Zk::tree_state().root, s.roots[0]);
-        assert_eq!(Zk::tree_state().leaf_count, 4);
-        assert!(zk_events().contains(&Event::AnchorAdded {
-            root: s.roots[0],
-            leaf_count: 4
-        }));
+		assert_ok!(Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_a)));
+		assert_ok!(Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_b)));
+		assert_eq!(free(&alice()), alice_before - 1500);
+		assert_pool(1500);
+		let events = zk_events();
+		assert!(matches!(
+			&events[0],
+			Event::Shielded { who, value: 1000, notes, .. }
+				if *who == alice() && notes.first_index == 0 &&
+					notes.commitments == s.shield_a.public_inputs.commitments &&
+					notes.ciphertexts == s.shield_a.ciphertexts
+		));
+		assert!(matches!(&events[1], Event::Shielded { notes, .. } if notes.first_index == 2));
+		// The root is computed once, at the end of the block, and equals the wallet's.
+		next_block();
+		assert_eq!(Zk::tree_state().root, s.roots[0]);
+		assert_eq!(Zk::tree_state().leaf_count, 4);
+		assert!(zk_events().contains(&Event::AnchorAdded { root: s.roots[0], leaf_count: 4 }));
 
-        block_2_with_transfers();
-        assert_eq!(Zk::tree_state().root, s.roots[1]);
-        assert_eq!(free(&fee_sink()), EXISTENTIAL_DEPOSIT + 5 + 3);
-        assert_pool(1500 - 8);
-        for nullifier in s.transfer_a.public_inputs.nullifiers {
-            assert!(Zk::is_spent(&nullifier));
-        }
+		block_2_with_transfers();
+		assert_eq!(Zk::tree_state().root, s.roots[1]);
+		assert_eq!(free(&fee_sink()), EXISTENTIAL_DEPOSIT + 5 + 3);
+		assert_pool(1500 - 8);
+		for nullifier in s.transfer_a.public_inputs.nullifiers {
+			assert!(Zk::is_spent(&nullifier));
+		}
 
-        assert_ok!(Zk::unshield(
-            RuntimeOrigin::none(),
-            boxed(&s.unshield),
-            charlie()
-        ));
-        assert_eq!(free(&charlie()), 850);
-        assert_eq!(free(&fee_sink()), EXISTENTIAL_DEPOSIT + 8 + 5);
-        // Invariant: pool = sum(value_in) - sum(value_out) - sum(fees).
-        assert_pool(1500 - 850 - 8 - 5);
-        assert!(zk_events().iter().any(|e| matches!(
-            e,
-            Event::Unshielded { recipient, value: 850, fee: 5, notes, .. }
-                if *recipient == charlie() && notes.first_index == 8
-        )));
+		assert_ok!(Zk::unshield(RuntimeOrigin::none(), boxed(&s.unshield), charlie()));
+		assert_eq!(free(&charlie()), 850);
+		assert_eq!(free(&fee_sink()), EXISTENTIAL_DEPOSIT + 8 + 5);
+		// Invariant: pool = sum(value_in) - sum(value_out) - sum(fees).
+		assert_pool(1500 - 850 - 8 - 5);
+		assert!(zk_events().iter().any(|e| matches!(
+			e,
+			Event::Unshielded { recipient, value: 850, fee: 5, notes, .. }
+				if *recipient == charlie() && notes.first_index == 8
+		)));
 
-        // Wallet view: every leaf with its ciphertext, in order.
-        let leaves = Zk::leaves(0, 100);
-        assert_eq!(leaves.len(), 10);
-        assert_eq!(
-            leaves[4].commitment,
-            s.transfer_a.public_inputs.commitments[0]
-        );
-        assert_eq!(leaves[4].ciphertext, s.transfer_a.ciphertexts[0]);
-        assert_eq!(Zk::leaves(8, 1).len(), 1);
-        assert_eq!(
-            s.bob_notes.iter().map(|n| n.value).collect::<Vec<_>>(),
-            vec![900, 490]
-        );
-    });
+		// Wallet view: every leaf with its ciphertext, in order.
+		let leaves = Zk::leaves(0, 100);
+		assert_eq!(leaves.len(), 10);
+		assert_eq!(leaves[4].commitment, s.transfer_a.public_inputs.commitments[0]);
+		assert_eq!(leaves[4].ciphertext, s.transfer_a.ciphertexts[0]);
+		assert_eq!(Zk::leaves(8, 1).len(), 1);
+		assert_eq!(s.bob_notes.iter().map(|n| n.value).collect::<Vec<_>>(), vec![900, 490]);
+	});
 }
 
 #[test]
 fn a_batch_applies_like_single_calls() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        block_1();
-        let batch = BoundedVec::truncate_from(vec![
-            ShieldedAction::Transfer(s.transfer_a.clone()),
-            ShieldedAction::Transfer(s.transfer_b.clone()),
-        ]);
-        assert_ok!(Zk::submit_batch(RuntimeOrigin::none(), batch));
-        assert!(zk_events().contains(&Event::BatchApplied { count: 2 }));
-        next_block();
-        // Same tree as with two single calls: the unshield proven against it applies.
-        assert_eq!(Zk::tree_state().root, s.roots[1]);
-        let batch = BoundedVec::truncate_from(vec![ShieldedAction::Unshield {
-            payload: s.unshield.clone(),
-            recipient: charlie(),
-        }]);
-        assert_ok!(Zk::submit_batch(RuntimeOrigin::none(), batch));
-        assert_eq!(free(&charlie()), 850);
-        assert_pool(1500 - 850 - 13);
-    });
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let batch = BoundedVec::truncate_from(vec![
+			ShieldedAction::Transfer(s.transfer_a.clone()),
+			ShieldedAction::Transfer(s.transfer_b.clone()),
+		]);
+		assert_ok!(Zk::submit_batch(RuntimeOrigin::none(), batch));
+		assert!(zk_events().contains(&Event::BatchApplied { count: 2 }));
+		next_block();
+		// Same tree as with two single calls: the unshield proven against it applies.
+		assert_eq!(Zk::tree_state().root, s.roots[1]);
+		let batch = BoundedVec::truncate_from(vec![ShieldedAction::Unshield {
+			payload: s.unshield.clone(),
+			recipient: charlie(),
+		}]);
+		assert_ok!(Zk::submit_batch(RuntimeOrigin::none(), batch));
+		assert_eq!(free(&charlie()), 850);
+		assert_pool(1500 - 850 - 13);
+	});
 }
 
 #[test]
 fn double_spends_are_refused_everywhere() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        block_1();
-        // In one call: both nullifiers equal.
-        let mut same_twice = s.transfer_a.clone();
-        same_twice.public_inputs.nullifiers[1] = same_twice.public_inputs.nullifiers[0];
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), Box::new(same_twice)),
-            Error::<Test>::DuplicateNullifier
-        );
-        // In one batch.
-        let batch = BoundedVec::truncate_from(vec![
-            ShieldedAction::Transfer(s.transfer_a.clone()),
-            ShieldedAction::Transfer(s.transfer_a.clone()),
-        ]);
-        assert_noop!(
-            Zk::submit_batch(RuntimeOrigin::none(), batch),
-            Error::<Test>::DuplicateNullifier
-        );
-        // Across blocks.
-        block_2_with_transfers();
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
-            Error::<Test>::NullifierAlreadySpent
-        );
-        // A replayed shield reveals the same (dummy) nullifiers: refused too.
-        assert_noop!(
-            Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_a)),
-            Error::<Test>::NullifierAlreadySpent
-        );
-    });
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		// In one call: both nullifiers equal.
+		let mut same_twice = s.transfer_a.clone();
+		same_twice.public_inputs.nullifiers[1] = same_twice.public_inputs.nullifiers[0];
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), Box::new(same_twice)),
+			Error::<Test>::DuplicateNullifier
+		);
+		// In one batch.
+		let batch = BoundedVec::truncate_from(vec![
+			ShieldedAction::Transfer(s.transfer_a.clone()),
+			ShieldedAction::Transfer(s.transfer_a.clone()),
+		]);
+		assert_noop!(
+			Zk::submit_batch(RuntimeOrigin::none(), batch),
+			Error::<Test>::DuplicateNullifier
+		);
+		// Across blocks.
+		block_2_with_transfers();
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
+			Error::<Test>::NullifierAlreadySpent
+		);
+		// A replayed shield reveals the same (dummy) nullifiers: refused too.
+		assert_noop!(
+			Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_a)),
+			Error::<Test>::NullifierAlreadySpent
+		);
+	});
 }
 
 #[test]
 fn unknown_and_expired_anchors_are_refused() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        // Before the shields, the transfers' anchor does not exist yet.
-        assert_ok!(Zk::shield(
-            RuntimeOrigin::signed(alice()),
-            boxed(&s.shield_a)
-        ));
-        assert_ok!(Zk::shield(
-            RuntimeOrigin::signed(alice()),
-            boxed(&s.shield_b)
-        ));
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
-            Error::<Test>::UnknownAnchor
-        );
-        next_block();
-        // ROOT_HISTORY more roots push the block-1 root out of the history.
-        for i in 0..ROOT_HISTORY {
-            Pallet::<Test>::record_root([i as u8 + 1; 32], 4);
-        }
-        assert!(!Zk::is_known_anchor(&s.roots[0]));
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
-            Error::<Test>::UnknownAnchor
-        );
-    });
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		// Before the shields, the transfers' anchor does not exist yet.
+		assert_ok!(Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_a)));
+		assert_ok!(Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_b)));
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
+			Error::<Test>::UnknownAnchor
+		);
+		next_block();
+		// ROOT_HISTORY more roots push the block-1 root out of the history.
+		for i in 0..ROOT_HISTORY {
+			Pallet::<Test>::record_root([i as u8 + 1; 32], 4);
+		}
+		assert!(!Zk::is_known_anchor(&s.roots[0]));
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
+			Error::<Test>::UnknownAnchor
+		);
+	});
 }
 
 #[test]
 fn tampered_proofs_and_bindings_are_refused() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        block_1();
-        let mut tampered = s.transfer_a.clone();
-        tampered.proof[200] ^= 1;
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), Box::new(tampered)),
-            Error::<Test>::InvalidProof
-        );
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let mut tampered = s.transfer_a.clone();
+		tampered.proof[200] ^= 1;
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), Box::new(tampered)),
+			Error::<Test>::InvalidProof
+		);
 
-        // A changed ciphertext no longer matches the binding.
-        let mut other_ciphertext = s.transfer_a.clone();
-        other_ciphertext.ciphertexts[1][0] ^= 1;
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), Box::new(other_ciphertext)),
-            Error::<Test>::BindingMismatch
-        );
-        // A transfer proof cannot be used as an unshield, nor a shield as a transfer.
-        assert_noop!(
-            Zk::unshield(RuntimeOrigin::none(), boxed(&s.transfer_a), charlie()),
-            Error::<Test>::ValuesNotAllowed
-        );
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), boxed(&s.shield_b)),
-            Error::<Test>::ValuesNotAllowed
-        );
-        block_2_with_transfers();
-        // The unshield is bound to Charlie: redirecting it to Bob fails.
-        assert_noop!(
-            Zk::unshield(RuntimeOrigin::none(), boxed(&s.unshield), bob()),
-            Error::<Test>::BindingMismatch
-        );
-        // Changing the amount breaks the proof (after the binding, which does not cover it).
-        let mut more = s.unshield.clone();
-        more.public_inputs.value_out += 1;
-        assert_noop!(
-            Zk::unshield(RuntimeOrigin::none(), Box::new(more), charlie()),
-            Error::<Test>::InvalidProof
-        );
-    });
+		// A changed ciphertext no longer matches the binding.
+		let mut other_ciphertext = s.transfer_a.clone();
+		other_ciphertext.ciphertexts[1][0] ^= 1;
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), Box::new(other_ciphertext)),
+			Error::<Test>::BindingMismatch
+		);
+		// A transfer proof cannot be used as an unshield, nor a shield as a transfer.
+		assert_noop!(
+			Zk::unshield(RuntimeOrigin::none(), boxed(&s.transfer_a), charlie()),
+			Error::<Test>::ValuesNotAllowed
+		);
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.shield_b)),
+			Error::<Test>::ValuesNotAllowed
+		);
+		block_2_with_transfers();
+		// The unshield is bound to Charlie: redirecting it to Bob fails.
+		assert_noop!(
+			Zk::unshield(RuntimeOrigin::none(), boxed(&s.unshield), bob()),
+			Error::<Test>::BindingMismatch
+		);
+		// Changing the amount breaks the proof (after the binding, which does not cover it).
+		let mut more = s.unshield.clone();
+		more.public_inputs.value_out += 1;
+		assert_noop!(
+			Zk::unshield(RuntimeOrigin::none(), Box::new(more), charlie()),
+			Error::<Test>::InvalidProof
+		);
+	});
 }
 
 #[test]
 fn low_fees_disabled_verifier_and_bad_origins_are_refused() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        block_1();
-        let mut cheap = s.transfer_a.clone();
-        cheap.public_inputs.fee = MINIMUM_FEE - 1;
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), Box::new(cheap)),
-            Error::<Test>::FeeTooLow
-        );
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let mut cheap = s.transfer_a.clone();
+		cheap.public_inputs.fee = MINIMUM_FEE - 1;
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), Box::new(cheap)),
+			Error::<Test>::FeeTooLow
+		);
 
-        assert_noop!(
-            Zk::set_enabled(RuntimeOrigin::signed(alice()), false),
-            DispatchError::BadOrigin
-        );
-        assert_ok!(Zk::set_enabled(RuntimeOrigin::root(), false));
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
-            Error::<Test>::VerifierDisabled
-        );
-        assert_noop!(
-            Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_a)),
-            Error::<Test>::VerifierDisabled
-        );
-        assert_ok!(Zk::set_enabled(RuntimeOrigin::root(), true));
-        assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
+		assert_noop!(
+			Zk::set_enabled(RuntimeOrigin::signed(alice()), false),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Zk::set_enabled(RuntimeOrigin::root(), false));
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
+			Error::<Test>::VerifierDisabled
+		);
+		assert_noop!(
+			Zk::shield(RuntimeOrigin::signed(alice()), boxed(&s.shield_a)),
+			Error::<Test>::VerifierDisabled
+		);
+		assert_ok!(Zk::set_enabled(RuntimeOrigin::root(), true));
+		assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
 
-        // Unsigned calls must be unsigned, the shield must be signed.
-        assert_noop!(
-            Zk::transfer(RuntimeOrigin::signed(alice()), boxed(&s.transfer_b)),
-            DispatchError::BadOrigin
-        );
-        assert_noop!(
-            Zk::shield(RuntimeOrigin::none(), boxed(&s.shield_a)),
-            DispatchError::BadOrigin
-        );
-    });
+		// Unsigned calls must be unsigned, the shield must be signed.
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::signed(alice()), boxed(&s.transfer_b)),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Zk::shield(RuntimeOrigin::none(), boxed(&s.shield_a)),
+			DispatchError::BadOrigin
+		);
+	});
 }
 
 #[test]
 fn a_batch_with_one_bad_proof_changes_nothing() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        block_1();
-        let mut bad = s.transfer_b.clone();
-        bad.proof[300] ^= 1;
-        let batch = BoundedVec::truncate_from(vec![
-            ShieldedAction::Transfer(s.transfer_a.clone()),
-            ShieldedAction::Transfer(bad),
-        ]);
-        assert_noop!(
-            Zk::submit_batch(RuntimeOrigin::none(), batch),
-            Error::<Test>::InvalidProofInBatch { index: 1 }
-        );
-        assert_noop!(
-            Zk::submit_batch(RuntimeOrigin::none(), BoundedVec::new()),
-            Error::<Test>::EmptyBatch
-        );
-    });
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let mut bad = s.transfer_b.clone();
+		bad.proof[300] ^= 1;
+		let batch = BoundedVec::truncate_from(vec![
+			ShieldedAction::Transfer(s.transfer_a.clone()),
+			ShieldedAction::Transfer(bad),
+		]);
+		assert_noop!(
+			Zk::submit_batch(RuntimeOrigin::none(), batch),
+			Error::<Test>::InvalidProofInBatch { index: 1 }
+		);
+		assert_noop!(
+			Zk::submit_batch(RuntimeOrigin::none(), BoundedVec::new()),
+			Error::<Test>::EmptyBatch
+		);
+	});
 }
 
 #[test]
 fn oversize_inputs_do_not_decode() {
-    let s = scenario();
-    let mut encoded = s.transfer_a.encode();
-    // Replace the proof's length prefix and bytes by a 9,000-byte proof.
-    let long = (
-        vec![0u8; 9000],
-        s.transfer_a.public_inputs.clone(),
-        s.transfer_a.ciphertexts,
-    )
-        .encode();
-    assert!(ShieldedProof::decode(&mut &long[..]).is_err());
-    assert!(ShieldedProof::decode(&mut &encoded[..]).is_ok());
-    // A batch longer than `MaxBatchSize` (8) does not decode as a call.
-    let items = vec![ShieldedAction::<AccountId>::Transfer(s.transfer_a.clone()); 8];
-    encoded = (2u8, 3u8, &items).encode();
-    assert!(matches!(
-        RuntimeCall::decode(&mut &encoded[..]),
-        Ok(RuntimeCall::Zk(Call::submit_batch { actions })) if actions.len() == 8
-    ));
-    let items = vec![ShieldedAction::<AccountId>::Transfer(s.transfer_a.clone()); 9];
-    encoded = (2u8, 3u8, &items).encode();
-    assert!(RuntimeCall::decode(&mut &encoded[..]).is_err());
+	let s = scenario();
+	let mut encoded = s.transfer_a.encode();
+	// Replace the proof's length prefix and bytes by a 9,000-byte proof.
+	let long =
+		(vec![0u8; 9000], s.transfer_a.public_inputs.clone(), s.transfer_a.ciphertexts).encode();
+	assert!(ShieldedProof::decode(&mut &long[..]).is_err());
+	assert!(ShieldedProof::decode(&mut &encoded[..]).is_ok());
+	// A batch longer than `MaxBatchSize` (8) does not decode as a call.
+	let items = vec![ShieldedAction::<AccountId>::Transfer(s.transfer_a.clone()); 8];
+	encoded = (2u8, 3u8, &items).encode();
+	assert!(matches!(
+		RuntimeCall::decode(&mut &encoded[..]),
+		Ok(RuntimeCall::Zk(Call::submit_batch { actions })) if actions.len() == 8
+	));
+	let items = vec![ShieldedAction::<AccountId>::Transfer(s.transfer_a.clone()); 9];
+	encoded = (2u8, 3u8, &items).encode();
+	assert!(RuntimeCall::decode(&mut &encoded[..]).is_err());
 }
 
 #[test]
 fn the_pool_validates_unsigned_transfers_with_tags_priority_and_longevity() {
-    new_test_ext().execute_with(|| {
-        let s = scenario();
-        block_1();
-        let call = Call::<Test>::transfer {
-            payload: boxed(&s.transfer_a),
-        };
-        let valid = Zk::validate_unsigned(TransactionSource::External, &call).expect("valid");
-        assert_eq!(valid.priority, 1_000 + 5);
-        // The block-1 root is the newest of ROOT_HISTORY accepted roots.
-        assert_eq!(valid.longevity, u64::from(ROOT_HISTORY));
-        let tags: Vec<Vec<u8>> = s
-            .transfer_a
-            .public_inputs
-            .nullifiers
-            .iter()
-            .map(|nf| ("SableZk", nf.0).encode())
-            .collect();
-        assert_eq!(valid.provides, tags);
-        assert!(valid.requires.is_empty());
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let call = Call::<Test>::transfer { payload: boxed(&s.transfer_a) };
+		let valid = Zk::validate_unsigned(TransactionSource::External, &call).expect("valid");
+		assert_eq!(valid.priority, 1_000 + 5);
+		// The block-1 root is the newest of ROOT_HISTORY accepted roots.
+		assert_eq!(valid.longevity, u64::from(ROOT_HISTORY));
+		let tags: Vec<Vec<u8>> = s
+			.transfer_a
+			.public_inputs
+			.nullifiers
+			.iter()
+			.map(|nf| ("SableZk", nf.0).encode())
+			.collect();
+		assert_eq!(valid.provides, tags);
+		assert!(valid.requires.is_empty());
 
-        let mut tampered = s.transfer_a.clone();
-        tampered.proof[10] ^= 1;
-        let call = Call::<Test>::transfer {
-            payload: Box::new(tampered),
-        };
-        assert_eq!(
-            Zk::validate_unsigned(TransactionSource::External, &call),
-            Err(TransactionValidityError::Invalid(
-                InvalidTransaction::Custom(13)
-            ))
-        );
-        let call = Call::<Test>::set_enabled { enabled: false };
-        assert_eq!(
-            Zk::validate_unsigned(TransactionSource::External, &call),
-            Err(TransactionValidityError::Invalid(InvalidTransaction::Call))
-        );
+		let mut tampered = s.transfer_a.clone();
+		tampered.proof[10] ^= 1;
+		let call = Call::<Test>::transfer { payload: Box::new(tampered) };
+		assert_eq!(
+			Zk::validate_unsigned(TransactionSource::External, &call),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(13)))
+		);
+		let call = Call::<Test>::set_enabled { enabled: false };
+		assert_eq!(
+			Zk::validate_unsigned(TransactionSource::External, &call),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Call))
+		);
 
-        // Once spent in the block, the other transaction is left out by pre_dispatch.
-        let call = Call::<Test>::transfer {
-            payload: boxed(&s.transfer_a),
-        };
-        assert_ok!(Zk::pre_dispatch(&call));
-        assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
-        assert_eq!(
-            Zk::pre_dispatch(&call),
-            Err(TransactionValidityError::Invalid(
-                InvalidTransaction::Custom(5)
-            ))
-        );
-        // The root update is reserved at the start of every block.
-        assert_eq!(Zk::on_initialize(2), <() as WeightInfo>::update_root());
-    });
+		// Once spent in the block, the other transaction is left out by pre_dispatch.
+		let call = Call::<Test>::transfer { payload: boxed(&s.transfer_a) };
+		assert_ok!(Zk::pre_dispatch(&call));
+		assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
+		assert_eq!(
+			Zk::pre_dispatch(&call),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(5)))
+		);
+		// The root update is reserved at the start of every block.
+		assert_eq!(Zk::on_initialize(2), <() as WeightInfo>::update_root());
+	});
 }
 
 mod benchmark_fixture {
-    use super::*;
-    use crate::benchmark_fixture::*;
+	use super::*;
+	use crate::benchmark_fixture::*;
 
-    /// Writes `benchmark_fixture.scale` (about a minute of proving).
-    #[test]
-    #[ignore]
-    fn regenerate_benchmark_fixture() {
-        if std::env::var("SABLE_UPDATE_BENCH_FIXTURE").is_err() {
-            return;
-        }
-        let keys = TransferKeys::get();
-        let mut rng = StdRng::seed_from_u64(0xbe7c);
-        let sk = SpendingKey::from_field(Fp::from(0xbe_u64));
-        let address = Address::from_spending_key(&sk);
-        let recipient = [7u8; 32];
-        let notes_needed = 1 + FIXTURE_UNSHIELDS;
-        let notes: Vec<_> = (0..notes_needed)
-            .map(|_| sable_zk_primitives::note::Note {
-                value: NOTE_VALUE,
-                owner: sk.owner(),
-                rho: sable_zk_primitives::note::Rho(ff::Field::random(&mut rng)),
-                rcm: ff::Field::random(&mut rng),
-            })
-            .collect();
-        let mut tree = CommitmentTree::default();
-        for note in &notes {
-            tree.append(note.commitment_field()).expect("room");
-        }
-        let anchor = tree.root();
-        let mut prove = |inputs, outputs, value_in, value_out, fee, kind, unshield_recipient| {
-            let request = ShieldedRequest {
-                inputs,
-                outputs,
-                memos: [[0; 32]; 2],
-                anchor,
-                value_in,
-                value_out,
-                fee,
-            };
-            let context = BindingContext {
-                genesis_hash: GENESIS,
-                kind,
-                unshield_recipient,
-            };
-            prove_shielded(keys, &request, &context, &mut rng)
-                .expect("fixture proof")
-                .payload
-        };
-        let spend = |position: usize| Spend {
-            sk,
-            note: notes[position],
-            path: tree.path(position as u64).expect("leaf"),
-        };
-        let dummy = |seed: u64| Spend::dummy(&mut StdRng::seed_from_u64(seed));
-        let shield = prove(
-            [dummy(1), dummy(2)],
-            [(address, SHIELD_VALUE), (address, 0)],
-            SHIELD_VALUE,
-            0,
-            0,
-            CallKind::Shield,
-            None,
-        );
-        let transfer = prove(
-            [spend(0), dummy(3)],
-            [(address, NOTE_VALUE - FIXTURE_FEE), (address, 0)],
-            0,
-            0,
-            FIXTURE_FEE,
-            CallKind::Transfer,
-            None,
-        );
-        let unshields = (0..FIXTURE_UNSHIELDS)
-            .map(|i| {
-                prove(
-                    [spend(1 + i), dummy(100 + i as u64)],
-                    [
-                        (address, NOTE_VALUE - UNSHIELD_VALUE - FIXTURE_FEE),
-                        (address, 0),
-                    ],
-                    0,
-                    UNSHIELD_VALUE,
-                    FIXTURE_FEE,
-                    CallKind::Unshield,
-                    Some(recipient),
-                )
-            })
-            .collect();
-        let fixture = BenchmarkFixture {
-            genesis_hash: GENESIS,
-            leaves: notes.iter().map(|note| note.commitment()).collect(),
-            shield,
-            transfer,
-            unshields,
-            recipient,
-        };
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark_fixture.scale");
-        std::fs::write(path, fixture.encode()).expect("write fixture");
-    }
+	/// Writes `benchmark_fixture.scale` (about a minute of proving).
+	#[test]
+	#[ignore]
+	fn regenerate_benchmark_fixture() {
+		if std::env::var("SABLE_UPDATE_BENCH_FIXTURE").is_err() {
+			return;
+		}
+		let keys = TransferKeys::get();
+		let mut rng = StdRng::seed_from_u64(0xbe7c);
+		let sk = SpendingKey::from_field(Fp::from(0xbe_u64));
+		let address = Address::from_spending_key(&sk);
+		let recipient = [7u8; 32];
+		let notes_needed = 1 + FIXTURE_UNSHIELDS;
+		let notes: Vec<_> = (0..notes_needed)
+			.map(|_| sable_zk_primitives::note::Note {
+				value: NOTE_VALUE,
+				owner: sk.owner(),
+				rho: sable_zk_primitives::note::Rho(ff::Field::random(&mut rng)),
+				rcm: ff::Field::random(&mut rng),
+			})
+			.collect();
+		let mut tree = CommitmentTree::default();
+		for note in &notes {
+			tree.append(note.commitment_field()).expect("room");
+		}
+		let anchor = tree.root();
+		let mut prove = |inputs, outputs, value_in, value_out, fee, kind, unshield_recipient| {
+			let request = ShieldedRequest {
+				inputs,
+				outputs,
+				memos: [[0; 32]; 2],
+				anchor,
+				value_in,
+				value_out,
+				fee,
+			};
+			let context = BindingContext { genesis_hash: GENESIS, kind, unshield_recipient };
+			prove_shielded(keys, &request, &context, &mut rng).expect("fixture proof").payload
+		};
+		let spend = |position: usize| Spend {
+			sk,
+			note: notes[position],
+			path: tree.path(position as u64).expect("leaf"),
+		};
+		let dummy = |seed: u64| Spend::dummy(&mut StdRng::seed_from_u64(seed));
+		let shield = prove(
+			[dummy(1), dummy(2)],
+			[(address, SHIELD_VALUE), (address, 0)],
+			SHIELD_VALUE,
+			0,
+			0,
+			CallKind::Shield,
+			None,
+		);
+		let transfer = prove(
+			[spend(0), dummy(3)],
+			[(address, NOTE_VALUE - FIXTURE_FEE), (address, 0)],
+			0,
+			0,
+			FIXTURE_FEE,
+			CallKind::Transfer,
+			None,
+		);
+		let unshields = (0..FIXTURE_UNSHIELDS)
+			.map(|i| {
+				prove(
+					[spend(1 + i), dummy(100 + i as u64)],
+					[(address, NOTE_VALUE - UNSHIELD_VALUE - FIXTURE_FEE), (address, 0)],
+					0,
+					UNSHIELD_VALUE,
+					FIXTURE_FEE,
+					CallKind::Unshield,
+					Some(recipient),
+				)
+			})
+			.collect();
+		let fixture = BenchmarkFixture {
+			genesis_hash: GENESIS,
+			leaves: notes.iter().map(|note| note.commitment()).collect(),
+			shield,
+			transfer,
+			unshields,
+			recipient,
+		};
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark_fixture.scale");
+		std::fs::write(path, fixture.encode()).expect("write fixture");
+	}
 
-    #[test]
-    fn committed_fixture_proofs_verify() {
-        let fixture = fixture().expect("fixture decodes");
-        assert_eq!(fixture.unshields.len(), FIXTURE_UNSHIELDS);
-        let mut tree = CommitmentTree::default();
-        for leaf in &fixture.leaves {
-            tree.append(fp_from_bytes(&leaf.0).expect("canonical"))
-                .expect("room");
-        }
-        let payloads: Vec<&ShieldedProof> = [&fixture.shield, &fixture.transfer]
-            .into_iter()
-            .chain(fixture.unshields.iter())
-            .collect();
-        for payload in &payloads {
-            assert_eq!(payload.public_inputs.anchor, fp_to_bytes(&tree.root()));
-        }
-        let batch = sable_zk_host::StatementBatch::truncate_from(
-            payloads
-                .iter()
-                .map(|payload| crate::statement(payload))
-                .collect(),
-        );
-        assert_eq!(batch.len(), FIXTURE_UNSHIELDS + 2);
-        assert_eq!(sable_zk_host::verify_batch(&batch), Ok(()));
-    }
+	#[test]
+	fn committed_fixture_proofs_verify() {
+		let fixture = fixture().expect("fixture decodes");
+		assert_eq!(fixture.unshields.len(), FIXTURE_UNSHIELDS);
+		let mut tree = CommitmentTree::default();
+		for leaf in &fixture.leaves {
+			tree.append(fp_from_bytes(&leaf.0).expect("canonical")).expect("room");
+		}
+		let payloads: Vec<&ShieldedProof> = [&fixture.shield, &fixture.transfer]
+			.into_iter()
+			.chain(fixture.unshields.iter())
+			.collect();
+		for payload in &payloads {
+			assert_eq!(payload.public_inputs.anchor, fp_to_bytes(&tree.root()));
+		}
+		let batch = sable_zk_host::StatementBatch::truncate_from(
+			payloads.iter().map(|payload| crate::statement(payload)).collect(),
+		);
+		assert_eq!(batch.len(), FIXTURE_UNSHIELDS + 2);
+		assert_eq!(sable_zk_host::verify_batch(&batch), Ok(()));
+	}
 }

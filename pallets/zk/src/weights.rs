@@ -6,49 +6,45 @@
 
 use core::marker::PhantomData;
 use frame_support::{
-    traits::Get,
-    weights::{constants::RocksDbWeight, Weight},
+	traits::Get,
+	weights::{constants::RocksDbWeight, Weight},
 };
 
 /// Weight functions needed for `pallet_zk`.
 pub trait WeightInfo {
-    fn shield() -> Weight;
-    fn transfer() -> Weight;
-    fn unshield() -> Weight;
-    fn submit_batch(n: u32) -> Weight;
-    fn set_enabled() -> Weight;
-    fn update_root() -> Weight;
+	fn shield() -> Weight;
+	fn transfer() -> Weight;
+	fn unshield() -> Weight;
+	fn submit_batch(n: u32) -> Weight;
+	fn set_enabled() -> Weight;
+	fn update_root() -> Weight;
 }
 
 /// Conservative weights for tests and mocks: one full verification per proof (about 25 ms
 /// on the reference machine) and the storage each call touches.
 impl WeightInfo for () {
-    fn shield() -> Weight {
-        Weight::from_parts(30_000_000_000, 12_000)
-            .saturating_add(RocksDbWeight::get().reads_writes(8, 8))
-    }
-    fn transfer() -> Weight {
-        Weight::from_parts(30_000_000_000, 12_000)
-            .saturating_add(RocksDbWeight::get().reads_writes(8, 8))
-    }
-    fn unshield() -> Weight {
-        Weight::from_parts(30_000_000_000, 12_000)
-            .saturating_add(RocksDbWeight::get().reads_writes(10, 10))
-    }
-    fn submit_batch(n: u32) -> Weight {
-        Weight::from_parts(25_000_000_000, 12_000)
-            .saturating_add(Weight::from_parts(3_000_000_000, 12_000).saturating_mul(n.into()))
-            .saturating_add(
-                RocksDbWeight::get()
-                    .reads_writes(10, 10)
-                    .saturating_mul(n.into()),
-            )
-    }
-    fn set_enabled() -> Weight {
-        Weight::from_parts(5_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
-    }
-    fn update_root() -> Weight {
-        Weight::from_parts(5_000_000_000, 1_500)
-            .saturating_add(RocksDbWeight::get().reads_writes(4, 4))
-    }
+	fn shield() -> Weight {
+		Weight::from_parts(30_000_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(8, 8))
+	}
+	fn transfer() -> Weight {
+		Weight::from_parts(30_000_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(8, 8))
+	}
+	fn unshield() -> Weight {
+		Weight::from_parts(30_000_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(10, 10))
+	}
+	fn submit_batch(n: u32) -> Weight {
+		Weight::from_parts(25_000_000_000, 12_000)
+			.saturating_add(Weight::from_parts(3_000_000_000, 12_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(10, 10).saturating_mul(n.into()))
+	}
+	fn set_enabled() -> Weight {
+		Weight::from_parts(5_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+	}
+	fn update_root() -> Weight {
+		Weight::from_parts(5_000_000_000, 1_500)
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 4))
+	}
 }

@@ -23,8 +23,8 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_runtime_interface::{
-    pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead},
-    runtime_interface,
+	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead},
+	runtime_interface,
 };
 
 use sable_zk_primitives::public_inputs::ProofBytes;
@@ -50,30 +50,30 @@ pub const MAX_BATCH_LEN: u32 = 256;
 
 /// A circuit and the version of its verifying key.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Hash,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct CircuitId {
-    /// Which circuit (`1` is the shielded transfer).
-    pub id: u16,
-    /// Which version of it; bumped whenever its verifying key changes.
-    pub version: u16,
+	/// Which circuit (`1` is the shielded transfer).
+	pub id: u16,
+	/// Which version of it; bumped whenever its verifying key changes.
+	pub version: u16,
 }
 
 impl CircuitId {
-    /// The shielded transfer circuit, version 1.
-    pub const TRANSFER_V1: CircuitId = CircuitId { id: 1, version: 1 };
+	/// The shielded transfer circuit, version 1.
+	pub const TRANSFER_V1: CircuitId = CircuitId { id: 1, version: 1 };
 }
 
 /// Public inputs as canonical 32-byte field encodings, in the circuit's instance order.
@@ -81,15 +81,15 @@ pub type PublicInputs = BoundedVec<[u8; 32], ConstU32<MAX_PUBLIC_INPUTS>>;
 
 /// One claim to verify: this proof shows the circuit's statement for these public inputs.
 #[derive(
-    Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct Statement {
-    /// The circuit and key version.
-    pub circuit: CircuitId,
-    /// The instance column.
-    pub public_inputs: PublicInputs,
-    /// The proof bytes.
-    pub proof: ProofBytes,
+	/// The circuit and key version.
+	pub circuit: CircuitId,
+	/// The instance column.
+	pub public_inputs: PublicInputs,
+	/// The proof bytes.
+	pub proof: ProofBytes,
 }
 
 /// Statements verified together by one host call.
@@ -97,73 +97,73 @@ pub type StatementBatch = BoundedVec<Statement, ConstU32<MAX_BATCH_LEN>>;
 
 /// Why a statement was not accepted.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum VerifyError {
-    /// The bytes handed to the host are not a SCALE [`Statement`] (or batch) within bounds.
-    MalformedStatement,
-    /// No verifying key is known for this circuit id and version.
-    UnknownCircuit,
-    /// A public input is not a canonical field element, or their number is wrong.
-    MalformedPublicInputs,
-    /// The proof does not verify.
-    InvalidProof,
+	/// The bytes handed to the host are not a SCALE [`Statement`] (or batch) within bounds.
+	MalformedStatement,
+	/// No verifying key is known for this circuit id and version.
+	UnknownCircuit,
+	/// A public input is not a canonical field element, or their number is wrong.
+	MalformedPublicInputs,
+	/// The proof does not verify.
+	InvalidProof,
 }
 
 /// One failing item of a batch.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct BatchFailure {
-    /// Position of the item in the batch (`u32::MAX` when the batch itself is malformed).
-    pub index: u32,
-    /// Why it failed.
-    pub error: VerifyError,
+	/// Position of the item in the batch (`u32::MAX` when the batch itself is malformed).
+	pub index: u32,
+	/// Why it failed.
+	pub error: VerifyError,
 }
 
 /// Verification host functions (`ext_zk_verifier_*`).
 #[runtime_interface]
 pub trait ZkVerifier {
-    /// Verifies one SCALE-encoded [`Statement`].
-    fn verify(
-        statement: PassFatPointerAndRead<&[u8]>,
-    ) -> AllocateAndReturnByCodec<Result<(), VerifyError>> {
-        native::verify_encoded(statement)
-    }
+	/// Verifies one SCALE-encoded [`Statement`].
+	fn verify(
+		statement: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), VerifyError>> {
+		native::verify_encoded(statement)
+	}
 
-    /// Verifies a SCALE-encoded [`StatementBatch`] with one combined check per circuit;
-    /// on failure returns every failing item.
-    fn verify_batch(
-        statements: PassFatPointerAndRead<&[u8]>,
-    ) -> AllocateAndReturnByCodec<Result<(), Vec<BatchFailure>>> {
-        native::verify_batch_encoded(statements)
-    }
+	/// Verifies a SCALE-encoded [`StatementBatch`] with one combined check per circuit;
+	/// on failure returns every failing item.
+	fn verify_batch(
+		statements: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), Vec<BatchFailure>>> {
+		native::verify_batch_encoded(statements)
+	}
 }
 
 /// Verifies `statement` through the host.
 pub fn verify(statement: &Statement) -> Result<(), VerifyError> {
-    zk_verifier::verify(&statement.encode())
+	zk_verifier::verify(&statement.encode())
 }
 
 /// Verifies `statements` through the host as one batch.
 pub fn verify_batch(statements: &StatementBatch) -> Result<(), Vec<BatchFailure>> {
-    zk_verifier::verify_batch(&statements.encode())
+	zk_verifier::verify_batch(&statements.encode())
 }

@@ -7,205 +7,160 @@ use codec::Encode;
 use ff::Field;
 use rand::{rngs::StdRng, SeedableRng};
 use sable_zk_host::{
-    native, zk_verifier, BatchFailure, CircuitId, PublicInputs, Statement, StatementBatch,
-    VerifyError,
+	native, zk_verifier, BatchFailure, CircuitId, PublicInputs, Statement, StatementBatch,
+	VerifyError,
 };
 use sable_zk_primitives::{keys::SpendingKey, tree::CommitmentTree, Fp};
 use sable_zk_proofs::{
-    keys::TransferKeys,
-    proof::prove,
-    witness::{Recipient, Spend, TransferRequest},
+	keys::TransferKeys,
+	proof::prove,
+	witness::{Recipient, Spend, TransferRequest},
 };
 
 /// Two real shield proofs (made once per test binary), as statements.
 fn statements() -> &'static [Statement; 2] {
-    static STATEMENTS: OnceLock<[Statement; 2]> = OnceLock::new();
-    STATEMENTS.get_or_init(|| {
-        let mut rng = StdRng::seed_from_u64(7);
-        let owner = SpendingKey::from_field(Fp::from(0xa11ce)).owner();
-        [100u64, 200].map(|value| {
-            let request = TransferRequest {
-                inputs: [Spend::dummy(&mut rng), Spend::dummy(&mut rng)],
-                outputs: [Recipient { owner, value }, Recipient { owner, value: 0 }],
-                anchor: CommitmentTree::default().root(),
-                value_in: value,
-                value_out: 0,
-                fee: 0,
-                binding: Fp::random(&mut rng),
-            };
-            let witness = request.build(&mut rng).expect("valid request");
-            let keys = TransferKeys::get();
-            let proof =
-                prove(keys, &witness.circuit, &witness.public_inputs, &mut rng).expect("proves");
-            Statement {
-                circuit: CircuitId::TRANSFER_V1,
-                public_inputs: PublicInputs::truncate_from(
-                    witness.public_inputs.to_instance_bytes().to_vec(),
-                ),
-                proof: proof.try_into().expect("proof fits"),
-            }
-        })
-    })
+	static STATEMENTS: OnceLock<[Statement; 2]> = OnceLock::new();
+	STATEMENTS.get_or_init(|| {
+		let mut rng = StdRng::seed_from_u64(7);
+		let owner = SpendingKey::from_field(Fp::from(0xa11ce)).owner();
+		[100u64, 200].map(|value| {
+			let request = TransferRequest {
+				inputs: [Spend::dummy(&mut rng), Spend::dummy(&mut rng)],
+				outputs: [Recipient { owner, value }, Recipient { owner, value: 0 }],
+				anchor: CommitmentTree::default().root(),
+				value_in: value,
+				value_out: 0,
+				fee: 0,
+				binding: Fp::random(&mut rng),
+			};
+			let witness = request.build(&mut rng).expect("valid request");
+			let keys = TransferKeys::get();
+			let proof =
+				prove(keys, &witness.circuit, &witness.public_inputs, &mut rng).expect("proves");
+			Statement {
+				circuit: CircuitId::TRANSFER_V1,
+				public_inputs: PublicInputs::truncate_from(
+					witness.public_inputs.to_instance_bytes().to_vec(),
+				),
+				proof: proof.try_into().expect("proof fits"),
+			}
+		})
+	})
 }
 
 fn tampered_proof(statement: &Statement) -> Statement {
-    let mut bad = statement.clone();
-    bad.proof[100] ^= 1;
-    bad
+	let mut bad = statement.clone();
+	bad.proof[100] ^= 1;
+	bad
 }
 
 fn counter(name: &str) -> u64 {
-    let metrics = native::metrics().expect("metrics");
-    match name {
-        "hits" => metrics.cache_hits.get(),
-        "misses" => metrics.cache_misses.get(),
-        _ => unreachable!(),
-    }
+	let metrics = native::metrics().expect("metrics");
+	match name {
+		"hits" => metrics.cache_hits.get(),
+		"misses" => metrics.cache_misses.get(),
+		_ => unreachable!(),
+	}
 }
 
 #[test]
 fn valid_proofs_verify_and_each_kind_of_bad_input_has_its_error() {
-    let [good, _] = statements();
-    assert_eq!(zk_verifier::verify(&good.encode()), Ok(()));
-    assert_eq!(sable_zk_host::verify(good), Ok(()));
+	let [good, _] = statements();
+	assert_eq!(zk_verifier::verify(&good.encode()), Ok(()));
+	assert_eq!(sable_zk_host::verify(good), Ok(()));
 
-    assert_eq!(
-        sable_zk_host::verify(&tampered_proof(good)),
-        Err(VerifyError::InvalidProof)
-    );
+	assert_eq!(sable_zk_host::verify(&tampered_proof(good)), Err(VerifyError::InvalidProof));
 
-    let mut other_inputs = good.clone();
-    other_inputs.public_inputs[5][0] ^= 1; // value_in
-    assert_eq!(
-        sable_zk_host::verify(&other_inputs),
-        Err(VerifyError::InvalidProof)
-    );
+	let mut other_inputs = good.clone();
+	other_inputs.public_inputs[5][0] ^= 1; // value_in
+	assert_eq!(sable_zk_host::verify(&other_inputs), Err(VerifyError::InvalidProof));
 
-    let mut non_canonical = good.clone();
-    non_canonical.public_inputs[1] = [0xff; 32];
-    assert_eq!(
-        sable_zk_host::verify(&non_canonical),
-        Err(VerifyError::MalformedPublicInputs)
-    );
+	let mut non_canonical = good.clone();
+	non_canonical.public_inputs[1] = [0xff; 32];
+	assert_eq!(sable_zk_host::verify(&non_canonical), Err(VerifyError::MalformedPublicInputs));
 
-    let mut too_few = good.clone();
-    too_few.public_inputs.pop();
-    assert_eq!(
-        sable_zk_host::verify(&too_few),
-        Err(VerifyError::MalformedPublicInputs)
-    );
+	let mut too_few = good.clone();
+	too_few.public_inputs.pop();
+	assert_eq!(sable_zk_host::verify(&too_few), Err(VerifyError::MalformedPublicInputs));
 
-    let mut unknown = good.clone();
-    unknown.circuit = CircuitId { id: 1, version: 99 };
-    assert_eq!(
-        sable_zk_host::verify(&unknown),
-        Err(VerifyError::UnknownCircuit)
-    );
+	let mut unknown = good.clone();
+	unknown.circuit = CircuitId { id: 1, version: 99 };
+	assert_eq!(sable_zk_host::verify(&unknown), Err(VerifyError::UnknownCircuit));
 
-    assert_eq!(
-        zk_verifier::verify(b"not a statement"),
-        Err(VerifyError::MalformedStatement)
-    );
-    let mut trailing = good.encode();
-    trailing.push(0);
-    assert_eq!(
-        zk_verifier::verify(&trailing),
-        Err(VerifyError::MalformedStatement)
-    );
-    // A proof longer than the bound is refused while decoding, before any work.
-    let oversize = (good.circuit, good.public_inputs.clone(), vec![0u8; 9000]).encode();
-    assert_eq!(
-        zk_verifier::verify(&oversize),
-        Err(VerifyError::MalformedStatement)
-    );
+	assert_eq!(zk_verifier::verify(b"not a statement"), Err(VerifyError::MalformedStatement));
+	let mut trailing = good.encode();
+	trailing.push(0);
+	assert_eq!(zk_verifier::verify(&trailing), Err(VerifyError::MalformedStatement));
+	// A proof longer than the bound is refused while decoding, before any work.
+	let oversize = (good.circuit, good.public_inputs.clone(), vec![0u8; 9000]).encode();
+	assert_eq!(zk_verifier::verify(&oversize), Err(VerifyError::MalformedStatement));
 }
 
 #[test]
 fn batch_names_every_failing_item() {
-    let [first, second] = statements();
-    let batch = StatementBatch::truncate_from(vec![first.clone(), second.clone()]);
-    assert_eq!(sable_zk_host::verify_batch(&batch), Ok(()));
+	let [first, second] = statements();
+	let batch = StatementBatch::truncate_from(vec![first.clone(), second.clone()]);
+	assert_eq!(sable_zk_host::verify_batch(&batch), Ok(()));
 
-    let mut unknown = first.clone();
-    unknown.circuit = CircuitId { id: 77, version: 1 };
-    let batch = StatementBatch::truncate_from(vec![
-        first.clone(),
-        tampered_proof(second),
-        second.clone(),
-        unknown,
-    ]);
-    assert_eq!(
-        sable_zk_host::verify_batch(&batch),
-        Err(vec![
-            BatchFailure {
-                index: 1,
-                error: VerifyError::InvalidProof
-            },
-            BatchFailure {
-                index: 3,
-                error: VerifyError::UnknownCircuit
-            },
-        ])
-    );
-    assert_eq!(
-        zk_verifier::verify_batch(&[0xff; 3]),
-        Err(vec![BatchFailure {
-            index: u32::MAX,
-            error: VerifyError::MalformedStatement
-        }])
-    );
+	let mut unknown = first.clone();
+	unknown.circuit = CircuitId { id: 77, version: 1 };
+	let batch = StatementBatch::truncate_from(vec![
+		first.clone(),
+		tampered_proof(second),
+		second.clone(),
+		unknown,
+	]);
+	assert_eq!(
+		sable_zk_host::verify_batch(&batch),
+		Err(vec![
+			BatchFailure { index: 1, error: VerifyError::InvalidProof },
+			BatchFailure { index: 3, error: VerifyError::UnknownCircuit },
+		])
+	);
+	assert_eq!(
+		zk_verifier::verify_batch(&[0xff; 3]),
+		Err(vec![BatchFailure { index: u32::MAX, error: VerifyError::MalformedStatement }])
+	);
 }
 
 #[test]
 fn only_statements_that_verified_are_cached() {
-    native::clear_cache();
-    let [good, _] = statements();
-    let bad = tampered_proof(good);
+	native::clear_cache();
+	let [good, _] = statements();
+	let bad = tampered_proof(good);
 
-    let (hits, misses) = (counter("hits"), counter("misses"));
-    assert_eq!(sable_zk_host::verify(&bad), Err(VerifyError::InvalidProof));
-    assert_eq!(sable_zk_host::verify(&bad), Err(VerifyError::InvalidProof));
-    assert_eq!(counter("hits"), hits, "a failed statement is never a hit");
-    assert!(counter("misses") >= misses + 2);
+	let (hits, misses) = (counter("hits"), counter("misses"));
+	assert_eq!(sable_zk_host::verify(&bad), Err(VerifyError::InvalidProof));
+	assert_eq!(sable_zk_host::verify(&bad), Err(VerifyError::InvalidProof));
+	assert_eq!(counter("hits"), hits, "a failed statement is never a hit");
+	assert!(counter("misses") >= misses + 2);
 
-    assert_eq!(sable_zk_host::verify(good), Ok(()));
-    let hits = counter("hits");
-    assert_eq!(sable_zk_host::verify(good), Ok(()));
-    assert!(
-        counter("hits") > hits,
-        "the second verification is answered from the cache"
-    );
+	assert_eq!(sable_zk_host::verify(good), Ok(()));
+	let hits = counter("hits");
+	assert_eq!(sable_zk_host::verify(good), Ok(()));
+	assert!(counter("hits") > hits, "the second verification is answered from the cache");
 
-    // The same proof with other public inputs is a different statement: not a hit.
-    let mut other = good.clone();
-    other.public_inputs[7][0] ^= 1;
-    assert_eq!(
-        sable_zk_host::verify(&other),
-        Err(VerifyError::InvalidProof)
-    );
+	// The same proof with other public inputs is a different statement: not a hit.
+	let mut other = good.clone();
+	other.public_inputs[7][0] ^= 1;
+	assert_eq!(sable_zk_host::verify(&other), Err(VerifyError::InvalidProof));
 }
 
 #[test]
 fn metrics_register_in_a_registry() {
-    let registry = substrate_prometheus_endpoint::Registry::new();
-    native::register_metrics(&registry).expect("registers");
-    let [good, _] = statements();
-    assert_eq!(sable_zk_host::verify(good), Ok(()));
-    let names: Vec<String> = registry
-        .gather()
-        .iter()
-        .map(|family| family.get_name().to_string())
-        .collect();
-    for name in [
-        "sable_zk_verifications_total",
-        "sable_zk_verification_seconds",
-        "sable_zk_cache_hits_total",
-        "sable_zk_cache_misses_total",
-    ] {
-        assert!(
-            names.iter().any(|n| n == name),
-            "{name} missing from {names:?}"
-        );
-    }
-    assert_eq!(native::known_circuits(), vec![CircuitId::TRANSFER_V1]);
+	let registry = substrate_prometheus_endpoint::Registry::new();
+	native::register_metrics(&registry).expect("registers");
+	let [good, _] = statements();
+	assert_eq!(sable_zk_host::verify(good), Ok(()));
+	let names: Vec<String> =
+		registry.gather().iter().map(|family| family.get_name().to_string()).collect();
+	for name in [
+		"sable_zk_verifications_total",
+		"sable_zk_verification_seconds",
+		"sable_zk_cache_hits_total",
+		"sable_zk_cache_misses_total",
+	] {
+		assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
+	}
+	assert_eq!(native::known_circuits(), vec![CircuitId::TRANSFER_V1]);
 }

@@ -17,84 +17,81 @@ use crate::Fp;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub enum DomainTag {
-    /// `nk = H3(NullifierKey, sk, 0)`.
-    NullifierKey = 1,
-    /// `owner = H3(Owner, nk, 0)`.
-    Owner = 2,
-    /// `nf = H3(Nullifier, nk, rho)`.
-    Nullifier = 3,
-    /// `rho_out_0 = H3(OutputRho0, nf_in_0, nf_in_1)`.
-    OutputRho0 = 4,
-    /// `rho_out_1 = H3(OutputRho1, nf_in_0, nf_in_1)`.
-    OutputRho1 = 5,
-    /// `ivk_seed = H3(IncomingViewingKey, sk, 0)`.
-    IncomingViewingKey = 6,
-    /// `cm = H5(NoteCommitment, value, owner, rho, rcm)`.
-    NoteCommitment = 7,
+	/// `nk = H3(NullifierKey, sk, 0)`.
+	NullifierKey = 1,
+	/// `owner = H3(Owner, nk, 0)`.
+	Owner = 2,
+	/// `nf = H3(Nullifier, nk, rho)`.
+	Nullifier = 3,
+	/// `rho_out_0 = H3(OutputRho0, nf_in_0, nf_in_1)`.
+	OutputRho0 = 4,
+	/// `rho_out_1 = H3(OutputRho1, nf_in_0, nf_in_1)`.
+	OutputRho1 = 5,
+	/// `ivk_seed = H3(IncomingViewingKey, sk, 0)`.
+	IncomingViewingKey = 6,
+	/// `cm = H5(NoteCommitment, value, owner, rho, rcm)`.
+	NoteCommitment = 7,
 }
 
 impl DomainTag {
-    /// The tag as the field element the hash absorbs first.
-    pub fn to_field(self) -> Fp {
-        Fp::from(self as u64)
-    }
+	/// The tag as the field element the hash absorbs first.
+	pub fn to_field(self) -> Fp {
+		Fp::from(self as u64)
+	}
 }
 
 /// `P128Pow5T3` in `ConstantLength<L>` mode.
 fn poseidon<const L: usize>(message: [Fp; L]) -> Fp {
-    Hash::<Fp, P128Pow5T3, ConstantLength<L>, 3, 2>::init().hash(message)
+	Hash::<Fp, P128Pow5T3, ConstantLength<L>, 3, 2>::init().hash(message)
 }
 
 /// The Merkle tree's node hash `H2(left, right)`, the only hash of length 2.
 pub fn merkle_node(left: Fp, right: Fp) -> Fp {
-    poseidon([left, right])
+	poseidon([left, right])
 }
 
 /// A tagged hash of two field elements, `H3(tag, a, b)`.
 pub fn hash3(tag: DomainTag, a: Fp, b: Fp) -> Fp {
-    poseidon([tag.to_field(), a, b])
+	poseidon([tag.to_field(), a, b])
 }
 
 /// A tagged hash of four field elements, `H5(tag, a, b, c, d)`.
 pub fn hash5(tag: DomainTag, a: Fp, b: Fp, c: Fp, d: Fp) -> Fp {
-    poseidon([tag.to_field(), a, b, c, d])
+	poseidon([tag.to_field(), a, b, c, d])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+	use super::*;
 
-    #[test]
-    fn domains_separate_equal_inputs() {
-        let (a, b) = (Fp::from(5), Fp::from(7));
-        let nk = hash3(DomainTag::NullifierKey, a, b);
-        let owner = hash3(DomainTag::Owner, a, b);
-        let node = merkle_node(a, b);
-        assert_ne!(nk, owner);
-        assert_ne!(nk, node);
-        // A tagged hash is not the untagged hash of the same data.
-        assert_ne!(
-            hash3(DomainTag::Nullifier, a, b),
-            poseidon([a, b, Fp::from(0)])
-        );
-    }
+	#[test]
+	fn domains_separate_equal_inputs() {
+		let (a, b) = (Fp::from(5), Fp::from(7));
+		let nk = hash3(DomainTag::NullifierKey, a, b);
+		let owner = hash3(DomainTag::Owner, a, b);
+		let node = merkle_node(a, b);
+		assert_ne!(nk, owner);
+		assert_ne!(nk, node);
+		// A tagged hash is not the untagged hash of the same data.
+		assert_ne!(hash3(DomainTag::Nullifier, a, b), poseidon([a, b, Fp::from(0)]));
+	}
 
-    #[test]
-    fn tags_are_distinct() {
-        use DomainTag::*;
-        let tags = [
-            NullifierKey,
-            Owner,
-            Nullifier,
-            OutputRho0,
-            OutputRho1,
-            IncomingViewingKey,
-            NoteCommitment,
-        ];
-        for (i, x) in tags.iter().enumerate() {
-            for y in &tags[i + 1..] {
-                assert_ne!(x.to_field(), y.to_field());
-            }
-        }
-    }
+	#[test]
+	fn tags_are_distinct() {
+		use DomainTag::*;
+		let tags = [
+			NullifierKey,
+			Owner,
+			Nullifier,
+			OutputRho0,
+			OutputRho1,
+			IncomingViewingKey,
+			NoteCommitment,
+		];
+		for (i, x) in tags.iter().enumerate() {
+			for y in &tags[i + 1..] {
+				assert_ne!(x.to_field(), y.to_field());
+			}
+		}
+	}
 }

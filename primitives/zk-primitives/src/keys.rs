@@ -9,9 +9,9 @@
 //! Spending needs `sk`: the circuit proves knowledge of an `sk` whose `owner` is the note's.
 
 use crate::{
-    encoding::{fp_from_bytes, fp_to_bytes},
-    hash::{hash3, DomainTag},
-    Fp,
+	encoding::{fp_from_bytes, fp_to_bytes},
+	hash::{hash3, DomainTag},
+	Fp,
 };
 use ff::Field;
 
@@ -20,9 +20,9 @@ use ff::Field;
 pub struct SpendingKey(Fp);
 
 impl core::fmt::Debug for SpendingKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("SpendingKey(<secret>)")
-    }
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.write_str("SpendingKey(<secret>)")
+	}
 }
 
 /// Derives nullifiers; whoever holds it sees when the owner's notes are spent.
@@ -34,45 +34,45 @@ pub struct NullifierKey(pub Fp);
 pub struct OwnerId(pub Fp);
 
 impl SpendingKey {
-    /// A spending key from its field element.
-    pub fn from_field(sk: Fp) -> Self {
-        Self(sk)
-    }
+	/// A spending key from its field element.
+	pub fn from_field(sk: Fp) -> Self {
+		Self(sk)
+	}
 
-    /// A spending key from its canonical encoding; `None` for non-canonical bytes.
-    pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        fp_from_bytes(bytes).map(Self)
-    }
+	/// A spending key from its canonical encoding; `None` for non-canonical bytes.
+	pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
+		fp_from_bytes(bytes).map(Self)
+	}
 
-    /// The canonical encoding.
-    pub fn to_bytes(&self) -> [u8; 32] {
-        fp_to_bytes(&self.0)
-    }
+	/// The canonical encoding.
+	pub fn to_bytes(&self) -> [u8; 32] {
+		fp_to_bytes(&self.0)
+	}
 
-    /// The secret field element (the circuit witnesses it).
-    pub fn inner(&self) -> Fp {
-        self.0
-    }
+	/// The secret field element (the circuit witnesses it).
+	pub fn inner(&self) -> Fp {
+		self.0
+	}
 
-    /// `nk = H3(NullifierKey, sk, 0)`.
-    pub fn nullifier_key(&self) -> NullifierKey {
-        NullifierKey(hash3(DomainTag::NullifierKey, self.0, Fp::ZERO))
-    }
+	/// `nk = H3(NullifierKey, sk, 0)`.
+	pub fn nullifier_key(&self) -> NullifierKey {
+		NullifierKey(hash3(DomainTag::NullifierKey, self.0, Fp::ZERO))
+	}
 
-    /// `owner = H3(Owner, nk, 0)`.
-    pub fn owner(&self) -> OwnerId {
-        self.nullifier_key().owner()
-    }
+	/// `owner = H3(Owner, nk, 0)`.
+	pub fn owner(&self) -> OwnerId {
+		self.nullifier_key().owner()
+	}
 
-    /// `ivk_seed = H3(IncomingViewingKey, sk, 0)`; the wallet turns it into a Pallas scalar.
-    pub fn incoming_viewing_seed(&self) -> Fp {
-        hash3(DomainTag::IncomingViewingKey, self.0, Fp::ZERO)
-    }
+	/// `ivk_seed = H3(IncomingViewingKey, sk, 0)`; the wallet turns it into a Pallas scalar.
+	pub fn incoming_viewing_seed(&self) -> Fp {
+		hash3(DomainTag::IncomingViewingKey, self.0, Fp::ZERO)
+	}
 }
 
 impl NullifierKey {
-    /// `owner = H3(Owner, nk, 0)`.
-    pub fn owner(&self) -> OwnerId {
-        OwnerId(hash3(DomainTag::Owner, self.0, Fp::ZERO))
-    }
+	/// `owner = H3(Owner, nk, 0)`.
+	pub fn owner(&self) -> OwnerId {
+		OwnerId(hash3(DomainTag::Owner, self.0, Fp::ZERO))
+	}
 }

@@ -6,9 +6,9 @@
 //! ones.
 
 use halo2_proofs::{
-    plonk::{create_proof, verify_proof, BatchVerifier, SingleVerifier, VerifyingKey},
-    poly::commitment::Params,
-    transcript::{Blake2bRead, Blake2bWrite, Challenge255},
+	plonk::{create_proof, verify_proof, BatchVerifier, SingleVerifier, VerifyingKey},
+	poly::commitment::Params,
+	transcript::{Blake2bRead, Blake2bWrite, Challenge255},
 };
 use pasta_curves::vesta;
 use rand::Rng;
@@ -19,21 +19,21 @@ use crate::{circuit::TransferCircuit, keys::TransferKeys};
 /// Why a proof was not accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VerifyError {
-    /// A public input is not a canonical field element.
-    MalformedPublicInputs,
-    /// The bytes are not a valid proof of the statement for these public inputs.
-    InvalidProof,
+	/// A public input is not a canonical field element.
+	MalformedPublicInputs,
+	/// The bytes are not a valid proof of the statement for these public inputs.
+	InvalidProof,
 }
 
 impl core::fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Self::MalformedPublicInputs => {
-                f.write_str("public inputs are not canonical field elements")
-            }
-            Self::InvalidProof => f.write_str("the proof does not verify"),
-        }
-    }
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			Self::MalformedPublicInputs => {
+				f.write_str("public inputs are not canonical field elements")
+			},
+			Self::InvalidProof => f.write_str("the proof does not verify"),
+		}
+	}
 }
 
 impl std::error::Error for VerifyError {}
@@ -41,150 +41,134 @@ impl std::error::Error for VerifyError {}
 /// Why proving failed.
 #[derive(Debug)]
 pub enum ProveError {
-    /// A public input is not a canonical field element.
-    MalformedPublicInputs,
-    /// halo2 refused the witness (it does not satisfy the circuit).
-    Synthesis(halo2_proofs::plonk::Error),
+	/// A public input is not a canonical field element.
+	MalformedPublicInputs,
+	/// halo2 refused the witness (it does not satisfy the circuit).
+	Synthesis(halo2_proofs::plonk::Error),
 }
 
 impl core::fmt::Display for ProveError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Self::MalformedPublicInputs => {
-                f.write_str("public inputs are not canonical field elements")
-            }
-            Self::Synthesis(e) => write!(f, "proving failed: {e}"),
-        }
-    }
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			Self::MalformedPublicInputs => {
+				f.write_str("public inputs are not canonical field elements")
+			},
+			Self::Synthesis(e) => write!(f, "proving failed: {e}"),
+		}
+	}
 }
 
 impl std::error::Error for ProveError {}
 
 /// Proves `circuit` against `public_inputs`.
 pub fn prove(
-    keys: &TransferKeys,
-    circuit: &TransferCircuit,
-    public_inputs: &TransferPublicInputs,
-    rng: &mut impl Rng,
+	keys: &TransferKeys,
+	circuit: &TransferCircuit,
+	public_inputs: &TransferPublicInputs,
+	rng: &mut impl Rng,
 ) -> Result<Vec<u8>, ProveError> {
-    let instance = public_inputs
-        .to_instance()
-        .ok_or(ProveError::MalformedPublicInputs)?;
-    let mut transcript = Blake2bWrite::<_, vesta::Affine, Challenge255<_>>::init(vec![]);
-    create_proof(
-        &keys.params,
-        keys.pk(),
-        core::slice::from_ref(circuit),
-        &[&[&instance[..]]],
-        &mut *rng,
-        &mut transcript,
-    )
-    .map_err(ProveError::Synthesis)?;
-    Ok(transcript.finalize())
+	let instance = public_inputs.to_instance().ok_or(ProveError::MalformedPublicInputs)?;
+	let mut transcript = Blake2bWrite::<_, vesta::Affine, Challenge255<_>>::init(vec![]);
+	create_proof(
+		&keys.params,
+		keys.pk(),
+		core::slice::from_ref(circuit),
+		&[&[&instance[..]]],
+		&mut *rng,
+		&mut transcript,
+	)
+	.map_err(ProveError::Synthesis)?;
+	Ok(transcript.finalize())
 }
 
 /// The verifying side of a circuit: its parameters and verifying key.
 #[derive(Clone, Copy)]
 pub struct VerifierKeys<'a> {
-    /// IPA parameters the proofs commit with.
-    pub params: &'a Params<vesta::Affine>,
-    /// The circuit's verifying key.
-    pub vk: &'a VerifyingKey<vesta::Affine>,
+	/// IPA parameters the proofs commit with.
+	pub params: &'a Params<vesta::Affine>,
+	/// The circuit's verifying key.
+	pub vk: &'a VerifyingKey<vesta::Affine>,
 }
 
 impl<'a> From<&'a TransferKeys> for VerifierKeys<'a> {
-    fn from(keys: &'a TransferKeys) -> Self {
-        VerifierKeys {
-            params: &keys.params,
-            vk: &keys.vk,
-        }
-    }
+	fn from(keys: &'a TransferKeys) -> Self {
+		VerifierKeys { params: &keys.params, vk: &keys.vk }
+	}
 }
 
 /// Verifies one proof against an instance column of any circuit.
 pub fn verify_instance(
-    keys: VerifierKeys<'_>,
-    proof: &[u8],
-    instance: &[Fp],
+	keys: VerifierKeys<'_>,
+	proof: &[u8],
+	instance: &[Fp],
 ) -> Result<(), VerifyError> {
-    let strategy = SingleVerifier::new(keys.params);
-    let mut transcript = Blake2bRead::<_, vesta::Affine, Challenge255<_>>::init(proof);
-    verify_proof(
-        keys.params,
-        keys.vk,
-        strategy,
-        &[&[instance]],
-        &mut transcript,
-    )
-    .map_err(|_| VerifyError::InvalidProof)
+	let strategy = SingleVerifier::new(keys.params);
+	let mut transcript = Blake2bRead::<_, vesta::Affine, Challenge255<_>>::init(proof);
+	verify_proof(keys.params, keys.vk, strategy, &[&[instance]], &mut transcript)
+		.map_err(|_| VerifyError::InvalidProof)
 }
 
 /// Verifies one transfer proof.
 pub fn verify(
-    keys: &TransferKeys,
-    proof: &[u8],
-    public_inputs: &TransferPublicInputs,
+	keys: &TransferKeys,
+	proof: &[u8],
+	public_inputs: &TransferPublicInputs,
 ) -> Result<(), VerifyError> {
-    let instance = public_inputs
-        .to_instance()
-        .ok_or(VerifyError::MalformedPublicInputs)?;
-    verify_instance(keys.into(), proof, &instance)
+	let instance = public_inputs.to_instance().ok_or(VerifyError::MalformedPublicInputs)?;
+	verify_instance(keys.into(), proof, &instance)
 }
 
 /// Which items of a batch failed, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchError {
-    /// `(index in the batch, reason)` of every failing item, in order.
-    pub failures: Vec<(usize, VerifyError)>,
+	/// `(index in the batch, reason)` of every failing item, in order.
+	pub failures: Vec<(usize, VerifyError)>,
 }
 
 /// Verifies many proofs of one circuit at the cost of about one multi-scalar multiplication.
 /// An item whose instance is `None` (public inputs that are not field elements) fails as
 /// [`VerifyError::MalformedPublicInputs`]. Returns every failing index when any item fails.
 pub fn verify_instances_batch(
-    keys: VerifierKeys<'_>,
-    items: &[(&[u8], Option<&[Fp]>)],
+	keys: VerifierKeys<'_>,
+	items: &[(&[u8], Option<&[Fp]>)],
 ) -> Result<(), BatchError> {
-    let mut failures: Vec<(usize, VerifyError)> = items
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, instance))| instance.is_none())
-        .map(|(index, _)| (index, VerifyError::MalformedPublicInputs))
-        .collect();
-    let mut batch = BatchVerifier::<vesta::Affine>::new();
-    for (proof, instance) in items {
-        if let Some(instance) = instance {
-            batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
-        }
-    }
-    if failures.is_empty() && batch.finalize(keys.params, keys.vk) {
-        return Ok(());
-    }
-    // Name the culprits: check the well-formed items one by one.
-    for (index, (proof, instance)) in items.iter().enumerate() {
-        if let Some(instance) = instance {
-            if let Err(error) = verify_instance(keys, proof, instance) {
-                failures.push((index, error));
-            }
-        }
-    }
-    failures.sort_by_key(|(index, _)| *index);
-    Err(BatchError { failures })
+	let mut failures: Vec<(usize, VerifyError)> = items
+		.iter()
+		.enumerate()
+		.filter(|(_, (_, instance))| instance.is_none())
+		.map(|(index, _)| (index, VerifyError::MalformedPublicInputs))
+		.collect();
+	let mut batch = BatchVerifier::<vesta::Affine>::new();
+	for (proof, instance) in items {
+		if let Some(instance) = instance {
+			batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
+		}
+	}
+	if failures.is_empty() && batch.finalize(keys.params, keys.vk) {
+		return Ok(());
+	}
+	// Name the culprits: check the well-formed items one by one.
+	for (index, (proof, instance)) in items.iter().enumerate() {
+		if let Some(instance) = instance {
+			if let Err(error) = verify_instance(keys, proof, instance) {
+				failures.push((index, error));
+			}
+		}
+	}
+	failures.sort_by_key(|(index, _)| *index);
+	Err(BatchError { failures })
 }
 
 /// Verifies many transfer proofs as one batch (see [`verify_instances_batch`]).
 pub fn verify_batch(
-    keys: &TransferKeys,
-    items: &[(&[u8], &TransferPublicInputs)],
+	keys: &TransferKeys,
+	items: &[(&[u8], &TransferPublicInputs)],
 ) -> Result<(), BatchError> {
-    let instances: Vec<_> = items
-        .iter()
-        .map(|(_, inputs)| inputs.to_instance())
-        .collect();
-    let items: Vec<(&[u8], Option<&[Fp]>)> = items
-        .iter()
-        .zip(&instances)
-        .map(|((proof, _), instance)| (*proof, instance.as_ref().map(|column| &column[..])))
-        .collect();
-    verify_instances_batch(keys.into(), &items)
+	let instances: Vec<_> = items.iter().map(|(_, inputs)| inputs.to_instance()).collect();
+	let items: Vec<(&[u8], Option<&[Fp]>)> = items
+		.iter()
+		.zip(&instances)
+		.map(|((proof, _), instance)| (*proof, instance.as_ref().map(|column| &column[..])))
+		.collect();
+	verify_instances_batch(keys.into(), &items)
 }

@@ -2,8 +2,8 @@
 //! accepts; bad input gives a JSON error and a non-zero exit code.
 
 use std::{
-    io::Write,
-    process::{Command, Output, Stdio},
+	io::Write,
+	process::{Command, Output, Stdio},
 };
 
 use sable_zk_primitives::keys::SpendingKey;
@@ -11,80 +11,63 @@ use sable_zk_proofs::encryption::Address;
 use serde_json::{json, Value};
 
 fn run(command: &str, stdin: &str) -> (Output, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sable-zk-prover"))
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("prover starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("prover finishes");
-    let value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
-    (output, value)
+	let mut child = Command::new(env!("CARGO_BIN_EXE_sable-zk-prover"))
+		.arg(command)
+		.stdin(Stdio::piped())
+		.stdout(Stdio::piped())
+		.spawn()
+		.expect("prover starts");
+	child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
+	let output = child.wait_with_output().expect("prover finishes");
+	let value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+	(output, value)
 }
 
 fn hex32(x: u64) -> String {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&x.to_le_bytes());
-    sable_zk_proofs::json::to_hex(&bytes)
+	let mut bytes = [0u8; 32];
+	bytes[..8].copy_from_slice(&x.to_le_bytes());
+	sable_zk_proofs::json::to_hex(&bytes)
 }
 
 #[test]
 fn shield_proof_round_trip_and_errors() {
-    let address = Address::from_spending_key(&SpendingKey::from_field(7u64.into())).encode();
-    let request = json!({
-        "inputs": [{"dummy": true}, {"dummy": true}],
-        "outputs": [{"to": address, "value": 700}, {"to": hex32(5), "value": 300}],
-        "anchor": hex32(0),
-        "value_in": 1000,
-        "binding": hex32(99),
-    });
-    let (output, proved) = run("prove", &request.to_string());
-    assert!(output.status.success(), "{proved}");
-    assert_eq!(proved["public_inputs"]["value_in"], 1000);
-    assert_eq!(proved["output_notes"][0]["value"], 700);
-    let proof_hex = proved["proof"].as_str().expect("proof hex");
-    assert!(proof_hex.len() > 1000);
+	let address = Address::from_spending_key(&SpendingKey::from_field(7u64.into())).encode();
+	let request = json!({
+		"inputs": [{"dummy": true}, {"dummy": true}],
+		"outputs": [{"to": address, "value": 700}, {"to": hex32(5), "value": 300}],
+		"anchor": hex32(0),
+		"value_in": 1000,
+		"binding": hex32(99),
+	});
+	let (output, proved) = run("prove", &request.to_string());
+	assert!(output.status.success(), "{proved}");
+	assert_eq!(proved["public_inputs"]["value_in"], 1000);
+	assert_eq!(proved["output_notes"][0]["value"], 700);
+	let proof_hex = proved["proof"].as_str().expect("proof hex");
+	assert!(proof_hex.len() > 1000);
 
-    let verify_request = json!({"proof": proof_hex, "public_inputs": proved["public_inputs"]});
-    let (output, verdict) = run("verify", &verify_request.to_string());
-    assert!(output.status.success(), "{verdict}");
-    assert_eq!(verdict["valid"], true);
+	let verify_request = json!({"proof": proof_hex, "public_inputs": proved["public_inputs"]});
+	let (output, verdict) = run("verify", &verify_request.to_string());
+	assert!(output.status.success(), "{verdict}");
+	assert_eq!(verdict["valid"], true);
 
-    let mut wrong = verify_request.clone();
-    wrong["public_inputs"]["value_in"] = json!(1001);
-    let (output, verdict) = run("verify", &wrong.to_string());
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(verdict["valid"], false);
+	let mut wrong = verify_request.clone();
+	wrong["public_inputs"]["value_in"] = json!(1001);
+	let (output, verdict) = run("verify", &wrong.to_string());
+	assert_eq!(output.status.code(), Some(1));
+	assert_eq!(verdict["valid"], false);
 
-    // Unbalanced: refused before proving, with a readable reason.
-    let mut unbalanced = request.clone();
-    unbalanced["value_in"] = json!(999);
-    let (output, error) = run("prove", &unbalanced.to_string());
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        error["error"]
-            .as_str()
-            .expect("message")
-            .contains("unbalanced"),
-        "{error}"
-    );
+	// Unbalanced: refused before proving, with a readable reason.
+	let mut unbalanced = request.clone();
+	unbalanced["value_in"] = json!(999);
+	let (output, error) = run("prove", &unbalanced.to_string());
+	assert_eq!(output.status.code(), Some(2));
+	assert!(error["error"].as_str().expect("message").contains("unbalanced"), "{error}");
 
-    let (output, error) = run("prove", "{not json");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(error["error"]
-        .as_str()
-        .expect("message")
-        .contains("invalid request JSON"));
+	let (output, error) = run("prove", "{not json");
+	assert_eq!(output.status.code(), Some(2));
+	assert!(error["error"].as_str().expect("message").contains("invalid request JSON"));
 
-    let (output, _) = run(
-        "verify",
-        &json!({"proof": "0x00", "public_inputs": {}}).to_string(),
-    );
-    assert_eq!(output.status.code(), Some(2));
+	let (output, _) = run("verify", &json!({"proof": "0x00", "public_inputs": {}}).to_string());
+	assert_eq!(output.status.code(), Some(2));
 }

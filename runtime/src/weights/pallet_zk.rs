@@ -9,22 +9,22 @@ use frame_support::{traits::Get, weights::Weight};
 pub struct WeightInfo<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> pallet_zk::WeightInfo for WeightInfo<T> {
-    fn shield() -> Weight {
-        <() as pallet_zk::WeightInfo>::shield()
-    }
-    fn transfer() -> Weight {
-        <() as pallet_zk::WeightInfo>::transfer()
-    }
-    fn unshield() -> Weight {
-        <() as pallet_zk::WeightInfo>::unshield()
-    }
-    fn submit_batch(n: u32) -> Weight {
-        <() as pallet_zk::WeightInfo>::submit_batch(n)
-    }
-    fn set_enabled() -> Weight {
-        <() as pallet_zk::WeightInfo>::set_enabled()
-    }
-    fn update_root() -> Weight {
-        <() as pallet_zk::WeightInfo>::update_root()
-    }
+	fn shield() -> Weight {
+		<() as pallet_zk::WeightInfo>::shield()
+	}
+	fn transfer() -> Weight {
+		<() as pallet_zk::WeightInfo>::transfer()
+	}
+	fn unshield() -> Weight {
+		<() as pallet_zk::WeightInfo>::unshield()
+	}
+	fn submit_batch(n: u32) -> Weight {
+		<() as pallet_zk::WeightInfo>::submit_batch(n)
+	}
+	fn set_enabled() -> Weight {
+		<() as pallet_zk::WeightInfo>::set_enabled()
+	}
+	fn update_root() -> Weight {
+		<() as pallet_zk::WeightInfo>::update_root()
+	}
 }

@@ -13,19 +13,19 @@ pub use pallet_zk::{NoteRecord, Nullifier, TreeState};
 pub const MAX_LEAVES_PAGE: u32 = 1024;
 
 sp_api::decl_runtime_apis! {
-    /// Wallet queries of the shielded pool.
-    pub trait ZkApi<Balance: Codec> {
-        /// The latest anchor and the number of leaves under it.
-        fn tree_state() -> TreeState;
-        /// Leaves (commitment and ciphertext) from position `from`, at most
-        /// `min(limit, MAX_LEAVES_PAGE)` of them. With every leaf a wallet rebuilds the tree
-        /// and so the Merkle path of each of its notes.
-        fn leaves(from: u64, limit: u32) -> Vec<NoteRecord>;
-        /// Whether `nullifier` was spent.
-        fn is_spent(nullifier: Nullifier) -> bool;
-        /// Whether `root` is an accepted anchor.
-        fn is_known_anchor(root: [u8; 32]) -> bool;
-        /// Value held by the pool.
-        fn pool_total() -> Balance;
-    }
+	/// Wallet queries of the shielded pool.
+	pub trait ZkApi<Balance: Codec> {
+		/// The latest anchor and the number of leaves under it.
+		fn tree_state() -> TreeState;
+		/// Leaves (commitment and ciphertext) from position `from`, at most
+		/// `min(limit, MAX_LEAVES_PAGE)` of them. With every leaf a wallet rebuilds the tree
+		/// and so the Merkle path of each of its notes.
+		fn leaves(from: u64, limit: u32) -> Vec<NoteRecord>;
+		/// Whether `nullifier` was spent.
+		fn is_spent(nullifier: Nullifier) -> bool;
+		/// Whether `root` is an accepted anchor.
+		fn is_known_anchor(root: [u8; 32]) -> bool;
+		/// Value held by the pool.
+		fn pool_total() -> Balance;
+	}
 }

@@ -5,77 +5,68 @@
 
 use sable_zk_primitives::public_inputs::layout;
 use sable_zk_proofs::{
-    keys::{TransferKeys, TRANSFER_CIRCUIT_ID, TRANSFER_CIRCUIT_VERSION},
-    proof::VerifierKeys,
+	keys::{TransferKeys, TRANSFER_CIRCUIT_ID, TRANSFER_CIRCUIT_VERSION},
+	proof::VerifierKeys,
 };
 
 use crate::CircuitId;
 
 /// A circuit the host can verify.
 pub(crate) struct Circuit {
-    /// Metric label.
-    pub name: &'static str,
-    /// Length of its instance column.
-    pub public_inputs: usize,
-    keys: fn() -> VerifierKeys<'static>,
+	/// Metric label.
+	pub name: &'static str,
+	/// Length of its instance column.
+	pub public_inputs: usize,
+	keys: fn() -> VerifierKeys<'static>,
 }
 
 impl Circuit {
-    /// The verifying keys (built on first use).
-    pub fn keys(&self) -> VerifierKeys<'static> {
-        (self.keys)()
-    }
+	/// The verifying keys (built on first use).
+	pub fn keys(&self) -> VerifierKeys<'static> {
+		(self.keys)()
+	}
 }
 
-const TRANSFER_V1: CircuitId = CircuitId {
-    id: TRANSFER_CIRCUIT_ID,
-    version: TRANSFER_CIRCUIT_VERSION,
-};
+const TRANSFER_V1: CircuitId =
+	CircuitId { id: TRANSFER_CIRCUIT_ID, version: TRANSFER_CIRCUIT_VERSION };
 
 fn transfer_keys() -> VerifierKeys<'static> {
-    TransferKeys::get().into()
+	TransferKeys::get().into()
 }
 
 /// Every circuit the host knows.
 const CIRCUITS: &[(CircuitId, Circuit)] = &[(
-    TRANSFER_V1,
-    Circuit {
-        name: "transfer_v1",
-        public_inputs: layout::COUNT,
-        keys: transfer_keys,
-    },
+	TRANSFER_V1,
+	Circuit { name: "transfer_v1", public_inputs: layout::COUNT, keys: transfer_keys },
 )];
 
 /// The circuit with this id and version.
 pub(crate) fn lookup(id: CircuitId) -> Option<&'static Circuit> {
-    CIRCUITS
-        .iter()
-        .find(|(known, _)| *known == id)
-        .map(|(_, circuit)| circuit)
+	CIRCUITS.iter().find(|(known, _)| *known == id).map(|(_, circuit)| circuit)
 }
 
 /// The metric label of a circuit, if known.
 pub(crate) fn name(id: CircuitId) -> Option<&'static str> {
-    lookup(id).map(|circuit| circuit.name)
+	lookup(id).map(|circuit| circuit.name)
 }
 
 /// Ids of every circuit the host verifies.
 pub fn known_circuits() -> Vec<CircuitId> {
-    CIRCUITS.iter().map(|(id, _)| *id).collect()
+	CIRCUITS.iter().map(|(id, _)| *id).collect()
 }
 
 /// Builds every verifying key now (about two seconds per circuit).
 pub fn warm_up() {
-    for (id, circuit) in CIRCUITS {
-        let started = std::time::Instant::now();
-        let _ = circuit.keys();
-        log::info!(
-            target: super::LOG_TARGET,
-            "verifying key of circuit {}.{} ({}) ready in {} ms",
-            id.id,
-            id.version,
-            circuit.name,
-            started.elapsed().as_millis()
-        );
-    }
+	for (id, circuit) in CIRCUITS {
+		let started = std::time::Instant::now();
+		let _ = circuit.keys();
+		log::info!(
+			target: super::LOG_TARGET,
+			"verifying key of circuit {}.{} ({}) ready in {} ms",
+			id.id,
+			id.version,
+			circuit.name,
+			started.elapsed().as_millis()
+		);
+	}
 }

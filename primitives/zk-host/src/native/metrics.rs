@@ -6,8 +6,8 @@
 use std::{sync::OnceLock, time::Duration};
 
 use substrate_prometheus_endpoint::{
-    exponential_buckets, Counter, CounterVec, Histogram, HistogramOpts, HistogramVec, Opts,
-    PrometheusError, Registry, U64,
+	exponential_buckets, Counter, CounterVec, Histogram, HistogramOpts, HistogramVec, Opts,
+	PrometheusError, Registry, U64,
 };
 
 use crate::VerifyError;
@@ -15,131 +15,128 @@ use crate::VerifyError;
 /// Sable's verification metrics.
 #[derive(Clone)]
 pub struct Metrics {
-    /// `sable_zk_verifications_total{circuit, result}`.
-    pub verifications: CounterVec<U64>,
-    /// `sable_zk_verification_seconds{circuit, mode}`: one proof (`single`) or one batch.
-    pub verification_time: HistogramVec,
-    /// `sable_zk_batch_size`: statements per batch call.
-    pub batch_size: Histogram,
-    /// `sable_zk_cache_hits_total`.
-    pub cache_hits: Counter<U64>,
-    /// `sable_zk_cache_misses_total`.
-    pub cache_misses: Counter<U64>,
+	/// `sable_zk_verifications_total{circuit, result}`.
+	pub verifications: CounterVec<U64>,
+	/// `sable_zk_verification_seconds{circuit, mode}`: one proof (`single`) or one batch.
+	pub verification_time: HistogramVec,
+	/// `sable_zk_batch_size`: statements per batch call.
+	pub batch_size: Histogram,
+	/// `sable_zk_cache_hits_total`.
+	pub cache_hits: Counter<U64>,
+	/// `sable_zk_cache_misses_total`.
+	pub cache_misses: Counter<U64>,
 }
 
 static METRICS: OnceLock<Metrics> = OnceLock::new();
 
 fn build() -> Result<Metrics, PrometheusError> {
-    Ok(Metrics {
-        verifications: CounterVec::new(
-            Opts::new(
-                "sable_zk_verifications_total",
-                "Proof verifications by circuit and result",
-            ),
-            &["circuit", "result"],
-        )?,
-        verification_time: HistogramVec::new(
-            HistogramOpts::new(
-                "sable_zk_verification_seconds",
-                "Time to verify one proof (mode=single) or one batch (mode=batch)",
-            )
-            .buckets(exponential_buckets(0.001, 2.0, 12)?),
-            &["circuit", "mode"],
-        )?,
-        batch_size: Histogram::with_opts(
-            HistogramOpts::new("sable_zk_batch_size", "Statements per batch verification")
-                .buckets(exponential_buckets(1.0, 2.0, 9)?),
-        )?,
-        cache_hits: Counter::new(
-            "sable_zk_cache_hits_total",
-            "Statements found in the verified-statement cache",
-        )?,
-        cache_misses: Counter::new(
-            "sable_zk_cache_misses_total",
-            "Statements not in the verified-statement cache",
-        )?,
-    })
+	Ok(Metrics {
+		verifications: CounterVec::new(
+			Opts::new("sable_zk_verifications_total", "Proof verifications by circuit and result"),
+			&["circuit", "result"],
+		)?,
+		verification_time: HistogramVec::new(
+			HistogramOpts::new(
+				"sable_zk_verification_seconds",
+				"Time to verify one proof (mode=single) or one batch (mode=batch)",
+			)
+			.buckets(exponential_buckets(0.001, 2.0, 12)?),
+			&["circuit", "mode"],
+		)?,
+		batch_size: Histogram::with_opts(
+			HistogramOpts::new("sable_zk_batch_size", "Statements per batch verification")
+				.buckets(exponential_buckets(1.0, 2.0, 9)?),
+		)?,
+		cache_hits: Counter::new(
+			"sable_zk_cache_hits_total",
+			"Statements found in the verified-statement cache",
+		)?,
+		cache_misses: Counter::new(
+			"sable_zk_cache_misses_total",
+			"Statements not in the verified-statement cache",
+		)?,
+	})
 }
 
 /// The process-wide metrics, or `None` only if their definitions are invalid (a test
 /// checks they are not).
 pub(crate) fn get() -> Option<&'static Metrics> {
-    if let Some(metrics) = METRICS.get() {
-        return Some(metrics);
-    }
-    let built = build().ok()?;
-    Some(METRICS.get_or_init(|| built))
+	if let Some(metrics) = METRICS.get() {
+		return Some(metrics);
+	}
+	let built = build().ok()?;
+	Some(METRICS.get_or_init(|| built))
 }
 
 /// Registers the metrics in the node's Prometheus registry.
 pub fn register_metrics(registry: &Registry) -> Result<(), PrometheusError> {
-    let metrics = get().ok_or_else(|| PrometheusError::Msg("invalid metric definitions".into()))?;
-    registry.register(Box::new(metrics.verifications.clone()))?;
-    registry.register(Box::new(metrics.verification_time.clone()))?;
-    registry.register(Box::new(metrics.batch_size.clone()))?;
-    registry.register(Box::new(metrics.cache_hits.clone()))?;
-    registry.register(Box::new(metrics.cache_misses.clone()))?;
-    Ok(())
+	let metrics = get().ok_or_else(|| PrometheusError::Msg("invalid metric definitions".into()))?;
+	registry.register(Box::new(metrics.verifications.clone()))?;
+	registry.register(Box::new(metrics.verification_time.clone()))?;
+	registry.register(Box::new(metrics.batch_size.clone()))?;
+	registry.register(Box::new(metrics.cache_hits.clone()))?;
+	registry.register(Box::new(metrics.cache_misses.clone()))?;
+	Ok(())
 }
 
 fn result_label(result: Result<(), VerifyError>) -> &'static str {
-    match result {
-        Ok(()) => "ok",
-        Err(VerifyError::InvalidProof) => "invalid_proof",
-        Err(VerifyError::MalformedPublicInputs) => "malformed_public_inputs",
-        Err(VerifyError::MalformedStatement) => "malformed_statement",
-        Err(VerifyError::UnknownCircuit) => "unknown_circuit",
-    }
+	match result {
+		Ok(()) => "ok",
+		Err(VerifyError::InvalidProof) => "invalid_proof",
+		Err(VerifyError::MalformedPublicInputs) => "malformed_public_inputs",
+		Err(VerifyError::MalformedStatement) => "malformed_statement",
+		Err(VerifyError::UnknownCircuit) => "unknown_circuit",
+	}
 }
 
 /// Recording helpers that do nothing when the metrics are absent.
 pub(crate) trait Record {
-    fn count_result(&self, circuit: Option<&str>, result: Result<(), VerifyError>);
-    fn observe_time(&self, circuit: &str, mode: &str, elapsed: Duration);
-    fn observe_batch_size(&self, size: usize);
-    fn cache_hit(&self);
-    fn cache_miss(&self);
+	fn count_result(&self, circuit: Option<&str>, result: Result<(), VerifyError>);
+	fn observe_time(&self, circuit: &str, mode: &str, elapsed: Duration);
+	fn observe_batch_size(&self, size: usize);
+	fn cache_hit(&self);
+	fn cache_miss(&self);
 }
 
 impl Record for Option<&'static Metrics> {
-    fn count_result(&self, circuit: Option<&str>, result: Result<(), VerifyError>) {
-        if let Some(metrics) = self {
-            metrics
-                .verifications
-                .with_label_values(&[circuit.unwrap_or("unknown"), result_label(result)])
-                .inc();
-        }
-    }
+	fn count_result(&self, circuit: Option<&str>, result: Result<(), VerifyError>) {
+		if let Some(metrics) = self {
+			metrics
+				.verifications
+				.with_label_values(&[circuit.unwrap_or("unknown"), result_label(result)])
+				.inc();
+		}
+	}
 
-    fn observe_time(&self, circuit: &str, mode: &str, elapsed: Duration) {
-        if let Some(metrics) = self {
-            metrics
-                .verification_time
-                .with_label_values(&[circuit, mode])
-                .observe(elapsed.as_secs_f64());
-        }
-    }
+	fn observe_time(&self, circuit: &str, mode: &str, elapsed: Duration) {
+		if let Some(metrics) = self {
+			metrics
+				.verification_time
+				.with_label_values(&[circuit, mode])
+				.observe(elapsed.as_secs_f64());
+		}
+	}
 
-    fn observe_batch_size(&self, size: usize) {
-        if let Some(metrics) = self {
-            metrics.batch_size.observe(size as f64);
-        }
-    }
+	fn observe_batch_size(&self, size: usize) {
+		if let Some(metrics) = self {
+			metrics.batch_size.observe(size as f64);
+		}
+	}
 
-    fn cache_hit(&self) {
-        if let Some(metrics) = self {
-            metrics.cache_hits.inc();
-        }
-    }
+	fn cache_hit(&self) {
+		if let Some(metrics) = self {
+			metrics.cache_hits.inc();
+		}
+	}
 
-    fn cache_miss(&self) {
-        if let Some(metrics) = self {
-            metrics.cache_misses.inc();
-        }
-    }
+	fn cache_miss(&self) {
+		if let Some(metrics) = self {
+			metrics.cache_misses.inc();
+		}
+	}
 }
 
 /// The metrics, for tests and the node.
 pub fn metrics() -> Option<&'static Metrics> {
-    get()
+	get()
 }

@@ -26,137 +26,120 @@ const LOG_TARGET: &str = "sable-zk";
 
 /// The instance column of `statement`, checked against the circuit's input count.
 fn instance(statement: &Statement, expected_len: usize) -> Result<Vec<Fp>, VerifyError> {
-    if statement.public_inputs.len() != expected_len {
-        return Err(VerifyError::MalformedPublicInputs);
-    }
-    statement
-        .public_inputs
-        .iter()
-        .map(|bytes| fp_from_bytes(bytes).ok_or(VerifyError::MalformedPublicInputs))
-        .collect()
+	if statement.public_inputs.len() != expected_len {
+		return Err(VerifyError::MalformedPublicInputs);
+	}
+	statement
+		.public_inputs
+		.iter()
+		.map(|bytes| fp_from_bytes(bytes).ok_or(VerifyError::MalformedPublicInputs))
+		.collect()
 }
 
 /// Verifies one statement, without the cache.
 fn verify_uncached(statement: &Statement) -> Result<(), VerifyError> {
-    let circuit = circuits::lookup(statement.circuit).ok_or(VerifyError::UnknownCircuit)?;
-    let instance = instance(statement, circuit.public_inputs)?;
-    let started = Instant::now();
-    let result = verify_instance(circuit.keys(), &statement.proof, &instance)
-        .map_err(|_| VerifyError::InvalidProof);
-    metrics::get().observe_time(circuit.name, "single", started.elapsed());
-    result
+	let circuit = circuits::lookup(statement.circuit).ok_or(VerifyError::UnknownCircuit)?;
+	let instance = instance(statement, circuit.public_inputs)?;
+	let started = Instant::now();
+	let result = verify_instance(circuit.keys(), &statement.proof, &instance)
+		.map_err(|_| VerifyError::InvalidProof);
+	metrics::get().observe_time(circuit.name, "single", started.elapsed());
+	result
 }
 
 /// Host side of `zk_verifier::verify`.
 pub fn verify_encoded(encoded: &[u8]) -> Result<(), VerifyError> {
-    let metrics = metrics::get();
-    let Ok(statement) = Statement::decode_all(&mut &encoded[..]) else {
-        metrics.count_result(None, Err(VerifyError::MalformedStatement));
-        return Err(VerifyError::MalformedStatement);
-    };
-    let name = circuits::name(statement.circuit);
-    let digest = cache::digest(encoded);
-    if cache::contains(&digest) {
-        metrics.cache_hit();
-        return Ok(());
-    }
-    metrics.cache_miss();
-    let result = verify_uncached(&statement);
-    metrics.count_result(name, result);
-    if result.is_ok() {
-        cache::insert(digest);
-    }
-    log::debug!(target: LOG_TARGET, "verified {:?}: {:?}", statement.circuit, result);
-    result
+	let metrics = metrics::get();
+	let Ok(statement) = Statement::decode_all(&mut &encoded[..]) else {
+		metrics.count_result(None, Err(VerifyError::MalformedStatement));
+		return Err(VerifyError::MalformedStatement);
+	};
+	let name = circuits::name(statement.circuit);
+	let digest = cache::digest(encoded);
+	if cache::contains(&digest) {
+		metrics.cache_hit();
+		return Ok(());
+	}
+	metrics.cache_miss();
+	let result = verify_uncached(&statement);
+	metrics.count_result(name, result);
+	if result.is_ok() {
+		cache::insert(digest);
+	}
+	log::debug!(target: LOG_TARGET, "verified {:?}: {:?}", statement.circuit, result);
+	result
 }
 
 /// Host side of `zk_verifier::verify_batch`.
 pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
-    let metrics = metrics::get();
-    let Ok(batch) = StatementBatch::decode_all(&mut &encoded[..]) else {
-        metrics.count_result(None, Err(VerifyError::MalformedStatement));
-        return Err(vec![BatchFailure {
-            index: u32::MAX,
-            error: VerifyError::MalformedStatement,
-        }]);
-    };
-    metrics.observe_batch_size(batch.len());
+	let metrics = metrics::get();
+	let Ok(batch) = StatementBatch::decode_all(&mut &encoded[..]) else {
+		metrics.count_result(None, Err(VerifyError::MalformedStatement));
+		return Err(vec![BatchFailure { index: u32::MAX, error: VerifyError::MalformedStatement }]);
+	};
+	metrics.observe_batch_size(batch.len());
 
-    let mut failures = Vec::new();
-    // Statements not in the cache, grouped by circuit: (index, digest, statement).
-    let mut pending: std::collections::BTreeMap<CircuitId, Vec<(usize, [u8; 32], &Statement)>> =
-        Default::default();
-    for (index, statement) in batch.iter().enumerate() {
-        let digest = cache::digest(&codec::Encode::encode(statement));
-        if cache::contains(&digest) {
-            metrics.cache_hit();
-        } else {
-            metrics.cache_miss();
-            pending
-                .entry(statement.circuit)
-                .or_default()
-                .push((index, digest, statement));
-        }
-    }
+	let mut failures = Vec::new();
+	// Statements not in the cache, grouped by circuit: (index, digest, statement).
+	let mut pending: std::collections::BTreeMap<CircuitId, Vec<(usize, [u8; 32], &Statement)>> =
+		Default::default();
+	for (index, statement) in batch.iter().enumerate() {
+		let digest = cache::digest(&codec::Encode::encode(statement));
+		if cache::contains(&digest) {
+			metrics.cache_hit();
+		} else {
+			metrics.cache_miss();
+			pending.entry(statement.circuit).or_default().push((index, digest, statement));
+		}
+	}
 
-    for (circuit_id, items) in pending {
-        let name = circuits::name(circuit_id);
-        let Some(circuit) = circuits::lookup(circuit_id) else {
-            for (index, _, _) in &items {
-                failures.push(BatchFailure {
-                    index: *index as u32,
-                    error: VerifyError::UnknownCircuit,
-                });
-                metrics.count_result(name, Err(VerifyError::UnknownCircuit));
-            }
-            continue;
-        };
-        let mut checked = Vec::with_capacity(items.len());
-        for (index, digest, statement) in &items {
-            match instance(statement, circuit.public_inputs) {
-                Ok(column) => checked.push((*index, *digest, statement.proof.as_slice(), column)),
-                Err(error) => {
-                    failures.push(BatchFailure {
-                        index: *index as u32,
-                        error,
-                    });
-                    metrics.count_result(name, Err(error));
-                }
-            }
-        }
-        let started = Instant::now();
-        let inputs: Vec<(&[u8], Option<&[Fp]>)> = checked
-            .iter()
-            .map(|(_, _, proof, column)| (*proof, Some(&column[..])))
-            .collect();
-        let bad: Vec<usize> = match verify_instances_batch(circuit.keys(), &inputs) {
-            Ok(()) => Vec::new(),
-            Err(error) => error
-                .failures
-                .into_iter()
-                .map(|(position, _)| position)
-                .collect(),
-        };
-        metrics.observe_time(circuit.name, "batch", started.elapsed());
-        for (position, (index, digest, _, _)) in checked.iter().enumerate() {
-            if bad.contains(&position) {
-                failures.push(BatchFailure {
-                    index: *index as u32,
-                    error: VerifyError::InvalidProof,
-                });
-                metrics.count_result(name, Err(VerifyError::InvalidProof));
-            } else {
-                cache::insert(*digest);
-                metrics.count_result(name, Ok(()));
-            }
-        }
-    }
+	for (circuit_id, items) in pending {
+		let name = circuits::name(circuit_id);
+		let Some(circuit) = circuits::lookup(circuit_id) else {
+			for (index, _, _) in &items {
+				failures.push(BatchFailure {
+					index: *index as u32,
+					error: VerifyError::UnknownCircuit,
+				});
+				metrics.count_result(name, Err(VerifyError::UnknownCircuit));
+			}
+			continue;
+		};
+		let mut checked = Vec::with_capacity(items.len());
+		for (index, digest, statement) in &items {
+			match instance(statement, circuit.public_inputs) {
+				Ok(column) => checked.push((*index, *digest, statement.proof.as_slice(), column)),
+				Err(error) => {
+					failures.push(BatchFailure { index: *index as u32, error });
+					metrics.count_result(name, Err(error));
+				},
+			}
+		}
+		let started = Instant::now();
+		let inputs: Vec<(&[u8], Option<&[Fp]>)> =
+			checked.iter().map(|(_, _, proof, column)| (*proof, Some(&column[..]))).collect();
+		let bad: Vec<usize> = match verify_instances_batch(circuit.keys(), &inputs) {
+			Ok(()) => Vec::new(),
+			Err(error) => error.failures.into_iter().map(|(position, _)| position).collect(),
+		};
+		metrics.observe_time(circuit.name, "batch", started.elapsed());
+		for (position, (index, digest, _, _)) in checked.iter().enumerate() {
+			if bad.contains(&position) {
+				failures
+					.push(BatchFailure { index: *index as u32, error: VerifyError::InvalidProof });
+				metrics.count_result(name, Err(VerifyError::InvalidProof));
+			} else {
+				cache::insert(*digest);
+				metrics.count_result(name, Ok(()));
+			}
+		}
+	}
 
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        failures.sort_by_key(|failure| failure.index);
-        log::debug!(target: LOG_TARGET, "batch of {} failed: {:?}", batch.len(), failures);
-        Err(failures)
-    }
+	if failures.is_empty() {
+		Ok(())
+	} else {
+		failures.sort_by_key(|failure| failure.index);
+		log::debug!(target: LOG_TARGET, "batch of {} failed: {:?}", batch.len(), failures);
+		Err(failures)
+	}
 }

@@ -3,12 +3,12 @@
 //! a circuit constant, so a prover cannot move a value from one domain to another.
 
 use halo2_gadgets::poseidon::{
-    primitives::{ConstantLength, P128Pow5T3},
-    Hash, Pow5Chip, Pow5Config,
+	primitives::{ConstantLength, P128Pow5T3},
+	Hash, Pow5Chip, Pow5Config,
 };
 use halo2_proofs::{
-    circuit::{AssignedCell, Layouter},
-    plonk::{Advice, Column, Error},
+	circuit::{AssignedCell, Layouter},
+	plonk::{Advice, Column, Error},
 };
 use sable_zk_primitives::{hash::DomainTag, Fp};
 
@@ -18,65 +18,65 @@ pub type Cell = AssignedCell<Fp, Fp>;
 /// Poseidon of width 3 and rate 2 over `Fp`, plus a column to hold constant inputs.
 #[derive(Clone, Debug)]
 pub struct PoseidonConfig {
-    pub(crate) pow5: Pow5Config<Fp, 3, 2>,
-    /// Where tags and constant zeroes are assigned (fixed through the constants column).
-    pub(crate) constant_column: Column<Advice>,
+	pub(crate) pow5: Pow5Config<Fp, 3, 2>,
+	/// Where tags and constant zeroes are assigned (fixed through the constants column).
+	pub(crate) constant_column: Column<Advice>,
 }
 
 impl PoseidonConfig {
-    fn hash<const L: usize>(
-        &self,
-        mut layouter: impl Layouter<Fp>,
-        message: [Cell; L],
-    ) -> Result<Cell, Error> {
-        let chip = Pow5Chip::construct(self.pow5.clone());
-        let hasher = Hash::<Fp, _, P128Pow5T3, ConstantLength<L>, 3, 2>::init(
-            chip,
-            layouter.namespace(|| "init"),
-        )?;
-        hasher.hash(layouter.namespace(|| "absorb and squeeze"), message)
-    }
+	fn hash<const L: usize>(
+		&self,
+		mut layouter: impl Layouter<Fp>,
+		message: [Cell; L],
+	) -> Result<Cell, Error> {
+		let chip = Pow5Chip::construct(self.pow5.clone());
+		let hasher = Hash::<Fp, _, P128Pow5T3, ConstantLength<L>, 3, 2>::init(
+			chip,
+			layouter.namespace(|| "init"),
+		)?;
+		hasher.hash(layouter.namespace(|| "absorb and squeeze"), message)
+	}
 
-    /// A constant assigned in a cell and fixed in the circuit.
-    pub fn constant(&self, mut layouter: impl Layouter<Fp>, value: Fp) -> Result<Cell, Error> {
-        layouter.assign_region(
-            || "constant",
-            |mut region| {
-                region.assign_advice_from_constant(|| "constant", self.constant_column, 0, value)
-            },
-        )
-    }
+	/// A constant assigned in a cell and fixed in the circuit.
+	pub fn constant(&self, mut layouter: impl Layouter<Fp>, value: Fp) -> Result<Cell, Error> {
+		layouter.assign_region(
+			|| "constant",
+			|mut region| {
+				region.assign_advice_from_constant(|| "constant", self.constant_column, 0, value)
+			},
+		)
+	}
 
-    /// `merkle_node(left, right) = H2(left, right)`.
-    pub fn merkle_node(
-        &self,
-        layouter: impl Layouter<Fp>,
-        left: Cell,
-        right: Cell,
-    ) -> Result<Cell, Error> {
-        self.hash(layouter, [left, right])
-    }
+	/// `merkle_node(left, right) = H2(left, right)`.
+	pub fn merkle_node(
+		&self,
+		layouter: impl Layouter<Fp>,
+		left: Cell,
+		right: Cell,
+	) -> Result<Cell, Error> {
+		self.hash(layouter, [left, right])
+	}
 
-    /// `H3(tag, a, b)` with `tag` fixed in the circuit.
-    pub fn hash3(
-        &self,
-        mut layouter: impl Layouter<Fp>,
-        tag: DomainTag,
-        a: Cell,
-        b: Cell,
-    ) -> Result<Cell, Error> {
-        let tag = self.constant(layouter.namespace(|| "tag"), tag.to_field())?;
-        self.hash(layouter, [tag, a, b])
-    }
+	/// `H3(tag, a, b)` with `tag` fixed in the circuit.
+	pub fn hash3(
+		&self,
+		mut layouter: impl Layouter<Fp>,
+		tag: DomainTag,
+		a: Cell,
+		b: Cell,
+	) -> Result<Cell, Error> {
+		let tag = self.constant(layouter.namespace(|| "tag"), tag.to_field())?;
+		self.hash(layouter, [tag, a, b])
+	}
 
-    /// `H5(tag, a, b, c, d)` with `tag` fixed in the circuit.
-    pub fn hash5(
-        &self,
-        mut layouter: impl Layouter<Fp>,
-        tag: DomainTag,
-        [a, b, c, d]: [Cell; 4],
-    ) -> Result<Cell, Error> {
-        let tag = self.constant(layouter.namespace(|| "tag"), tag.to_field())?;
-        self.hash(layouter, [tag, a, b, c, d])
-    }
+	/// `H5(tag, a, b, c, d)` with `tag` fixed in the circuit.
+	pub fn hash5(
+		&self,
+		mut layouter: impl Layouter<Fp>,
+		tag: DomainTag,
+		[a, b, c, d]: [Cell; 4],
+	) -> Result<Cell, Error> {
+		let tag = self.constant(layouter.namespace(|| "tag"), tag.to_field())?;
+		self.hash(layouter, [tag, a, b, c, d])
+	}
 }
