@@ -1,13 +1,50 @@
 #!/usr/bin/env bash
-# Benchmarks the transfer circuit (release, one thread, as validator weights assume) and
-# records the result in docs/PERFORMANCE.md. The last line printed is the JSON result.
+# Benchmarks shielded transfers at three levels and records one JSON object in
+# docs/PERFORMANCE.md (the last line printed):
+#   1. the circuit alone (prove, verify, batch verify; release, one thread);
+#   2. verification through the runtime and the host function, from the pallet benchmarks
+#      of scripts/bench-weights.sh (run first if their results are missing):
+#      host_verify_ms (the `transfer` extrinsic) and host_batch32_ms_per_proof;
+#   3. block import with N private transfers and how many fit in a block
+#      (node/benches/block_import.rs, several minutes of proving).
+# SKIP_CHAIN=1 runs only the first part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-1}"
 out=$(mktemp)
 cargo bench --locked -p sable-zk-proofs --bench transfer 2>/dev/null | tee "$out"
-json=$(tail -n 1 "$out")
+circuit=$(tail -n 1 "$out")
+runtime="{}"
+chain="{}"
+if [ "${SKIP_CHAIN:-0}" != 1 ]; then
+  pallet_json="$CARGO_TARGET_DIR/pallet_zk-benchmark.json"
+  [ -f "$pallet_json" ] || ./scripts/bench-weights.sh
+  runtime=$(python3 - "$pallet_json" <<'PY'
+import json, sys, statistics
+results = json.load(open(sys.argv[1]))
+def name(value):
+    return bytes(value).decode() if isinstance(value, list) else value
+def median_ms(benchmark, components=None):
+    for entry in results:
+        if name(entry["benchmark"]) != benchmark:
+            continue
+        times = [r["extrinsic_time"] for r in entry["time_results"]
+                 if components is None or [c[1] for c in r["components"]] == components]
+        return statistics.median(times) / 1e6  # nanoseconds
+    raise SystemExit(f"no results for {benchmark}")
+print(json.dumps({
+    "host_verify_ms": round(median_ms("transfer"), 2),
+    "host_batch32_ms_per_proof": round(median_ms("submit_batch", [32]) / 32, 2),
+}))
+PY
+)
+  # The block-import benchmark proves with every core, as a wallet would.
+  env -u RAYON_NUM_THREADS SABLE_BENCH_BLOCK_IMPORT=1 \
+    cargo test --release --locked --workspace --bench block_import 2>/dev/null | tee "$out"
+  chain=$(grep '^{' "$out" | tail -n 1)
+fi
+json=$(python3 -c 'import json,sys; r={}; [r.update(json.loads(a)) for a in sys.argv[1:]]; print(json.dumps(r, sort_keys=True))' "$circuit" "$runtime" "$chain")
 python3 - "$json" <<'PY'
 import json, sys, datetime, pathlib
 result = json.loads(sys.argv[1])

@@ -119,6 +119,8 @@ pub fn run() -> sc_cli::Result<()> {
 					cmd.run_with_spec::<HashingFor<Block>, HostFunctions>(Some(config.chain_spec))
 				},
 				BenchmarkCmd::Block(cmd) => {
+					// Measure imports as a node that never saw the transactions does.
+					sable_zk_host::native::set_cache_enabled(false);
 					let PartialComponents { client, .. } = service::new_partial(&config)?;
 					cmd.run(client)
 				},

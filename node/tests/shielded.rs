@@ -144,15 +144,7 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	alice.sync(&node);
 	assert_eq!(fp_to_bytes(&alice.tree.root()), Frontier::empty_root());
 	let dummy = |seed| Spend::dummy(&mut StdRng::seed_from_u64(seed));
-	let request = |inputs, outputs, anchor, value_in, value_out, fee| ShieldedRequest {
-		inputs,
-		outputs,
-		memos: [[0; 32]; 2],
-		anchor,
-		value_in,
-		value_out,
-		fee,
-	};
+	let request = ShieldedRequest::new;
 
 	// 1. Shield 10 SBL, signed by //Alice.
 	let shield_value = (10 * UNITS) as u64;
@@ -270,6 +262,22 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 		metric_sum(&metrics, "sable_zk_verification_seconds_count", &["mode=\"single\""]) >= 4.0
 	);
 	assert!(node.is_running());
+
+	// The benchmark path executes the same blocks with the same host functions: re-run every
+	// block (the verified-statement cache is off there, so each proof is verified again).
+	let best = node.finalized_number().expect("finalized block");
+	let mut node = node;
+	node.stop();
+	let output = std::process::Command::new(common::NODE)
+		.args(["benchmark", "block", "--dev", "--base-path"])
+		.arg(&node.base_path)
+		.args(["--from", "1", "--to", &best.to_string(), "--repeat", "1"])
+		.output()
+		.expect("benchmark block runs");
+	let log = String::from_utf8_lossy(&output.stderr);
+	assert!(output.status.success(), "benchmark block failed: {log}");
+	// Blocks with a timestamp and one shielded extrinsic were executed.
+	assert!(log.lines().filter(|line| line.contains("with     2 tx")).count() >= 3, "{log}");
 }
 
 fn alice_spent_nullifier(alice: &Wallet) -> [u8; 32] {

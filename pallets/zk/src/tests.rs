@@ -68,15 +68,7 @@ fn scenario() -> &'static Scenario {
 			prove_shielded(keys, &request, &context, &mut rng).expect("scenario proof")
 		};
 		let dummy = |seed: u64| Spend::dummy(&mut StdRng::seed_from_u64(seed));
-		let request = |inputs, outputs, anchor, value_in, value_out, fee| ShieldedRequest {
-			inputs,
-			outputs,
-			memos: [[0; 32]; 2],
-			anchor,
-			value_in,
-			value_out,
-			fee,
-		};
+		let request = ShieldedRequest::new;
 
 		let empty = tree.root();
 		let shield_a = prove(
@@ -548,15 +540,7 @@ mod benchmark_fixture {
 		}
 		let anchor = tree.root();
 		let mut prove = |inputs, outputs, value_in, value_out, fee, kind, unshield_recipient| {
-			let request = ShieldedRequest {
-				inputs,
-				outputs,
-				memos: [[0; 32]; 2],
-				anchor,
-				value_in,
-				value_out,
-				fee,
-			};
+			let request = ShieldedRequest::new(inputs, outputs, anchor, value_in, value_out, fee);
 			let context = BindingContext { genesis_hash: GENESIS, kind, unshield_recipient };
 			prove_shielded(keys, &request, &context, &mut rng).expect("fixture proof").payload
 		};

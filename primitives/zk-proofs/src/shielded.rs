@@ -39,6 +39,28 @@ pub struct ShieldedRequest {
 	pub fee: u64,
 }
 
+impl ShieldedRequest {
+	/// A request with empty memos.
+	pub fn new(
+		inputs: [Spend; 2],
+		outputs: [(Address, u64); 2],
+		anchor: Fp,
+		value_in: u64,
+		value_out: u64,
+		fee: u64,
+	) -> Self {
+		ShieldedRequest {
+			inputs,
+			outputs,
+			memos: [[0; MEMO_LEN]; 2],
+			anchor,
+			value_in,
+			value_out,
+			fee,
+		}
+	}
+}
+
 /// The chain and call a proof is bound to.
 #[derive(Clone, Copy, Debug)]
 pub struct BindingContext {
