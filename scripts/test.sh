@@ -13,4 +13,8 @@ echo "test.sh: sable-zk-primitives builds for wasm32v1-none"
 
 # Node tests start several nodes each; two at a time fit two cores.
 cargo test --release --locked --workspace -- --test-threads=2
+
+# The shielded pool's benchmarks, run against its mock runtime with the committed fixture of
+# real proofs (the weights themselves come from `scripts/bench-weights.sh`).
+cargo test --release --locked -p pallet-zk --features runtime-benchmarks -- --test-threads=2
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"

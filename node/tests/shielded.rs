@@ -264,7 +264,7 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	assert!(node.is_running());
 
 	// The benchmark path executes the same blocks with the same host functions: re-run every
-	// block (the verified-statement cache is off there, so each proof is verified again).
+	// block in a fresh process, which verifies each proof again.
 	let best = node.finalized_number().expect("finalized block");
 	let mut node = node;
 	node.stop();
