@@ -276,8 +276,8 @@ fn main() {
 		"block_import_ms": import,
 		"transfers_per_block": per_block,
 		"transfers_per_block_unbatched": unbatched,
-		"batch32_weight_ms": batch_weight.ref_time() as f64 / 1e9,
-		"transfer_weight_ms": single_weight.ref_time() as f64 / 1e9,
+		"batch32_weight_ms": (batch_weight.ref_time() as f64 / 1e7).round() / 100.0,
+		"transfer_weight_ms": (single_weight.ref_time() as f64 / 1e7).round() / 100.0,
 		"block_limit": if by_weight <= by_length { "weight" } else { "length" },
 	});
 	println!("{report}");
