@@ -31,7 +31,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 /// Parses `0x` hex (the prefix is optional).
 pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
 	let digits = text.strip_prefix("0x").unwrap_or(text);
-	if digits.len() % 2 != 0 {
+	if !digits.len().is_multiple_of(2) {
 		return Err(format!("odd number of hex digits in {text:?}"));
 	}
 	(0..digits.len())

@@ -1,6 +1,8 @@
 //! Runtime API of the shielded pool: what a wallet needs to sync and to prove.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// `decl_runtime_apis!` repeats the trait's bounds in the code it generates.
+#![allow(clippy::multiple_bound_locations)]
 
 extern crate alloc;
 

@@ -9,7 +9,7 @@ mod cache;
 mod circuits;
 mod metrics;
 
-use std::time::Instant;
+use std::{collections::BTreeMap, time::Instant};
 
 use codec::DecodeAll;
 use sable_zk_primitives::{encoding::fp_from_bytes, Fp};
@@ -23,6 +23,9 @@ use metrics::Record;
 pub use metrics::{metrics, register_metrics, Metrics};
 
 const LOG_TARGET: &str = "sable-zk";
+
+/// A batch item not found in the cache: its index in the batch, its cache key, itself.
+type Pending<'a> = (usize, [u8; 32], &'a Statement);
 
 /// The instance column of `statement`, checked against the circuit's input count.
 fn instance(statement: &Statement, expected_len: usize) -> Result<Vec<Fp>, VerifyError> {
@@ -80,9 +83,7 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 	metrics.observe_batch_size(batch.len());
 
 	let mut failures = Vec::new();
-	// Statements not in the cache, grouped by circuit: (index, digest, statement).
-	let mut pending: std::collections::BTreeMap<CircuitId, Vec<(usize, [u8; 32], &Statement)>> =
-		Default::default();
+	let mut pending: BTreeMap<CircuitId, Vec<Pending>> = BTreeMap::new();
 	for (index, statement) in batch.iter().enumerate() {
 		let digest = cache::digest(&codec::Encode::encode(statement));
 		if cache::contains(&digest) {
