@@ -50,6 +50,11 @@ fn verify_uncached(statement: &Statement) -> Result<(), VerifyError> {
 	result
 }
 
+/// Whether `statement` is in the verified-statement cache (it verified before).
+pub fn is_cached(statement: &Statement) -> bool {
+	cache::contains(&cache::digest(&codec::Encode::encode(statement)))
+}
+
 /// Host side of `zk_verifier::verify`.
 pub fn verify_encoded(encoded: &[u8]) -> Result<(), VerifyError> {
 	let metrics = metrics::get();
