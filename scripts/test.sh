@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 
 start=$(date +%s)
 # The runtime links sable-zk-primitives: it must build for the wasm target without std.
-cargo build --release --locked -p sable-zk-primitives --no-default-features --target wasm32v1-none
-echo "test.sh: sable-zk-primitives builds for wasm32v1-none"
+cargo build --release --locked -p sable-zk-primitives -p sable-inference-primitives \
+  --no-default-features --target wasm32v1-none
+echo "test.sh: sable-zk-primitives and sable-inference-primitives build for wasm32v1-none"
 
 # Node tests start several nodes each; two at a time fit two cores.
 cargo test --release --locked --workspace -- --test-threads=2

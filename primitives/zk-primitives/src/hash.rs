@@ -4,8 +4,8 @@
 //! `ConstantLength<L>` sponge mode, whose capacity element encodes `L`. Two rules separate
 //! the uses:
 //! - the Merkle node hash is the only hash of length 2, so its domain is fixed by its length;
-//! - every other hash starts with a [`DomainTag`] and has length 3 or 5, and no two uses of
-//!   one length share a tag.
+//! - every other hash starts with a [`DomainTag`] and has length 3, 4 or 5, and no two uses
+//!   of one length share a tag.
 //!
 //! The circuit computes the same functions with halo2_gadgets' Pow5 chip, from the same tags.
 
@@ -31,6 +31,16 @@ pub enum DomainTag {
 	IncomingViewingKey = 6,
 	/// `cm = H5(NoteCommitment, value, owner, rho, rcm)`.
 	NoteCommitment = 7,
+	/// Proof of inference: `H4(ModelCommitment, digest_lo, digest_hi, salt)` (docs/poi.md).
+	ModelCommitment = 8,
+	/// Proof of inference: `H4(InputCommitment, digest_lo, digest_hi, salt)`.
+	InputCommitment = 9,
+	/// Proof of inference: `H4(OutputCommitment, digest_lo, digest_hi, salt)`.
+	OutputCommitment = 10,
+	/// Proof of inference: `provider = H3(ProviderId, account_lo, account_hi)`.
+	ProviderId = 11,
+	/// Proof of inference: `H4(JobBinding, job_id, provider, output_commitment)`.
+	JobBinding = 12,
 }
 
 impl DomainTag {
@@ -53,6 +63,11 @@ pub fn merkle_node(left: Fp, right: Fp) -> Fp {
 /// A tagged hash of two field elements, `H3(tag, a, b)`.
 pub fn hash3(tag: DomainTag, a: Fp, b: Fp) -> Fp {
 	poseidon([tag.to_field(), a, b])
+}
+
+/// A tagged hash of three field elements, `H4(tag, a, b, c)`.
+pub fn hash4(tag: DomainTag, a: Fp, b: Fp, c: Fp) -> Fp {
+	poseidon([tag.to_field(), a, b, c])
 }
 
 /// A tagged hash of four field elements, `H5(tag, a, b, c, d)`.
@@ -87,6 +102,11 @@ mod tests {
 			OutputRho1,
 			IncomingViewingKey,
 			NoteCommitment,
+			ModelCommitment,
+			InputCommitment,
+			OutputCommitment,
+			ProviderId,
+			JobBinding,
 		];
 		for (i, x) in tags.iter().enumerate() {
 			for y in &tags[i + 1..] {

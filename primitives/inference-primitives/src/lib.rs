@@ -1,0 +1,140 @@
+//! Commitments of proof-of-inference jobs (`docs/poi.md`, "Commitments"), computed the same
+//! way by the runtime, the CLI and the circuits. `no_std`: the runtime links this crate.
+//!
+//! A job names a model, an input and (once done) an output by 32-byte digests, for example
+//! SHA-256 of the files. On chain only commitments to them appear:
+//!
+//! ```text
+//! commit(kind, d, salt) = H4(tag(kind), d_lo, d_hi, salt)
+//! provider              = H3(ProviderId, account_lo, account_hi)
+//! job_binding           = H4(JobBinding, job_id, provider, output_commitment)
+//! ```
+//!
+//! where `x_lo`, `x_hi` are the little-endian low and high 128-bit halves of 32 bytes, each
+//! a canonical field element. Each kind has its own domain tag, so a model commitment never
+//! opens as an input or output commitment.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use sable_zk_primitives::{
+	encoding::{fp_from_bytes, fp_to_bytes},
+	hash::{hash3, hash4, DomainTag},
+	Fp,
+};
+
+/// What a commitment commits to.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum CommitmentKind {
+	/// The model (weights and architecture).
+	Model,
+	/// A job's input.
+	Input,
+	/// A job's output.
+	Output,
+}
+
+impl CommitmentKind {
+	fn tag(self) -> DomainTag {
+		match self {
+			CommitmentKind::Model => DomainTag::ModelCommitment,
+			CommitmentKind::Input => DomainTag::InputCommitment,
+			CommitmentKind::Output => DomainTag::OutputCommitment,
+		}
+	}
+}
+
+/// The two 128-bit halves of 32 bytes, little-endian, as field elements (both below 2^128,
+/// so canonical).
+pub fn limbs(bytes: &[u8; 32]) -> [Fp; 2] {
+	let mut lo = [0u8; 32];
+	let mut hi = [0u8; 32];
+	lo[..16].copy_from_slice(&bytes[..16]);
+	hi[..16].copy_from_slice(&bytes[16..]);
+	// Values below 2^128 are canonical: these decodings cannot fail.
+	[fp_from_bytes(&lo).unwrap_or_default(), fp_from_bytes(&hi).unwrap_or_default()]
+}
+
+/// `H4(tag(kind), digest_lo, digest_hi, salt)`.
+pub fn commit(kind: CommitmentKind, digest: &[u8; 32], salt: Fp) -> Fp {
+	let [lo, hi] = limbs(digest);
+	hash4(kind.tag(), lo, hi, salt)
+}
+
+/// [`commit`] as the 32 bytes stored on chain.
+pub fn commit_bytes(kind: CommitmentKind, digest: &[u8; 32], salt: Fp) -> [u8; 32] {
+	fp_to_bytes(&commit(kind, digest, salt))
+}
+
+/// The field element that stands for a provider's 32-byte account id.
+pub fn provider_id(account: &[u8; 32]) -> Fp {
+	let [lo, hi] = limbs(account);
+	hash3(DomainTag::ProviderId, lo, hi)
+}
+
+/// Ties an output commitment to one job and one provider.
+pub fn job_binding(job_id: u64, provider: Fp, output_commitment: Fp) -> Fp {
+	hash4(DomainTag::JobBinding, Fp::from(job_id), provider, output_commitment)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn limbs_split_little_endian_halves() {
+		let mut bytes = [0u8; 32];
+		bytes[0] = 1;
+		bytes[16] = 2;
+		bytes[31] = 0xff;
+		let [lo, hi] = limbs(&bytes);
+		assert_eq!(lo, Fp::from(1));
+		let mut expected_hi = [0u8; 32];
+		expected_hi[0] = 2;
+		expected_hi[15] = 0xff;
+		assert_eq!(Some(hi), fp_from_bytes(&expected_hi));
+		// All-ones halves are still canonical (below 2^128).
+		assert_eq!(limbs(&[0xff; 32])[0], limbs(&[0xff; 32])[1]);
+		assert_ne!(limbs(&[0xff; 32])[0], Fp::zero());
+	}
+
+	#[test]
+	fn each_kind_salt_and_digest_changes_the_commitment() {
+		let digest = [7u8; 32];
+		let salt = Fp::from(99);
+		let model = commit(CommitmentKind::Model, &digest, salt);
+		assert_ne!(model, commit(CommitmentKind::Input, &digest, salt));
+		assert_ne!(model, commit(CommitmentKind::Output, &digest, salt));
+		assert_ne!(model, commit(CommitmentKind::Model, &digest, salt + Fp::one()));
+		let mut other = digest;
+		other[31] ^= 1;
+		assert_ne!(model, commit(CommitmentKind::Model, &other, salt));
+		assert_eq!(model, commit(CommitmentKind::Model, &digest, salt), "deterministic");
+		assert_eq!(fp_from_bytes(&commit_bytes(CommitmentKind::Model, &digest, salt)), Some(model));
+	}
+
+	#[test]
+	fn binding_depends_on_job_provider_and_output() {
+		let (alice, bob) = (provider_id(&[1; 32]), provider_id(&[2; 32]));
+		assert_ne!(alice, bob);
+		let output = Fp::from(5);
+		let binding = job_binding(1, alice, output);
+		assert_ne!(binding, job_binding(2, alice, output));
+		assert_ne!(binding, job_binding(1, bob, output));
+		assert_ne!(binding, job_binding(1, alice, output + Fp::one()));
+	}
+}
