@@ -347,6 +347,8 @@ pub mod pallet {
 		InvalidProofInBatch { index: u16 },
 		/// The verifier does not know the transfer circuit (node and runtime disagree).
 		UnknownCircuit,
+		/// The shield's signer cannot pay `value_in` and stay alive.
+		InsufficientBalance,
 	}
 
 	impl<T: Config> Error<T> {
@@ -368,6 +370,7 @@ pub mod pallet {
 				Error::MalformedPublicInputs => 12,
 				Error::InvalidProof | Error::InvalidProofInBatch { .. } => 13,
 				Error::UnknownCircuit => 14,
+				Error::InsufficientBalance => 15,
 				Error::__Ignore(..) => 0,
 			}
 		}
@@ -399,6 +402,11 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::shield())]
 		pub fn shield(origin: OriginFor<T>, payload: Box<ShieldedProof>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			// The signer can pay: checked before the proof, which costs far more.
+			let value: BalanceOf<T> = payload.public_inputs.value_in.into();
+			let spendable =
+				T::Currency::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite);
+			ensure!(spendable >= value, Error::<T>::InsufficientBalance);
 			let action = Action { kind: CallKind::Shield, payload: &payload, recipient: None };
 			Self::check_and_verify(core::slice::from_ref(&action))?;
 			Self::apply(&action, Some(&who))

@@ -417,6 +417,13 @@ fn low_fees_disabled_verifier_and_bad_origins_are_refused() {
 			Zk::shield(RuntimeOrigin::none(), boxed(&s.shield_a)),
 			DispatchError::BadOrigin
 		);
+		// A signer who cannot pay `value_in` is refused before the proof is checked.
+		let poor = sp_core::crypto::AccountId32::new([8; 32]);
+		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(&poor, 500));
+		assert_noop!(
+			Zk::shield(RuntimeOrigin::signed(poor), boxed(&s.shield_a)),
+			Error::<Test>::InsufficientBalance
+		);
 	});
 }
 
