@@ -137,12 +137,17 @@ pub struct TreeState {
 	pub anchor_history: u32,
 }
 
-/// The 32 bytes an account is bound to in a proof: its encoding when that is 32 bytes (as
-/// for `AccountId32`), otherwise the BLAKE2b-256 of its encoding.
-pub fn account_binding_bytes<AccountId: Encode>(account: &AccountId) -> [u8; 32] {
-	account.using_encoded(|bytes| {
+/// The 32 bytes a value (an account, a block hash) is bound to in a proof: its encoding when
+/// that is 32 bytes (as for `AccountId32` and `H256`), otherwise the BLAKE2b-256 of it.
+pub fn binding_bytes<T: Encode>(value: &T) -> [u8; 32] {
+	value.using_encoded(|bytes| {
 		<[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes))
 	})
+}
+
+/// The 32 bytes an unshield recipient is bound to (see [`binding_bytes`]).
+pub fn account_binding_bytes<AccountId: Encode>(account: &AccountId) -> [u8; 32] {
+	binding_bytes(account)
 }
 
 /// A shielded call's data as the checks see it.
@@ -541,12 +546,9 @@ impl<T: Config> Pallet<T> {
 
 	/// The genesis hash the proofs of this chain are bound to.
 	pub fn genesis_hash() -> [u8; 32] {
-		let hash = frame_system::BlockHash::<T>::get(
+		binding_bytes(&frame_system::BlockHash::<T>::get(
 			frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
-		);
-		hash.using_encoded(|bytes| {
-			<[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes))
-		})
+		))
 	}
 
 	/// How many more roots may be recorded before `root` stops being an anchor.
