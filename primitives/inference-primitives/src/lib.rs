@@ -7,15 +7,23 @@
 //! ```text
 //! commit(kind, d, salt) = H4(tag(kind), d_lo, d_hi, salt)
 //! provider              = H3(ProviderId, account_lo, account_hi)
-//! job_binding           = H4(JobBinding, job_id, provider, output_commitment)
 //! ```
 //!
 //! where `x_lo`, `x_hi` are the little-endian low and high 128-bit halves of 32 bytes, each
 //! a canonical field element. Each kind has its own domain tag, so a model commitment never
 //! opens as an input or output commitment.
+//!
+//! LoRA and inference jobs commit to the matrices themselves instead ([`lora`], [`mlp`]),
+//! packed into field elements ([`packing`]) so that their circuits can prove the computation.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
+
+extern crate alloc;
+
+pub mod lora;
+pub mod mlp;
+pub mod packing;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -86,11 +94,6 @@ pub fn provider_id(account: &[u8; 32]) -> Fp {
 	hash3(DomainTag::ProviderId, lo, hi)
 }
 
-/// Ties an output commitment to one job and one provider.
-pub fn job_binding(job_id: u64, provider: Fp, output_commitment: Fp) -> Fp {
-	hash4(DomainTag::JobBinding, Fp::from(job_id), provider, output_commitment)
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -125,16 +128,5 @@ mod tests {
 		assert_ne!(model, commit(CommitmentKind::Model, &other, salt));
 		assert_eq!(model, commit(CommitmentKind::Model, &digest, salt), "deterministic");
 		assert_eq!(fp_from_bytes(&commit_bytes(CommitmentKind::Model, &digest, salt)), Some(model));
-	}
-
-	#[test]
-	fn binding_depends_on_job_provider_and_output() {
-		let (alice, bob) = (provider_id(&[1; 32]), provider_id(&[2; 32]));
-		assert_ne!(alice, bob);
-		let output = Fp::from(5);
-		let binding = job_binding(1, alice, output);
-		assert_ne!(binding, job_binding(2, alice, output));
-		assert_ne!(binding, job_binding(1, bob, output));
-		assert_ne!(binding, job_binding(1, alice, output + Fp::one()));
 	}
 }

@@ -39,8 +39,18 @@ pub enum DomainTag {
 	OutputCommitment = 10,
 	/// Proof of inference: `provider = H3(ProviderId, account_lo, account_hi)`.
 	ProviderId = 11,
-	/// Proof of inference: `H4(JobBinding, job_id, provider, output_commitment)`.
-	JobBinding = 12,
+	/// LoRA step: the base weights `W_base` (the job's model commitment).
+	LoraBase = 12,
+	/// LoRA step: the adapter `A`, `B` and `alpha` (the job's input commitment).
+	LoraAdapter = 13,
+	/// LoRA step: the result `W_eff` (the job's output commitment).
+	LoraResult = 14,
+	/// Inference: the quantized model's weights, biases and divisor.
+	MlpModel = 15,
+	/// Inference: the input vector.
+	MlpInput = 16,
+	/// Inference: the output vector.
+	MlpOutput = 17,
 }
 
 impl DomainTag {
@@ -53,6 +63,18 @@ impl DomainTag {
 /// `P128Pow5T3` in `ConstantLength<L>` mode.
 fn poseidon<const L: usize>(message: [Fp; L]) -> Fp {
 	Hash::<Fp, P128Pow5T3, ConstantLength<L>, 3, 2>::init().hash(message)
+}
+
+/// A tagged hash of `N` elements, `H_N(tag, rest...)`, for commitments to packed matrices
+/// (`docs/poi.md`); each tag used here is used with one length only. `None` unless `rest`
+/// holds exactly `N - 1` elements.
+pub fn hash_tagged<const N: usize>(tag: DomainTag, rest: &[Fp]) -> Option<Fp> {
+	if rest.len() + 1 != N {
+		return None;
+	}
+	let message: [Fp; N] =
+		core::array::from_fn(|i| if i == 0 { tag.to_field() } else { rest[i - 1] });
+	Some(poseidon(message))
 }
 
 /// The Merkle tree's node hash `H2(left, right)`, the only hash of length 2.
@@ -106,7 +128,12 @@ mod tests {
 			InputCommitment,
 			OutputCommitment,
 			ProviderId,
-			JobBinding,
+			LoraBase,
+			LoraAdapter,
+			LoraResult,
+			MlpModel,
+			MlpInput,
+			MlpOutput,
 		];
 		for (i, x) in tags.iter().enumerate() {
 			for y in &tags[i + 1..] {
