@@ -91,7 +91,9 @@ impl LoraStep {
 	}
 }
 
-fn flatten<const C: usize, const N: usize>(matrix: &[[i16; C]; N]) -> impl Iterator<Item = i64> + '_ {
+fn flatten<const C: usize, const N: usize>(
+	matrix: &[[i16; C]; N],
+) -> impl Iterator<Item = i64> + '_ {
 	matrix.iter().flatten().map(|&e| i64::from(e))
 }
 

@@ -82,8 +82,8 @@ impl QuantizedMlp {
 		}
 		let divisor = i64::from(self.divisor);
 		let hidden: [HiddenUnit; N] = core::array::from_fn(|i| {
-			let pre_activation = i64::from(self.b1[i]) +
-				(0..N).map(|j| i64::from(self.w1[i][j]) * i64::from(x[j])).sum::<i64>();
+			let pre_activation = i64::from(self.b1[i])
+				+ (0..N).map(|j| i64::from(self.w1[i][j]) * i64::from(x[j])).sum::<i64>();
 			let relu = pre_activation.max(0);
 			let quotient = relu / divisor;
 			HiddenUnit {
@@ -94,8 +94,8 @@ impl QuantizedMlp {
 			}
 		});
 		let output = core::array::from_fn(|k| {
-			let y = i64::from(self.b2[k]) +
-				(0..N).map(|i| i64::from(self.w2[k][i]) * hidden[i].activation).sum::<i64>();
+			let y = i64::from(self.b2[k])
+				+ (0..N).map(|i| i64::from(self.w2[k][i]) * hidden[i].activation).sum::<i64>();
 			// |y| <= 2^15 + 16 * 128 * 127 < 2^23: always an int24.
 			y as i32
 		});
@@ -138,13 +138,8 @@ mod tests {
 	use super::*;
 
 	fn model() -> QuantizedMlp {
-		let mut m = QuantizedMlp {
-			w1: [[0; N]; N],
-			b1: [0; N],
-			w2: [[0; N]; N],
-			b2: [0; N],
-			divisor: 4,
-		};
+		let mut m =
+			QuantizedMlp { w1: [[0; N]; N], b1: [0; N], w2: [[0; N]; N], b2: [0; N], divisor: 4 };
 		m.w1[0][0] = 3; // a_0 = 3 x_0 + 1
 		m.b1[0] = 1;
 		m.w1[1][0] = -2; // a_1 = -2 x_0: negative for positive x_0

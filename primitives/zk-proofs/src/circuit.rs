@@ -2,13 +2,10 @@
 //! and unshield. Each constraint cites the item of `docs/zk.md`, "Statement", it enforces.
 
 mod merkle;
-mod poseidon;
+pub mod poseidon;
 mod value;
 
-use halo2_gadgets::{
-	poseidon::Pow5Chip,
-	utilities::cond_swap::{CondSwapChip, CondSwapConfig},
-};
+use halo2_gadgets::utilities::cond_swap::{CondSwapChip, CondSwapConfig};
 use halo2_proofs::{
 	circuit::{floor_planner::V1, Layouter, Value},
 	plonk::{Advice, Circuit, Column, ConstraintSystem, Error, Instance},
@@ -95,16 +92,7 @@ impl Lane {
 		for column in advices {
 			meta.enable_equality(column);
 		}
-		let rc_a = [(); 3].map(|_| meta.fixed_column());
-		let rc_b = [(); 3].map(|_| meta.fixed_column());
-		let pow5 = Pow5Chip::configure::<halo2_gadgets::poseidon::primitives::P128Pow5T3>(
-			meta,
-			[advices[0], advices[1], advices[2]],
-			advices[3],
-			rc_a,
-			rc_b,
-		);
-		let poseidon = PoseidonConfig { pow5, constant_column: advices[4] };
+		let poseidon = PoseidonConfig::configure(meta, advices);
 		let swap = CondSwapChip::configure(meta, advices);
 		Lane { advices, poseidon, swap }
 	}

@@ -6,7 +6,7 @@
 //! ones.
 
 use halo2_proofs::{
-	plonk::{create_proof, verify_proof, BatchVerifier, SingleVerifier, VerifyingKey},
+	plonk::{create_proof, verify_proof, BatchVerifier, Circuit, SingleVerifier, VerifyingKey},
 	poly::commitment::Params,
 	transcript::{Blake2bRead, Blake2bWrite, Challenge255},
 };
@@ -14,7 +14,10 @@ use pasta_curves::vesta;
 use rand::Rng;
 use sable_zk_primitives::{public_inputs::TransferPublicInputs, Fp};
 
-use crate::{circuit::TransferCircuit, keys::TransferKeys};
+use crate::{
+	circuit::TransferCircuit,
+	keys::{CircuitKeys, TransferKeys},
+};
 
 /// Why a proof was not accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,12 +71,22 @@ pub fn prove(
 	rng: &mut impl Rng,
 ) -> Result<Vec<u8>, ProveError> {
 	let instance = public_inputs.to_instance().ok_or(ProveError::MalformedPublicInputs)?;
+	prove_instance(keys, circuit, &instance, rng)
+}
+
+/// Proves any circuit against its instance column.
+pub fn prove_instance<C: Circuit<Fp> + Default>(
+	keys: &CircuitKeys<C>,
+	circuit: &C,
+	instance: &[Fp],
+	rng: &mut impl Rng,
+) -> Result<Vec<u8>, ProveError> {
 	let mut transcript = Blake2bWrite::<_, vesta::Affine, Challenge255<_>>::init(vec![]);
 	create_proof(
 		&keys.params,
 		keys.pk(),
 		core::slice::from_ref(circuit),
-		&[&[&instance[..]]],
+		&[&[instance]],
 		&mut *rng,
 		&mut transcript,
 	)
@@ -90,8 +103,8 @@ pub struct VerifierKeys<'a> {
 	pub vk: &'a VerifyingKey<vesta::Affine>,
 }
 
-impl<'a> From<&'a TransferKeys> for VerifierKeys<'a> {
-	fn from(keys: &'a TransferKeys) -> Self {
+impl<'a, C> From<&'a CircuitKeys<C>> for VerifierKeys<'a> {
+	fn from(keys: &'a CircuitKeys<C>) -> Self {
 		VerifierKeys { params: &keys.params, vk: &keys.vk }
 	}
 }

@@ -8,7 +8,7 @@ use halo2_gadgets::poseidon::{
 };
 use halo2_proofs::{
 	circuit::{AssignedCell, Layouter},
-	plonk::{Advice, Column, Error},
+	plonk::{Advice, Column, ConstraintSystem, Error},
 };
 use sable_zk_primitives::{hash::DomainTag, Fp};
 
@@ -24,6 +24,22 @@ pub struct PoseidonConfig {
 }
 
 impl PoseidonConfig {
+	/// Poseidon on `advices[0..3]` (state) and `advices[3]` (partial S-box), constants in
+	/// `advices[4]`; six new fixed columns hold the round constants. The caller enables
+	/// equality on the advice columns and provides a constants column.
+	pub fn configure(meta: &mut ConstraintSystem<Fp>, advices: [Column<Advice>; 5]) -> Self {
+		let rc_a = [(); 3].map(|_| meta.fixed_column());
+		let rc_b = [(); 3].map(|_| meta.fixed_column());
+		let pow5 = Pow5Chip::configure::<P128Pow5T3>(
+			meta,
+			[advices[0], advices[1], advices[2]],
+			advices[3],
+			rc_a,
+			rc_b,
+		);
+		PoseidonConfig { pow5, constant_column: advices[4] }
+	}
+
 	fn hash<const L: usize>(
 		&self,
 		mut layouter: impl Layouter<Fp>,
@@ -67,6 +83,23 @@ impl PoseidonConfig {
 	) -> Result<Cell, Error> {
 		let tag = self.constant(layouter.namespace(|| "tag"), tag.to_field())?;
 		self.hash(layouter, [tag, a, b])
+	}
+
+	/// `H_N(tag, rest...)` with `tag` fixed in the circuit: the in-circuit
+	/// `sable_zk_primitives::hash::hash_tagged`. `rest` must hold `N - 1` cells.
+	pub fn hash_tagged<const N: usize>(
+		&self,
+		mut layouter: impl Layouter<Fp>,
+		tag: DomainTag,
+		rest: &[Cell],
+	) -> Result<Cell, Error> {
+		if rest.len() + 1 != N {
+			return Err(Error::Synthesis);
+		}
+		let tag = self.constant(layouter.namespace(|| "tag"), tag.to_field())?;
+		let message: [Cell; N] =
+			core::array::from_fn(|i| if i == 0 { tag.clone() } else { rest[i - 1].clone() });
+		self.hash(layouter, message)
 	}
 
 	/// `H5(tag, a, b, c, d)` with `tag` fixed in the circuit.
