@@ -73,3 +73,119 @@ fn every_public_input_is_bound() {
 		let _ = statement::COUNT;
 	}
 }
+
+fn lora_witness(seed: u64) -> sable_inference_proofs::circuit::lora::LoraWitness {
+	match samples::lora(seed) {
+		JobWitness::LoraStep(w) => w,
+		_ => unreachable!("samples::lora makes a LoRA witness"),
+	}
+}
+
+fn mlp_witness(seed: u64) -> sable_inference_proofs::circuit::mlp::MlpWitness {
+	match samples::inference(seed) {
+		JobWitness::Inference(w) => w,
+		_ => unreachable!("samples::inference makes an inference witness"),
+	}
+}
+
+/// A cheating witness whose statement is computed from the witness itself, so only the
+/// circuit's arithmetic can catch it.
+fn refused(witness: JobWitness) {
+	let statement = witness.statement(11, PROVIDER);
+	assert!(!check(&witness, &statement), "cheating {:?} witness refused", witness.kind());
+}
+
+#[test]
+fn lora_result_off_by_one_ulp_is_refused() {
+	let mut w = lora_witness(3);
+	w.w_eff[5][9] += 1;
+	refused(JobWitness::LoraStep(w));
+}
+
+#[test]
+fn lora_rounding_toward_zero_is_refused() {
+	// Find an entry with a negative, inexact t: there floor and truncation differ by one.
+	let mut w = lora_witness(4);
+	let (i, j) = (0..16)
+		.flat_map(|i| (0..16).map(move |j| (i, j)))
+		.find(|&(i, j)| {
+			let e = w.step.entry(i, j);
+			e.t < 0 && e.remainder != 0
+		})
+		.expect("a negative inexact entry");
+	let truncated = w.step.entry(i, j).t / (1 << 16);
+	w.w_eff[i][j] = (i64::from(w.step.w_base[i][j]) + truncated) as i16;
+	refused(JobWitness::LoraStep(w));
+}
+
+#[test]
+fn lora_other_adapter_or_alpha_is_refused() {
+	// The result of one adapter does not prove for another alpha.
+	let w = lora_witness(5);
+	let mut other = w.clone();
+	other.step.alpha += 1;
+	let mut statement = JobWitness::LoraStep(other).statement(11, PROVIDER);
+	statement.output = JobWitness::LoraStep(w.clone()).statement(11, PROVIDER).output;
+	assert!(!check(&JobWitness::LoraStep(w), &statement));
+}
+
+#[test]
+fn inference_without_clamp_is_refused() {
+	let mut w = mlp_witness(6);
+	let i = w.trace.hidden.iter().position(|u| u.quotient > 127).expect("a clamped unit");
+	w.trace.hidden[i].activation = w.trace.hidden[i].quotient;
+	recompute_output(&mut w);
+	refused(JobWitness::Inference(w));
+}
+
+#[test]
+fn inference_without_relu_is_refused() {
+	// Let a negative pre-activation through as a negative activation.
+	let mut w = mlp_witness(7);
+	let i = w.trace.hidden.iter().position(|u| u.pre_activation < -64).expect("a negative unit");
+	let unit = &mut w.trace.hidden[i];
+	unit.quotient = unit.pre_activation.div_euclid(64);
+	unit.remainder = unit.pre_activation.rem_euclid(64);
+	unit.activation = unit.quotient;
+	recompute_output(&mut w);
+	refused(JobWitness::Inference(w));
+}
+
+#[test]
+fn inference_with_wrong_division_is_refused() {
+	// Round up instead of down where the remainder is not zero.
+	let mut w = mlp_witness(8);
+	let i = w
+		.trace
+		.hidden
+		.iter()
+		.position(|u| u.remainder != 0 && u.quotient < 100)
+		.expect("an inexact unclamped unit");
+	let unit = &mut w.trace.hidden[i];
+	unit.quotient += 1;
+	unit.remainder -= 64;
+	unit.activation = unit.quotient;
+	recompute_output(&mut w);
+	refused(JobWitness::Inference(w));
+}
+
+#[test]
+fn inference_output_for_another_input_is_refused() {
+	let w = mlp_witness(9);
+	let mut other = w.clone();
+	other.x[0] = other.x[0].wrapping_add(1);
+	let statement = JobWitness::Inference(w.clone()).statement(11, PROVIDER);
+	let other_statement = JobWitness::Inference(other).statement(11, PROVIDER);
+	assert_ne!(statement.input, other_statement.input);
+	assert!(!check(&JobWitness::Inference(w), &JobStatement { input: other_statement.input, ..statement }));
+}
+
+/// `y = W2 hid + b2` from the (tampered) hidden activations.
+fn recompute_output(w: &mut sable_inference_proofs::circuit::mlp::MlpWitness) {
+	for k in 0..16 {
+		w.trace.output[k] = (i64::from(w.model.b2[k]) +
+			(0..16)
+				.map(|i| i64::from(w.model.w2[k][i]) * w.trace.hidden[i].activation)
+				.sum::<i64>()) as i32;
+	}
+}
