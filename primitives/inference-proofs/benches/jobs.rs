@@ -40,7 +40,8 @@ fn main() {
 		let verify_ms = millis(started) / verifies as f64;
 		report.insert(format!("poi_{name}_keygen_ms"), keygen_ms.into());
 		report.insert(format!("poi_{name}_prove_ms"), ((prove_ms * 100.0).round() / 100.0).into());
-		report.insert(format!("poi_{name}_verify_ms"), ((verify_ms * 100.0).round() / 100.0).into());
+		report
+			.insert(format!("poi_{name}_verify_ms"), ((verify_ms * 100.0).round() / 100.0).into());
 		report.insert(format!("poi_{name}_proof_bytes"), result.proof.len().into());
 	}
 	println!("{}", serde_json::Value::Object(report));

@@ -177,14 +177,17 @@ fn inference_output_for_another_input_is_refused() {
 	let statement = JobWitness::Inference(w.clone()).statement(11, PROVIDER);
 	let other_statement = JobWitness::Inference(other).statement(11, PROVIDER);
 	assert_ne!(statement.input, other_statement.input);
-	assert!(!check(&JobWitness::Inference(w), &JobStatement { input: other_statement.input, ..statement }));
+	assert!(!check(
+		&JobWitness::Inference(w),
+		&JobStatement { input: other_statement.input, ..statement }
+	));
 }
 
 /// `y = W2 hid + b2` from the (tampered) hidden activations.
 fn recompute_output(w: &mut sable_inference_proofs::circuit::mlp::MlpWitness) {
 	for k in 0..16 {
-		w.trace.output[k] = (i64::from(w.model.b2[k]) +
-			(0..16)
+		w.trace.output[k] = (i64::from(w.model.b2[k])
+			+ (0..16)
 				.map(|i| i64::from(w.model.w2[k][i]) * w.trace.hidden[i].activation)
 				.sum::<i64>()) as i32;
 	}

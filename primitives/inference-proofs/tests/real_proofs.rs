@@ -17,10 +17,8 @@ fn check_kind(witness: JobWitness) {
 	let result = witness.prove(42, PROVIDER, &mut rng).expect("honest witness proves");
 	assert_eq!(verify(kind, &result.proof, &result.statement), Ok(()), "{kind:?} verifies");
 
-	let other_job = sable_inference_primitives::statement::JobStatement {
-		job_id: 43,
-		..result.statement
-	};
+	let other_job =
+		sable_inference_primitives::statement::JobStatement { job_id: 43, ..result.statement };
 	assert_eq!(verify(kind, &result.proof, &other_job), Err(VerifyError::InvalidProof));
 	let other_provider = sable_inference_primitives::statement::JobStatement {
 		provider: [8; 32],

@@ -165,5 +165,45 @@ fn metrics_register_in_a_registry() {
 	] {
 		assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
 	}
-	assert_eq!(native::known_circuits(), vec![CircuitId::TRANSFER_V1]);
+	let ids: Vec<u16> = native::known_circuits().iter().map(|c| c.id).collect();
+	assert_eq!(ids, [1, 2, 3, 4], "transfer and the three proof-of-inference circuits");
+}
+
+#[test]
+fn job_proofs_verify_through_the_host_with_their_own_circuit_only() {
+	use sable_inference_primitives::JobKind;
+	use sable_inference_proofs::samples;
+
+	let mut rng = StdRng::seed_from_u64(9);
+	let kinds = [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference];
+	for (witness, kind) in
+		[samples::commitment(3), samples::lora(3), samples::inference(3)].into_iter().zip(kinds)
+	{
+		let result = witness.prove(5, [2; 32], &mut rng).expect("proves");
+		let (id, version) = kind.circuit();
+		let statement = Statement {
+			circuit: CircuitId { id, version },
+			public_inputs: PublicInputs::truncate_from(
+				result.statement.public_inputs().expect("canonical").to_vec(),
+			),
+			proof: result.proof.clone().try_into().expect("proof fits"),
+		};
+		assert_eq!(zk_verifier::verify(&statement.encode()), Ok(()), "{kind:?}");
+		for other in kinds.into_iter().filter(|other| *other != kind) {
+			let (id, version) = other.circuit();
+			let wrong = Statement { circuit: CircuitId { id, version }, ..statement.clone() };
+			assert_eq!(zk_verifier::verify(&wrong.encode()), Err(VerifyError::InvalidProof));
+		}
+		let other_job =
+			sable_inference_primitives::statement::JobStatement { job_id: 6, ..result.statement };
+		let moved = Statement {
+			public_inputs: PublicInputs::truncate_from(
+				other_job.public_inputs().expect("canonical").to_vec(),
+			),
+			..statement.clone()
+		};
+		assert_eq!(zk_verifier::verify(&moved.encode()), Err(VerifyError::InvalidProof));
+		let unknown = Statement { circuit: CircuitId { id: 99, version: 1 }, ..statement };
+		assert_eq!(zk_verifier::verify(&unknown.encode()), Err(VerifyError::UnknownCircuit));
+	}
 }

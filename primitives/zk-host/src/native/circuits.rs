@@ -3,6 +3,8 @@
 //! Keys are rebuilt from circuit code once per process (`docs/zk.md`, "Keys");
 //! [`warm_up`] builds them all so that the first block that needs one is not slow.
 
+use sable_inference_primitives::{statement, JobKind};
+use sable_inference_proofs::keys::verifier_keys;
 use sable_zk_primitives::public_inputs::layout;
 use sable_zk_proofs::{
 	keys::{TransferKeys, TRANSFER_CIRCUIT_ID, TRANSFER_CIRCUIT_VERSION},
@@ -34,11 +36,47 @@ fn transfer_keys() -> VerifierKeys<'static> {
 	TransferKeys::get().into()
 }
 
-/// Every circuit the host knows.
-const CIRCUITS: &[(CircuitId, Circuit)] = &[(
-	TRANSFER_V1,
-	Circuit { name: "transfer_v1", public_inputs: layout::COUNT, keys: transfer_keys },
-)];
+const fn job_circuit(kind: JobKind) -> CircuitId {
+	let (id, version) = kind.circuit();
+	CircuitId { id, version }
+}
+
+fn commitment_keys() -> VerifierKeys<'static> {
+	verifier_keys(JobKind::Commitment)
+}
+
+fn lora_keys() -> VerifierKeys<'static> {
+	verifier_keys(JobKind::LoraStep)
+}
+
+fn inference_keys() -> VerifierKeys<'static> {
+	verifier_keys(JobKind::Inference)
+}
+
+/// Every circuit the host knows: the shielded transfer and the three proof-of-inference
+/// circuits (`docs/poi.md`).
+const CIRCUITS: &[(CircuitId, Circuit)] = &[
+	(
+		TRANSFER_V1,
+		Circuit { name: "transfer_v1", public_inputs: layout::COUNT, keys: transfer_keys },
+	),
+	(
+		job_circuit(JobKind::Commitment),
+		Circuit {
+			name: "poi_commitment_v1",
+			public_inputs: statement::COUNT,
+			keys: commitment_keys,
+		},
+	),
+	(
+		job_circuit(JobKind::LoraStep),
+		Circuit { name: "poi_lora_v1", public_inputs: statement::COUNT, keys: lora_keys },
+	),
+	(
+		job_circuit(JobKind::Inference),
+		Circuit { name: "poi_inference_v1", public_inputs: statement::COUNT, keys: inference_keys },
+	),
+];
 
 /// The circuit with this id and version.
 pub(crate) fn lookup(id: CircuitId) -> Option<&'static Circuit> {
