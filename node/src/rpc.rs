@@ -1,6 +1,7 @@
 //! The node's JSON-RPC extensions on top of Substrate's built-in `system`, `chain`, `state`
 //! and `author` sets: account nonces, fee queries, BABE, GRANDPA and the shielded pool's
-//! wallet queries (`zk_*`, see `pallet-zk-rpc`).
+//! wallet queries (`zk_*`, see `pallet-zk-rpc`) and proof-of-inference job queries (`poi_*`,
+//! see `pallet-proof-of-inference-rpc`).
 //!
 //! Later pallets add their own modules here: each is built by a function that merges its
 //! methods into the [`RpcModule`] returned by [`create_full`].
@@ -8,7 +9,7 @@
 use std::sync::Arc;
 
 use jsonrpsee::RpcModule;
-use sable_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use sable_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use sc_client_api::AuxStore;
 use sc_consensus_babe::BabeWorkerHandle;
 use sc_consensus_grandpa::{
@@ -76,11 +77,18 @@ where
 	C::Api: sp_consensus_babe::BabeApi<Block>,
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_zk_rpc::ZkRuntimeApi<Block, Balance>,
+	C::Api: pallet_proof_of_inference_rpc::ProofOfInferenceRuntimeApi<
+		Block,
+		AccountId,
+		Balance,
+		BlockNumber,
+	>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
+	use pallet_proof_of_inference_rpc::{ProofOfInference, ProofOfInferenceApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use pallet_zk_rpc::{Zk, ZkApiServer};
 	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
@@ -93,6 +101,9 @@ where
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(Zk::<_, Block, Balance>::new(client.clone()).into_rpc())?;
+	module.merge(
+		ProofOfInference::<_, Block, Balance, BlockNumber>::new(client.clone()).into_rpc(),
+	)?;
 	module.merge(
 		Babe::new(client, babe.babe_worker_handle, babe.keystore, select_chain).into_rpc(),
 	)?;

@@ -22,6 +22,7 @@ use crate::{
 	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
 	TransactionPayment, Zk, BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
+use crate::{BlockNumber, ProofOfInference};
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -257,6 +258,24 @@ impl_runtime_apis! {
 
 		fn pool_total() -> Balance {
 			pallet_zk::PoolTotal::<Runtime>::get()
+		}
+	}
+
+	impl pallet_proof_of_inference_runtime_api::ProofOfInferenceApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn job(
+			job_id: pallet_proof_of_inference::JobId,
+		) -> Option<pallet_proof_of_inference::Job<AccountId, Balance, BlockNumber>> {
+			ProofOfInference::job(job_id)
+		}
+
+		fn provider(who: AccountId) -> Option<pallet_proof_of_inference::Provider<Balance, BlockNumber>> {
+			ProofOfInference::provider(&who)
+		}
+
+		fn provider_jobs(who: AccountId) -> Vec<pallet_proof_of_inference::JobId> {
+			ProofOfInference::provider_jobs(&who)
 		}
 	}
 

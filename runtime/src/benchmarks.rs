@@ -13,6 +13,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_sudo, Sudo]
 	[pallet_zk, Zk]
+	[pallet_proof_of_inference, ProofOfInference]
 );
 
 type SystemBench<T> = frame_system_benchmarking::Pallet<T>;

@@ -76,7 +76,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("sable"),
 	impl_name: Cow::Borrowed("sable-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -168,4 +168,6 @@ mod runtime {
 	pub type Sudo = pallet_sudo;
 	#[runtime::pallet_index(20)]
 	pub type Zk = pallet_zk;
+	#[runtime::pallet_index(21)]
+	pub type ProofOfInference = pallet_proof_of_inference;
 }

@@ -1,0 +1,47 @@
+//! Proof of inference (`pallet_proof_of_inference`): escrowed AI jobs paid on verified
+//! proofs. Disputes are decided by root (sudo on the dev and local chains); the protocol fee
+//! goes to a fee account owned by no key.
+
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, ConstU128},
+	PalletId,
+};
+use frame_system::EnsureRoot;
+use sp_runtime::{traits::AccountIdConversion, Permill};
+
+use crate::{
+	AccountId, Balances, BlockNumber, Runtime, RuntimeEvent, RuntimeHoldReason, CENTS, DAYS,
+	MINUTES, UNITS,
+};
+
+parameter_types! {
+	pub const InferenceFeeId: PalletId = PalletId(*b"sbl/poif");
+	pub InferenceFeeCollector: AccountId = InferenceFeeId::get().into_account_truncating();
+	pub const InferenceProtocolFee: Permill = Permill::from_percent(2);
+	pub const InferenceChallengePeriod: BlockNumber = 10 * MINUTES;
+	pub const InferenceUnbondingDelay: BlockNumber = DAYS;
+	pub const InferenceMaxJobDuration: BlockNumber = 7 * DAYS;
+}
+
+impl pallet_proof_of_inference::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type DisputeOrigin = EnsureRoot<AccountId>;
+	type FeeCollector = InferenceFeeCollector;
+	type ProtocolFee = InferenceProtocolFee;
+	/// 100 SBL.
+	type MinimumBond = ConstU128<{ 100 * UNITS }>;
+	/// 10 SBL per accepted job.
+	type JobCollateral = ConstU128<{ 10 * UNITS }>;
+	/// 0.1 SBL.
+	type MinimumPayment = ConstU128<{ 10 * CENTS }>;
+	type ChallengePeriod = InferenceChallengePeriod;
+	type UnbondingDelay = InferenceUnbondingDelay;
+	type MaxJobDuration = InferenceMaxJobDuration;
+	type MaxOpenJobsPerProvider = ConstU32<64>;
+	type MaxJobsDuePerBlock = ConstU32<64>;
+	type MaxDueProcessedPerBlock = ConstU32<64>;
+	type WeightInfo = ();
+}
