@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks shielded transfers at three levels and records one JSON object in
 # docs/PERFORMANCE.md (the last line printed):
-#   1. the circuit alone (prove, verify, batch verify; release, one thread);
+#   1. the circuits alone (prove, verify, batch verify; release, one thread): the transfer
+#      and the three proof-of-inference circuits (poi_* keys);
 #   2. verification through the runtime and the host function, from the pallet benchmarks
 #      of scripts/bench-weights.sh (run first if their results are missing):
 #      host_verify_ms (the `transfer` extrinsic) and host_batch32_ms_per_proof;
@@ -15,6 +16,8 @@ export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-1}"
 out=$(mktemp)
 cargo bench --locked -p sable-zk-proofs --bench transfer 2>/dev/null | tee "$out"
 circuit=$(tail -n 1 "$out")
+cargo bench --locked -p sable-inference-proofs --bench jobs 2>/dev/null | tee "$out"
+jobs=$(tail -n 1 "$out")
 runtime="{}"
 chain="{}"
 if [ "${SKIP_CHAIN:-0}" != 1 ]; then
@@ -50,7 +53,7 @@ PY
     cargo test --release --locked --workspace --bench block_import 2>/dev/null | tee "$out"
   chain=$(grep '^{' "$out" | tail -n 1)
 fi
-json=$(python3 -c 'import json,sys; r={}; [r.update(json.loads(a)) for a in sys.argv[1:]]; print(json.dumps(r, sort_keys=True))' "$circuit" "$runtime" "$chain")
+json=$(python3 -c 'import json,sys; r={}; [r.update(json.loads(a)) for a in sys.argv[1:]]; print(json.dumps(r, sort_keys=True))' "$circuit" "$jobs" "$runtime" "$chain")
 python3 - "$json" <<'PY'
 import json, sys, datetime, pathlib
 result = json.loads(sys.argv[1])

@@ -15,7 +15,8 @@ echo "test.sh: sable-zk-primitives and sable-inference-primitives build for wasm
 # Node tests start several nodes each; two at a time fit two cores.
 cargo test --release --locked --workspace -- --test-threads=2
 
-# The shielded pool's benchmarks, run against its mock runtime with the committed fixture of
+# The pallets' benchmarks, run against their mock runtimes with the committed fixtures of
 # real proofs (the weights themselves come from `scripts/bench-weights.sh`).
-cargo test --release --locked -p pallet-zk --features runtime-benchmarks -- --test-threads=2
+cargo test --release --locked -p pallet-zk -p pallet-proof-of-inference \
+  --features runtime-benchmarks -- --test-threads=2
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"

@@ -7,6 +7,7 @@
 
 use super::*;
 use crate::benchmark_fixture::{fixture, BenchmarkFixture};
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 

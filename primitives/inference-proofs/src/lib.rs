@@ -11,6 +11,7 @@
 pub mod circuit;
 pub mod gadgets;
 pub mod job;
+pub mod json;
 pub mod keys;
 pub mod samples;
 

@@ -4,7 +4,7 @@
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, ConstU128},
+	traits::{ConstU128, ConstU32},
 	PalletId,
 };
 use frame_system::EnsureRoot;
@@ -43,5 +43,5 @@ impl pallet_proof_of_inference::Config for Runtime {
 	type MaxOpenJobsPerProvider = ConstU32<64>;
 	type MaxJobsDuePerBlock = ConstU32<64>;
 	type MaxDueProcessedPerBlock = ConstU32<64>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_proof_of_inference::WeightInfo<Runtime>;
 }

@@ -104,7 +104,10 @@ fn kind_name(kind: JobKind) -> &'static str {
 fn status_json<AccountId: Display, BlockNumber: Into<u64>>(
 	status: JobStatus<AccountId, BlockNumber>,
 ) -> StatusJson {
-	let json = |state: &str, provider: Option<AccountId>, output: Option<[u8; 32]>, ends: Option<BlockNumber>| {
+	let json = |state: &str,
+	            provider: Option<AccountId>,
+	            output: Option<[u8; 32]>,
+	            ends: Option<BlockNumber>| {
 		StatusJson {
 			state: state.into(),
 			provider: provider.map(|p| p.to_string()),
@@ -115,12 +118,15 @@ fn status_json<AccountId: Display, BlockNumber: Into<u64>>(
 	match status {
 		JobStatus::Open => json("open", None, None, None),
 		JobStatus::Accepted { provider } => json("accepted", Some(provider), None, None),
-		JobStatus::Challenged { provider, output, ends } =>
-			json("challenged", Some(provider), Some(output), Some(ends)),
-		JobStatus::Disputed { provider, output } =>
-			json("disputed", Some(provider), Some(output), None),
-		JobStatus::Completed { provider, output } =>
-			json("completed", Some(provider), Some(output), None),
+		JobStatus::Challenged { provider, output, ends } => {
+			json("challenged", Some(provider), Some(output), Some(ends))
+		},
+		JobStatus::Disputed { provider, output } => {
+			json("disputed", Some(provider), Some(output), None)
+		},
+		JobStatus::Completed { provider, output } => {
+			json("completed", Some(provider), Some(output), None)
+		},
 		JobStatus::Refunded { slashed } => json("refunded", slashed, None, None),
 		JobStatus::Cancelled => json("cancelled", None, None, None),
 	}

@@ -71,3 +71,53 @@ fn shield_proof_round_trip_and_errors() {
 	let (output, _) = run("verify", &json!({"proof": "0x00", "public_inputs": {}}).to_string());
 	assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn job_proofs_of_every_kind_round_trip_and_errors() {
+	let provider = sable_zk_proofs::json::to_hex(&[5u8; 32]);
+	for kind in ["commitment", "lora_step", "inference"] {
+		let output = Command::new(env!("CARGO_BIN_EXE_sable-zk-prover"))
+			.args(["sample-job", kind])
+			.output()
+			.expect("prover runs");
+		assert!(output.status.success());
+		let mut request: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+		request["job_id"] = json!(9);
+		request["provider"] = json!(provider);
+
+		let (output, commitments) = run("job-commitments", &request.to_string());
+		assert!(output.status.success(), "{commitments}");
+		let (output, proved) = run("prove-job", &request.to_string());
+		assert!(output.status.success(), "{proved}");
+		assert_eq!(proved["statement"], commitments, "{kind}: same commitments");
+		assert_eq!(proved["statement"]["job_id"], 9);
+
+		let verify =
+			json!({"kind": kind, "statement": proved["statement"], "proof": proved["proof"]});
+		let (output, verdict) = run("verify-job", &verify.to_string());
+		assert!(output.status.success(), "{verdict}");
+		assert_eq!(verdict["valid"], true);
+
+		let mut other_job = verify.clone();
+		other_job["statement"]["job_id"] = json!(10);
+		let (output, verdict) = run("verify-job", &other_job.to_string());
+		assert_eq!(output.status.code(), Some(1), "{kind}: {verdict}");
+		assert_eq!(verdict["valid"], false);
+	}
+
+	// A malformed witness is refused with a reason, before proving.
+	let output = Command::new(env!("CARGO_BIN_EXE_sable-zk-prover"))
+		.args(["sample-job", "inference"])
+		.output()
+		.expect("prover runs");
+	let mut request: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+	request["inference"]["divisor"] = json!(0);
+	let (output, error) = run("prove-job", &request.to_string());
+	assert_eq!(output.status.code(), Some(2));
+	assert!(error["error"].as_str().expect("message").contains("divisor"), "{error}");
+	request["inference"]["divisor"] = json!(64);
+	request["inference"]["x"] = json!([1, 2, 3]);
+	let (output, error) = run("prove-job", &request.to_string());
+	assert_eq!(output.status.code(), Some(2));
+	assert!(error["error"].as_str().expect("message").contains("x: expected 16"), "{error}");
+}

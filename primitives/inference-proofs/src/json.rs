@@ -1,0 +1,325 @@
+//! JSON forms of job witnesses, statements and proofs, as `sable-zk-prover prove-job`,
+//! `verify-job` and `job-commitments` read and write them. Byte strings and field elements
+//! are `0x` hex (canonical little-endian for field elements); matrices are arrays of rows of
+//! integers.
+//!
+//! ```json
+//! {"kind": "inference", "job_id": 3, "provider": "0x<32 bytes>",
+//!  "inference": {"w1": [[...16]...], "b1": [...], "w2": [[...]], "b2": [...], "divisor": 64,
+//!                "x": [...16], "salts": ["0x..", "0x..", "0x.."]}}
+//! {"kind": "lora_step", ..., "lora_step": {"w_base": [[...]], "a": [[...]], "b": [[...]],
+//!                "alpha": 128, "salts": [...]}}
+//! {"kind": "commitment", ..., "commitment": {"model": {"digest": "0x..", "salt": "0x.."},
+//!                "input": {...}, "output": {...}}}
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use sable_inference_primitives::{
+	lora::{LoraStep, D, R},
+	mlp::{QuantizedMlp, N},
+	statement::JobStatement,
+	JobKind,
+};
+use sable_zk_primitives::{
+	encoding::{fp_from_bytes, fp_to_bytes},
+	Fp,
+};
+use sable_zk_proofs::json::{from_hex, to_hex};
+
+use crate::{
+	circuit::{
+		commitment::{CommitmentWitness, Opening},
+		lora::LoraWitness,
+		mlp::MlpWitness,
+	},
+	job::JobWitness,
+};
+
+/// A job kind in JSON: `commitment`, `lora_step` or `inference`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindJson {
+	/// [`JobKind::Commitment`].
+	Commitment,
+	/// [`JobKind::LoraStep`].
+	LoraStep,
+	/// [`JobKind::Inference`].
+	Inference,
+}
+
+impl From<KindJson> for JobKind {
+	fn from(kind: KindJson) -> Self {
+		match kind {
+			KindJson::Commitment => JobKind::Commitment,
+			KindJson::LoraStep => JobKind::LoraStep,
+			KindJson::Inference => JobKind::Inference,
+		}
+	}
+}
+
+impl From<JobKind> for KindJson {
+	fn from(kind: JobKind) -> Self {
+		match kind {
+			JobKind::Commitment => KindJson::Commitment,
+			JobKind::LoraStep => KindJson::LoraStep,
+			JobKind::Inference => KindJson::Inference,
+		}
+	}
+}
+
+/// The opening of a digest commitment.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpeningJson {
+	/// 32-byte digest, hex.
+	pub digest: String,
+	/// Salt, a field element in hex.
+	pub salt: String,
+}
+
+/// Openings of a commitment job.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CommitmentJson {
+	/// The model's opening.
+	pub model: OpeningJson,
+	/// The input's opening.
+	pub input: OpeningJson,
+	/// The output's opening.
+	pub output: OpeningJson,
+}
+
+/// A LoRA step.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoraJson {
+	/// `W_base`, 16 rows of 16 Q7.8 integers.
+	pub w_base: Vec<Vec<i16>>,
+	/// `A`, 4 rows of 16.
+	pub a: Vec<Vec<i16>>,
+	/// `B`, 16 rows of 4.
+	pub b: Vec<Vec<i16>>,
+	/// `alpha`, Q7.8.
+	pub alpha: i16,
+	/// Salts of the base, adapter and result commitments.
+	pub salts: [String; 3],
+}
+
+/// A quantized model and its input.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InferenceJson {
+	/// `W1`, 16 rows of 16 int8.
+	pub w1: Vec<Vec<i8>>,
+	/// `b1`, 16 int16.
+	pub b1: Vec<i16>,
+	/// `W2`, 16 rows of 16 int8.
+	pub w2: Vec<Vec<i8>>,
+	/// `b2`, 16 int16.
+	pub b2: Vec<i16>,
+	/// Requantization divisor in `[1, 256]`.
+	pub divisor: u16,
+	/// Input, 16 int8.
+	pub x: Vec<i8>,
+	/// Salts of the model, input and output commitments.
+	pub salts: [String; 3],
+}
+
+/// What `prove-job` and `job-commitments` read.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct JobRequestJson {
+	/// Which circuit.
+	pub kind: KindJson,
+	/// The job's id on chain.
+	pub job_id: u64,
+	/// The provider's 32-byte account id, hex.
+	pub provider: String,
+	/// The witness of a commitment job.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub commitment: Option<CommitmentJson>,
+	/// The witness of a LoRA job.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub lora_step: Option<LoraJson>,
+	/// The witness of an inference job.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub inference: Option<InferenceJson>,
+}
+
+/// A job statement in JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementJson {
+	/// Job id.
+	pub job_id: u64,
+	/// Provider account, hex.
+	pub provider: String,
+	/// Model commitment, hex.
+	pub model: String,
+	/// Input commitment, hex.
+	pub input: String,
+	/// Output commitment, hex.
+	pub output: String,
+}
+
+/// What `verify-job` reads.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct VerifyJobJson {
+	/// Which circuit.
+	pub kind: KindJson,
+	/// The statement.
+	pub statement: StatementJson,
+	/// The proof, hex.
+	pub proof: String,
+}
+
+fn bytes32(text: &str, what: &str) -> Result<[u8; 32], String> {
+	from_hex(text)?.try_into().map_err(|_| format!("{what}: expected 32 bytes"))
+}
+
+fn field(text: &str, what: &str) -> Result<Fp, String> {
+	fp_from_bytes(&bytes32(text, what)?)
+		.ok_or_else(|| format!("{what}: not a canonical field element"))
+}
+
+fn matrix<T: Copy, const ROWS: usize, const COLUMNS: usize>(
+	rows: &[Vec<T>],
+	what: &str,
+) -> Result<[[T; COLUMNS]; ROWS], String> {
+	if rows.len() != ROWS || rows.iter().any(|row| row.len() != COLUMNS) {
+		return Err(format!("{what}: expected {ROWS} rows of {COLUMNS} entries"));
+	}
+	Ok(core::array::from_fn(|i| core::array::from_fn(|j| rows[i][j])))
+}
+
+fn vector<T: Copy, const LEN: usize>(entries: &[T], what: &str) -> Result<[T; LEN], String> {
+	entries.try_into().map_err(|_| format!("{what}: expected {LEN} entries"))
+}
+
+fn salts(salts: &[String; 3]) -> Result<[Fp; 3], String> {
+	Ok([field(&salts[0], "salt 0")?, field(&salts[1], "salt 1")?, field(&salts[2], "salt 2")?])
+}
+
+fn opening(json: &OpeningJson, what: &str) -> Result<Opening, String> {
+	Ok(Opening { digest: bytes32(&json.digest, what)?, salt: field(&json.salt, what)? })
+}
+
+impl JobRequestJson {
+	/// The provider's account bytes.
+	pub fn provider(&self) -> Result<[u8; 32], String> {
+		bytes32(&self.provider, "provider")
+	}
+
+	/// The witness of the requested kind; refuses malformed or out-of-range values with a
+	/// reason.
+	pub fn witness(&self) -> Result<JobWitness, String> {
+		let missing = |field: &str| format!("kind {:?} needs a {field:?} object", self.kind);
+		match self.kind {
+			KindJson::Commitment => {
+				let c = self.commitment.as_ref().ok_or_else(|| missing("commitment"))?;
+				Ok(JobWitness::Commitment(CommitmentWitness {
+					model: opening(&c.model, "model")?,
+					input: opening(&c.input, "input")?,
+					output: opening(&c.output, "output")?,
+				}))
+			},
+			KindJson::LoraStep => {
+				let l = self.lora_step.as_ref().ok_or_else(|| missing("lora_step"))?;
+				let step = LoraStep {
+					w_base: matrix::<_, D, D>(&l.w_base, "w_base")?,
+					a: matrix::<_, R, D>(&l.a, "a")?,
+					b: matrix::<_, D, R>(&l.b, "b")?,
+					alpha: l.alpha,
+				};
+				let witness = LoraWitness::new(step, salts(&l.salts)?).map_err(|o| {
+					format!("W_eff[{}][{}] overflows int16: the step is invalid", o.row, o.column)
+				})?;
+				Ok(JobWitness::LoraStep(witness))
+			},
+			KindJson::Inference => {
+				let m = self.inference.as_ref().ok_or_else(|| missing("inference"))?;
+				let model = QuantizedMlp {
+					w1: matrix::<_, N, N>(&m.w1, "w1")?,
+					b1: vector::<_, N>(&m.b1, "b1")?,
+					w2: matrix::<_, N, N>(&m.w2, "w2")?,
+					b2: vector::<_, N>(&m.b2, "b2")?,
+					divisor: m.divisor,
+				};
+				let x = vector::<_, N>(&m.x, "x")?;
+				let witness = MlpWitness::new(model, x, salts(&m.salts)?)
+					.map_err(|_| "divisor must be in [1, 256]".to_string())?;
+				Ok(JobWitness::Inference(witness))
+			},
+		}
+	}
+}
+
+impl StatementJson {
+	/// From a statement.
+	pub fn from_statement(s: &JobStatement) -> Self {
+		StatementJson {
+			job_id: s.job_id,
+			provider: to_hex(&s.provider),
+			model: to_hex(&s.model),
+			input: to_hex(&s.input),
+			output: to_hex(&s.output),
+		}
+	}
+
+	/// To a statement.
+	pub fn to_statement(&self) -> Result<JobStatement, String> {
+		Ok(JobStatement {
+			job_id: self.job_id,
+			provider: bytes32(&self.provider, "provider")?,
+			model: bytes32(&self.model, "model")?,
+			input: bytes32(&self.input, "input")?,
+			output: bytes32(&self.output, "output")?,
+		})
+	}
+}
+
+/// A witness as request JSON (for demos: `samples` written out for users to edit).
+pub fn request_from_witness(
+	witness: &JobWitness,
+	job_id: u64,
+	provider: [u8; 32],
+) -> JobRequestJson {
+	let hex_field = |x: &Fp| to_hex(&fp_to_bytes(x));
+	let salts = |s: &[Fp; 3]| [hex_field(&s[0]), hex_field(&s[1]), hex_field(&s[2])];
+	let rows = |m: &[[i16; D]]| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+	let mut request = JobRequestJson {
+		kind: witness.kind().into(),
+		job_id,
+		provider: to_hex(&provider),
+		commitment: None,
+		lora_step: None,
+		inference: None,
+	};
+	match witness {
+		JobWitness::Commitment(w) => {
+			let o =
+				|o: &Opening| OpeningJson { digest: to_hex(&o.digest), salt: hex_field(&o.salt) };
+			request.commitment = Some(CommitmentJson {
+				model: o(&w.model),
+				input: o(&w.input),
+				output: o(&w.output),
+			});
+		},
+		JobWitness::LoraStep(w) => {
+			request.lora_step = Some(LoraJson {
+				w_base: rows(&w.step.w_base),
+				a: rows(&w.step.a),
+				b: w.step.b.iter().map(|r| r.to_vec()).collect(),
+				alpha: w.step.alpha,
+				salts: salts(&w.salts),
+			});
+		},
+		JobWitness::Inference(w) => {
+			request.inference = Some(InferenceJson {
+				w1: w.model.w1.iter().map(|r| r.to_vec()).collect(),
+				b1: w.model.b1.to_vec(),
+				w2: w.model.w2.iter().map(|r| r.to_vec()).collect(),
+				b2: w.model.b2.to_vec(),
+				divisor: w.model.divisor,
+				x: w.x.to_vec(),
+				salts: salts(&w.salts),
+			});
+		},
+	}
+	request
+}
