@@ -44,7 +44,7 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 	let context = tx::ChainContext::of(&node);
 	let (alice, bob) = (Sr25519Keyring::Alice.pair(), Sr25519Keyring::Bob.pair());
 	let bob_account: AccountId = Sr25519Keyring::Bob.to_account_id();
-	let collector = sable_runtime::InferenceFeeCollector::get();
+	let collector = sable_runtime::configs::InferenceFeeCollector::get();
 	let collector_before = free_balance(&node, &collector);
 
 	// Bob bonds 200 SBL; Alice pays 50 SBL for an inference job only Bob may take.
