@@ -67,7 +67,8 @@ mod tests {
 			return;
 		}
 		let mut rng = StdRng::seed_from_u64(0xbe7c);
-		let results = [samples::commitment(1), samples::lora(1), samples::inference(1)]
+		let results = [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference]
+			.map(|kind| samples::of_kind(kind, 1))
 			.iter()
 			.map(|witness| {
 				let proven = witness.prove(JOB_ID, PROVIDER, &mut rng).expect("proves");

@@ -24,8 +24,7 @@ const BOND: Balance = 2_000;
 
 fn witness(kind: JobKind) -> &'static JobWitness {
 	static WITNESSES: OnceLock<[JobWitness; 3]> = OnceLock::new();
-	let all =
-		WITNESSES.get_or_init(|| [samples::commitment(1), samples::lora(1), samples::inference(1)]);
+	let all = WITNESSES.get_or_init(|| KINDS.map(|kind| samples::of_kind(kind, 1)));
 	&all[KINDS.iter().position(|k| *k == kind).expect("a kind")]
 }
 

@@ -21,11 +21,8 @@ use sable_inference_primitives::{
 	statement::JobStatement,
 	JobKind,
 };
-use sable_zk_primitives::{
-	encoding::{fp_from_bytes, fp_to_bytes},
-	Fp,
-};
-use sable_zk_proofs::json::{from_hex, to_hex};
+use sable_zk_primitives::{encoding::fp_to_bytes, Fp};
+use sable_zk_proofs::json::{bytes32, field, to_hex};
 
 use crate::{
 	circuit::{
@@ -166,15 +163,6 @@ pub struct VerifyJobJson {
 	pub statement: StatementJson,
 	/// The proof, hex.
 	pub proof: String,
-}
-
-fn bytes32(text: &str, what: &str) -> Result<[u8; 32], String> {
-	from_hex(text)?.try_into().map_err(|_| format!("{what}: expected 32 bytes"))
-}
-
-fn field(text: &str, what: &str) -> Result<Fp, String> {
-	fp_from_bytes(&bytes32(text, what)?)
-		.ok_or_else(|| format!("{what}: not a canonical field element"))
 }
 
 fn matrix<T: Copy, const ROWS: usize, const COLUMNS: usize>(

@@ -5,6 +5,7 @@
 use sable_inference_primitives::{
 	lora::{LoraStep, D, R},
 	mlp::{QuantizedMlp, N},
+	JobKind,
 };
 use sable_zk_primitives::Fp;
 
@@ -39,6 +40,15 @@ impl Entries {
 
 	fn salt(&mut self) -> Fp {
 		Fp::from(self.next())
+	}
+}
+
+/// The example job of `kind`.
+pub fn of_kind(kind: JobKind, seed: u64) -> JobWitness {
+	match kind {
+		JobKind::Commitment => commitment(seed),
+		JobKind::LoraStep => lora(seed),
+		JobKind::Inference => inference(seed),
 	}
 }
 

@@ -176,9 +176,7 @@ fn job_proofs_verify_through_the_host_with_their_own_circuit_only() {
 
 	let mut rng = StdRng::seed_from_u64(9);
 	let kinds = [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference];
-	for (witness, kind) in
-		[samples::commitment(3), samples::lora(3), samples::inference(3)].into_iter().zip(kinds)
-	{
+	for (witness, kind) in kinds.map(|kind| (samples::of_kind(kind, 3), kind)) {
 		let result = witness.prove(5, [2; 32], &mut rng).expect("proves");
 		let (id, version) = kind.circuit();
 		let statement = Statement {

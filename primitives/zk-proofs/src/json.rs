@@ -42,11 +42,13 @@ pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
 		.collect()
 }
 
-fn bytes32(text: &str, what: &str) -> Result<[u8; 32], String> {
+/// Parses 32 bytes of hex; `what` names the value in the error.
+pub fn bytes32(text: &str, what: &str) -> Result<[u8; 32], String> {
 	from_hex(text)?.try_into().map_err(|_| format!("{what}: expected 32 bytes"))
 }
 
-fn field(text: &str, what: &str) -> Result<Fp, String> {
+/// Parses a canonical field element from hex; `what` names the value in the error.
+pub fn field(text: &str, what: &str) -> Result<Fp, String> {
 	fp_from_bytes(&bytes32(text, what)?)
 		.ok_or_else(|| format!("{what}: not a canonical field element"))
 }

@@ -167,14 +167,12 @@ fn run_job_commitments() -> ExitCode {
 }
 
 fn run_sample_job(kind: Option<&str>) -> ExitCode {
-	let witness = match kind {
-		Some("commitment") => samples::commitment(1),
-		Some("lora_step") => samples::lora(1),
-		Some("inference") => samples::inference(1),
+	let kind = match kind.map(|k| serde_json::from_value::<KindJson>(json!(k))) {
+		Some(Ok(kind)) => kind,
 		_ => return fail(2, "usage: sable-zk-prover sample-job commitment|lora_step|inference"),
 	};
+	let witness = samples::of_kind(kind.into(), 1);
 	let request = request_from_witness(&witness, 0, [0; 32]);
-	debug_assert_eq!(request.kind, KindJson::from(witness.kind()));
 	println!("{}", json!(request));
 	ExitCode::SUCCESS
 }
