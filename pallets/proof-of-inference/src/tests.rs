@@ -36,7 +36,8 @@ fn commitments(kind: JobKind) -> (Commitment, Commitment, Commitment) {
 
 /// A real proof of the sample job of `kind` for `job_id` and `provider` (cached per run).
 fn proof(kind: JobKind, job_id: JobId, provider: &AccountId) -> ProofOf {
-	static PROOFS: OnceLock<Mutex<HashMap<(u8, JobId, [u8; 32]), Vec<u8>>>> = OnceLock::new();
+	type ProofCache = Mutex<HashMap<(u8, JobId, [u8; 32]), Vec<u8>>>;
+	static PROOFS: OnceLock<ProofCache> = OnceLock::new();
 	let provider: [u8; 32] = *provider.as_ref();
 	let key = (kind as u8, job_id, provider);
 	let cache = PROOFS.get_or_init(Default::default);
