@@ -1,0 +1,173 @@
+//! The key file, `keys.json` in the data directory (mode 0600): the spending key and the
+//! address it gives, optionally encrypted with a passphrase (scrypt, then
+//! ChaCha20-Poly1305). The viewing key and the address are derived from the spending key.
+
+use chacha20poly1305::{
+	aead::{Aead, KeyInit},
+	ChaCha20Poly1305, Key, Nonce,
+};
+use rand::RngExt;
+use sable_zk_primitives::keys::SpendingKey;
+use sable_zk_proofs::{
+	encryption::Address,
+	json::{bytes32, from_hex, to_hex},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, WalletError};
+
+/// scrypt cost: 2^15 iterations, r = 8, p = 1 (about 100 ms and 32 MiB).
+const SCRYPT_LOG_N: u8 = 15;
+const SCRYPT_R: u32 = 8;
+const SCRYPT_P: u32 = 1;
+
+/// How the spending key is stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "encryption", rename_all = "snake_case")]
+pub enum Secret {
+	/// In clear (the file's permissions protect it).
+	None {
+		/// The spending key, hex.
+		spending_key: String,
+	},
+	/// Encrypted under a key derived from a passphrase.
+	Scrypt {
+		/// scrypt's `log2(N)`.
+		log_n: u8,
+		/// scrypt's `r`.
+		r: u32,
+		/// scrypt's `p`.
+		p: u32,
+		/// 16-byte salt, hex.
+		salt: String,
+		/// 12-byte nonce, hex.
+		nonce: String,
+		/// The sealed spending key, hex.
+		ciphertext: String,
+	},
+}
+
+/// The key file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFile {
+	/// Format version (1).
+	pub version: u32,
+	/// The wallet's address (so `keys show` needs no passphrase).
+	pub address: String,
+	/// The spending key.
+	#[serde(flatten)]
+	pub secret: Secret,
+}
+
+fn derive_key(passphrase: &str, salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<Key> {
+	let params = scrypt::Params::new(log_n, r, p, 32)
+		.map_err(|_| WalletError::Corrupt("scrypt parameters out of range".into()))?;
+	let mut key = [0u8; 32];
+	scrypt::scrypt(passphrase.as_bytes(), salt, &params, &mut key)
+		.map_err(|_| WalletError::Corrupt("scrypt output length".into()))?;
+	Ok(Key::from(key))
+}
+
+impl KeyFile {
+	/// A key file for `sk`, encrypted if a passphrase is given.
+	pub fn new(sk: &SpendingKey, passphrase: Option<&str>) -> Result<KeyFile> {
+		let address = Address::from_spending_key(sk).encode();
+		let secret = match passphrase {
+			None => Secret::None { spending_key: to_hex(&sk.to_bytes()) },
+			Some(passphrase) => {
+				let mut rng = rand::rng();
+				let salt: [u8; 16] = rng.random();
+				let nonce: [u8; 12] = rng.random();
+				let key = derive_key(passphrase, &salt, SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)?;
+				let ciphertext = ChaCha20Poly1305::new(&key)
+					.encrypt(Nonce::from_slice(&nonce), sk.to_bytes().as_slice())
+					.map_err(|_| WalletError::Corrupt("encryption failed".into()))?;
+				Secret::Scrypt {
+					log_n: SCRYPT_LOG_N,
+					r: SCRYPT_R,
+					p: SCRYPT_P,
+					salt: to_hex(&salt),
+					nonce: to_hex(&nonce),
+					ciphertext: to_hex(&ciphertext),
+				}
+			},
+		};
+		Ok(KeyFile { version: 1, address, secret })
+	}
+
+	/// Whether a passphrase is needed.
+	pub fn is_encrypted(&self) -> bool {
+		matches!(self.secret, Secret::Scrypt { .. })
+	}
+
+	/// The spending key; checks that it gives the recorded address.
+	pub fn spending_key(&self, passphrase: Option<&str>) -> Result<SpendingKey> {
+		let bytes = match &self.secret {
+			Secret::None { spending_key } => {
+				bytes32(spending_key, "spending key").map_err(WalletError::Corrupt)?
+			},
+			Secret::Scrypt { log_n, r, p, salt, nonce, ciphertext } => {
+				let passphrase = passphrase
+					.ok_or(WalletError::Passphrase("it is encrypted: set SABLE_PASSPHRASE"))?;
+				let salt = from_hex(salt).map_err(WalletError::Corrupt)?;
+				let nonce: [u8; 12] = from_hex(nonce)
+					.map_err(WalletError::Corrupt)?
+					.try_into()
+					.map_err(|_| WalletError::Corrupt("nonce length".into()))?;
+				let key = derive_key(passphrase, &salt, *log_n, *r, *p)?;
+				let plain = ChaCha20Poly1305::new(&key)
+					.decrypt(
+						Nonce::from_slice(&nonce),
+						from_hex(ciphertext).map_err(WalletError::Corrupt)?.as_slice(),
+					)
+					.map_err(|_| WalletError::Passphrase("wrong passphrase"))?;
+				plain.try_into().map_err(|_| WalletError::Corrupt("key length".into()))?
+			},
+		};
+		let sk = SpendingKey::from_bytes(&bytes)
+			.ok_or_else(|| WalletError::Corrupt("spending key is not a field element".into()))?;
+		if Address::from_spending_key(&sk).encode() != self.address {
+			return Err(WalletError::Corrupt("the spending key does not match the address".into()));
+		}
+		Ok(sk)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sable_zk_primitives::Fp;
+
+	fn sk() -> SpendingKey {
+		SpendingKey::from_field(Fp::from(0x5ab1e))
+	}
+
+	#[test]
+	fn plain_key_files_round_trip() {
+		let file = KeyFile::new(&sk(), None).expect("key file");
+		assert!(!file.is_encrypted());
+		assert!(file.spending_key(None).expect("unlocks") == sk());
+		let json = serde_json::to_string(&file).expect("json");
+		assert!(json.contains("\"encryption\":\"none\""), "{json}");
+		assert_eq!(serde_json::from_str::<KeyFile>(&json).expect("parses"), file);
+	}
+
+	#[test]
+	fn encrypted_key_files_need_the_right_passphrase() {
+		let file = KeyFile::new(&sk(), Some("correct horse")).expect("key file");
+		assert!(file.is_encrypted());
+		let json = serde_json::to_string(&file).expect("json");
+		assert!(!json.contains(&to_hex(&sk().to_bytes())[2..]), "the key is not in clear");
+		assert!(file.spending_key(Some("correct horse")).expect("unlocks") == sk());
+		assert!(matches!(file.spending_key(Some("wrong")), Err(WalletError::Passphrase(_))));
+		assert!(matches!(file.spending_key(None), Err(WalletError::Passphrase(_))));
+	}
+
+	#[test]
+	fn a_key_that_does_not_match_its_address_is_refused() {
+		let mut file = KeyFile::new(&sk(), None).expect("key file");
+		file.address =
+			KeyFile::new(&SpendingKey::from_field(Fp::from(1)), None).expect("other").address;
+		assert!(matches!(file.spending_key(None), Err(WalletError::Corrupt(_))));
+	}
+}

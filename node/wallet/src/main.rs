@@ -1,0 +1,231 @@
+//! `sable`: Sable's command-line wallet. `sable --help` lists the commands; every command
+//! takes `--output json` for scripts. docs/WALLET.md walks through them on a dev chain.
+
+use std::{
+	path::{Path, PathBuf},
+	process::ExitCode,
+};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sable_wallet::{
+	error::{Result, WalletError},
+	files,
+	keyfile::KeyFile,
+	node_client::NodeClient,
+	store::WalletState,
+	sync::sync,
+};
+use sable_zk_primitives::{keys::SpendingKey, Fp};
+use sable_zk_proofs::json::bytes32;
+use serde_json::{json, Value};
+
+/// Environment variable holding the key file's passphrase.
+const PASSPHRASE_VAR: &str = "SABLE_PASSPHRASE";
+
+#[derive(Parser)]
+#[command(name = "sable", version, about = "Sable's shielded wallet")]
+struct Cli {
+	/// Where the key file and the note store live.
+	#[arg(long, global = true, env = "SABLE_DATA_DIR")]
+	data_dir: Option<PathBuf>,
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944", env = "SABLE_NODE")]
+	node: String,
+	/// `text` for people, `json` for scripts.
+	#[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+	output: Output,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+	Text,
+	Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Create, show or import the shielded keys.
+	#[command(subcommand)]
+	Keys(KeysCommand),
+	/// Fetch new notes from the node.
+	Sync,
+	/// Unspent shielded value.
+	Balance,
+	/// The wallet's notes.
+	Notes,
+	/// Notes received and spent, oldest first.
+	History,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+	/// Make a new spending key (encrypted with $SABLE_PASSPHRASE with --encrypt).
+	New {
+		#[arg(long)]
+		encrypt: bool,
+	},
+	/// The address to receive notes at.
+	Show,
+	/// Import a spending key (32 bytes, hex).
+	Import {
+		spending_key: String,
+		#[arg(long)]
+		encrypt: bool,
+	},
+}
+
+fn data_dir(cli: &Cli) -> PathBuf {
+	cli.data_dir.clone().unwrap_or_else(|| {
+		std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".sable")
+	})
+}
+
+fn passphrase() -> Option<String> {
+	std::env::var(PASSPHRASE_VAR).ok().filter(|p| !p.is_empty())
+}
+
+fn load_keys(dir: &Path) -> Result<KeyFile> {
+	let path = dir.join("keys.json");
+	let bytes = files::read_optional(&path)?
+		.ok_or_else(|| WalletError::NoKeys(dir.display().to_string()))?;
+	serde_json::from_slice(&bytes)
+		.map_err(|e| WalletError::Corrupt(format!("{}: {e}", path.display())))
+}
+
+fn save_keys(dir: &Path, sk: &SpendingKey, encrypt: bool) -> Result<KeyFile> {
+	let path = dir.join("keys.json");
+	if files::read_optional(&path)?.is_some() {
+		return Err(WalletError::KeysExist(path.display().to_string()));
+	}
+	let passphrase = if encrypt {
+		Some(passphrase().ok_or(WalletError::Passphrase("--encrypt needs SABLE_PASSPHRASE"))?)
+	} else {
+		None
+	};
+	let file = KeyFile::new(sk, passphrase.as_deref())?;
+	let bytes =
+		serde_json::to_vec_pretty(&file).map_err(|e| WalletError::Corrupt(e.to_string()))?;
+	files::write_atomic(&path, &bytes, true)?;
+	Ok(file)
+}
+
+fn keys_json(file: &KeyFile, dir: &Path) -> Value {
+	json!({
+		"address": file.address,
+		"encrypted": file.is_encrypted(),
+		"key_file": dir.join("keys.json").display().to_string(),
+	})
+}
+
+async fn run(cli: &Cli) -> Result<(Value, String)> {
+	let dir = data_dir(cli);
+	let store_path = dir.join("wallet.json");
+	match &cli.command {
+		Command::Keys(KeysCommand::New { encrypt }) => {
+			let sk = SpendingKey::from_field(<Fp as ff::Field>::random(&mut rand::rng()));
+			let file = save_keys(&dir, &sk, *encrypt)?;
+			Ok((keys_json(&file, &dir), format!("new keys; address {}", file.address)))
+		},
+		Command::Keys(KeysCommand::Import { spending_key, encrypt }) => {
+			let sk = bytes32(spending_key, "spending key")
+				.ok()
+				.and_then(|b| SpendingKey::from_bytes(&b))
+				.ok_or_else(|| {
+					WalletError::Input(
+						"the spending key must be 32 bytes of hex, a canonical field element"
+							.into(),
+					)
+				})?;
+			let file = save_keys(&dir, &sk, *encrypt)?;
+			Ok((keys_json(&file, &dir), format!("imported; address {}", file.address)))
+		},
+		Command::Keys(KeysCommand::Show) => {
+			let file = load_keys(&dir)?;
+			Ok((keys_json(&file, &dir), file.address.clone()))
+		},
+		Command::Sync => {
+			let sk = load_keys(&dir)?.spending_key(passphrase().as_deref())?;
+			let node = NodeClient::connect(&cli.node).await?;
+			let mut state = WalletState::load(&store_path)?;
+			let report = sync(&node, &mut state, &store_path, &sk).await?;
+			let value = json!({
+				"leaves_fetched": report.leaves,
+				"synced_to": state.synced(),
+				"received": report.received,
+				"spent": report.spent,
+				"balance": state.balance().to_string(),
+			});
+			let text = format!(
+				"synced {} leaves (tree has {}); {} new notes, {} spent; balance {}",
+				report.leaves,
+				state.synced(),
+				report.received.len(),
+				report.spent.len(),
+				state.balance()
+			);
+			Ok((value, text))
+		},
+		Command::Balance => {
+			let state = WalletState::load(&store_path)?;
+			let value =
+				json!({ "balance": state.balance().to_string(), "synced_to": state.synced() });
+			Ok((value, format!("{} (synced to leaf {})", state.balance(), state.synced())))
+		},
+		Command::Notes => {
+			let state = WalletState::load(&store_path)?;
+			let text = state
+				.notes
+				.iter()
+				.map(|n| {
+					format!(
+						"#{} value {}{}",
+						n.position,
+						n.note.value,
+						if n.spent { " (spent)" } else { "" }
+					)
+				})
+				.collect::<Vec<_>>()
+				.join("\n");
+			Ok((json!({ "notes": state.notes }), text))
+		},
+		Command::History => {
+			let state = WalletState::load(&store_path)?;
+			let text = state
+				.history
+				.iter()
+				.map(|entry| serde_json::to_string(entry).unwrap_or_default())
+				.collect::<Vec<_>>()
+				.join("\n");
+			Ok((json!({ "history": state.history }), text))
+		},
+	}
+}
+
+fn main() -> ExitCode {
+	let cli = Cli::parse();
+	let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+		Ok(runtime) => runtime,
+		Err(e) => {
+			eprintln!("error: cannot start: {e}");
+			return ExitCode::FAILURE;
+		},
+	};
+	match runtime.block_on(run(&cli)) {
+		Ok((value, text)) => {
+			match cli.output {
+				Output::Json => println!("{value}"),
+				Output::Text => println!("{text}"),
+			}
+			ExitCode::SUCCESS
+		},
+		Err(error) => {
+			match cli.output {
+				Output::Json => println!("{}", json!({ "error": error.to_string() })),
+				Output::Text => eprintln!("error: {error}"),
+			}
+			ExitCode::from(2)
+		},
+	}
+}
