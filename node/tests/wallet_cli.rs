@@ -111,3 +111,83 @@ fn keys_sync_and_errors_against_a_dev_node() {
 	assert_eq!(code, 2);
 	assert!(error_of(&unreachable).contains("cannot reach the node"), "{unreachable}");
 }
+
+/// Runs `sable --output json ARGS` and returns its exit code, JSON output and stderr.
+fn sable_full(data_dir: &Path, node_url: &str, args: &[&str]) -> (i32, Value, String) {
+	let output = Command::new(sable_binary())
+		.arg("--data-dir")
+		.arg(data_dir)
+		.args(["--node", node_url, "--output", "json"])
+		.args(args)
+		.env_remove("SABLE_PASSPHRASE")
+		.output()
+		.expect("sable runs");
+	let value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+	(output.status.code().unwrap_or(-1), value, String::from_utf8_lossy(&output.stderr).into())
+}
+
+#[test]
+fn two_wallets_shield_send_and_unshield_with_exact_balances() {
+	use sable_runtime::{CENTS, UNITS};
+	let dir = tempfile::Builder::new().prefix("sable-wallet-e2e-").tempdir().expect("temp dir");
+	let node = Node::start("dev-wallet-e2e", dir.path(), &["--dev"]);
+	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
+	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+	for wallet in [&a, &b] {
+		assert_eq!(sable(wallet, &url, &["keys", "new"], None).0, 0);
+	}
+	let (_, b_keys) = sable(&b, &url, &["keys", "show"], None);
+	let b_address = b_keys["address"].as_str().expect("address").to_string();
+	let (fee, unit) = (CENTS as u64, UNITS as u64);
+
+	// A shields 10 SBL from //Alice.
+	let amount = (10 * unit).to_string();
+	let (code, shielded, log) = sable_full(&a, &url, &["shield", &amount, "--from", "//Alice"]);
+	assert_eq!(code, 0, "{shielded} {log}");
+	assert!(log.contains("proving"), "progress is reported: {log}");
+	assert!(shielded["block_number"].as_u64().expect("block") >= 1);
+	assert_eq!(shielded["balance"], (10 * unit).to_string());
+
+	// A sends 4 SBL to B; B syncs and sees exactly that note.
+	let amount = (4 * unit).to_string();
+	let (code, sent, log) = sable_full(&a, &url, &["send", &b_address, &amount]);
+	assert_eq!(code, 0, "{sent} {log}");
+	assert_eq!(sent["balance"], (6 * unit - fee).to_string());
+	let (code, synced) = sable(&b, &url, &["sync"], None);
+	assert_eq!(code, 0, "{synced}");
+	assert_eq!(synced["balance"], (4 * unit).to_string());
+
+	// A's spent note: refused locally, and by the chain when forced.
+	let too_much = (7 * unit).to_string();
+	let (code, refused, _) = sable_full(&a, &url, &["send", &b_address, &too_much]);
+	assert_eq!(code, 2);
+	assert!(
+		refused["error"].as_str().unwrap_or_default().contains("insufficient shielded funds"),
+		"{refused}"
+	);
+	let (code, forced, _) = sable_full(&a, &url, &["send", &b_address, &too_much, "--force"]);
+	assert_eq!(code, 2);
+	assert!(
+		forced["error"].as_str().unwrap_or_default().contains("1010"),
+		"the pool refuses: {forced}"
+	);
+
+	// B unshields 3 SBL to a fresh account, which receives exactly that.
+	let recipient =
+		<sp_core::sr25519::Pair as sp_core::Pair>::from_string("//SableWalletRecipient", None)
+			.expect("suri");
+	let recipient = sable_runtime::AccountId::from(sp_core::Pair::public(&recipient));
+	let amount = (3 * unit).to_string();
+	let (code, unshielded, log) =
+		sable_full(&b, &url, &["unshield", &recipient.to_string(), &amount]);
+	assert_eq!(code, 0, "{unshielded} {log}");
+	assert_eq!(unshielded["balance"], (unit - fee).to_string());
+	assert_eq!(common::free_balance(&node, &recipient), 3 * UNITS);
+	let (_, history) = sable(&b, &url, &["history"], None);
+	assert_eq!(
+		history["history"].as_array().map(Vec::len),
+		Some(3),
+		"received, spent, change: {history}"
+	);
+}

@@ -12,12 +12,15 @@ use sable_wallet::{
 	files,
 	keyfile::KeyFile,
 	node_client::NodeClient,
+	shielded::{Operation, Outcome, Spender},
 	store::WalletState,
 	sync::sync,
 };
 use sable_zk_primitives::{keys::SpendingKey, Fp};
+use sable_zk_proofs::encryption::Address;
 use sable_zk_proofs::json::bytes32;
 use serde_json::{json, Value};
+use sp_core::{crypto::Ss58Codec, sr25519, Pair};
 
 /// Environment variable holding the key file's passphrase.
 const PASSPHRASE_VAR: &str = "SABLE_PASSPHRASE";
@@ -57,7 +60,37 @@ enum Command {
 	Notes,
 	/// Notes received and spent, oldest first.
 	History,
+	/// Move AMOUNT (smallest units) from a transparent account into a new note of this wallet.
+	Shield {
+		amount: u64,
+		/// The paying account: a secret URI such as `//Alice` (dev chains) or a seed.
+		#[arg(long, conflicts_with = "from_file")]
+		from: Option<String>,
+		/// A file holding the paying account's secret URI.
+		#[arg(long)]
+		from_file: Option<PathBuf>,
+	},
+	/// Send AMOUNT privately to ADDRESS (an unsigned transaction; the fee comes from notes).
+	Send {
+		address: String,
+		amount: u64,
+		#[arg(long, default_value_t = DEFAULT_FEE)]
+		fee: u64,
+		/// Spend notes the wallet knows are spent, and let the chain refuse them.
+		#[arg(long)]
+		force: bool,
+	},
+	/// Move AMOUNT out of the pool to the transparent ACCOUNT (SS58).
+	Unshield {
+		account: String,
+		amount: u64,
+		#[arg(long, default_value_t = DEFAULT_FEE)]
+		fee: u64,
+	},
 }
+
+/// 0.01 SBL, the runtime's minimum shielded fee.
+const DEFAULT_FEE: u64 = 10_000_000_000;
 
 #[derive(Subcommand)]
 enum KeysCommand {
@@ -190,6 +223,32 @@ async fn run(cli: &Cli) -> Result<(Value, String)> {
 				.join("\n");
 			Ok((json!({ "notes": state.notes }), text))
 		},
+		Command::Shield { amount, from, from_file } => {
+			let suri = match (from, from_file) {
+				(Some(suri), _) => suri.clone(),
+				(None, Some(path)) => std::fs::read_to_string(path)
+					.map_err(|e| WalletError::Io(path.display().to_string(), e))?
+					.trim()
+					.to_string(),
+				(None, None) => {
+					return Err(WalletError::Input(
+						"shield needs --from SURI or --from-file PATH".into(),
+					))
+				},
+			};
+			let from = sr25519::Pair::from_string(&suri, None)
+				.map_err(|e| WalletError::Input(format!("not a secret URI: {e:?}")))?;
+			spend(cli, &dir, Operation::Shield { from, amount: *amount }, false).await
+		},
+		Command::Send { address, amount, fee, force } => {
+			let to = Address::decode(address).map_err(|e| WalletError::Input(e.to_string()))?;
+			spend(cli, &dir, Operation::Send { to, amount: *amount, fee: *fee }, *force).await
+		},
+		Command::Unshield { account, amount, fee } => {
+			let to = sable_runtime::AccountId::from_ss58check(account)
+				.map_err(|e| WalletError::Input(format!("not an SS58 account: {e:?}")))?;
+			spend(cli, &dir, Operation::Unshield { to, amount: *amount, fee: *fee }, false).await
+		},
 		Command::History => {
 			let state = WalletState::load(&store_path)?;
 			let text = state
@@ -201,6 +260,30 @@ async fn run(cli: &Cli) -> Result<(Value, String)> {
 			Ok((json!({ "history": state.history }), text))
 		},
 	}
+}
+
+async fn spend(
+	cli: &Cli,
+	dir: &Path,
+	operation: Operation,
+	force: bool,
+) -> Result<(Value, String)> {
+	let sk = load_keys(dir)?.spending_key(passphrase().as_deref())?;
+	let node = NodeClient::connect(&cli.node).await?;
+	let store_path = dir.join("wallet.json");
+	let state = WalletState::load(&store_path)?;
+	let mut spender = Spender { node: &node, sk, state, store_path, force };
+	let Outcome { block_hash, block_number, spent, proving } = spender.run(&operation).await?;
+	let balance = spender.state.balance();
+	let value = json!({
+		"block_hash": block_hash,
+		"block_number": block_number,
+		"spent": spent,
+		"proving_ms": proving.as_millis() as u64,
+		"balance": balance.to_string(),
+	});
+	let text = format!("finalized in block #{block_number} ({block_hash}); balance {balance}");
+	Ok((value, text))
 }
 
 fn main() -> ExitCode {

@@ -2,12 +2,13 @@
 //! wallet queries (`zk_*`, docs/zk.md).
 
 use jsonrpsee::{
-	core::client::ClientT,
+	core::client::{ClientT, Subscription, SubscriptionClientT},
 	rpc_params,
 	ws_client::{WsClient, WsClientBuilder},
 };
 use sable_zk_proofs::json::{bytes32, from_hex};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::error::{Result, WalletError};
 
@@ -97,6 +98,97 @@ impl NodeClient {
 		let state: State =
 			self.client.request("zk_treeState", rpc_params![]).await.map_err(rpc_error)?;
 		Ok((state.root, state.leaf_count))
+	}
+
+	/// The account's next nonce, counting transactions in the pool.
+	pub async fn next_index(&self, account: &str) -> Result<u32> {
+		self.client
+			.request("system_accountNextIndex", rpc_params![account])
+			.await
+			.map_err(rpc_error)
+	}
+
+	/// `(spec_version, transaction_version)` of the runtime at the best block.
+	pub async fn runtime_version(&self) -> Result<(u32, u32)> {
+		let version: Value = self
+			.client
+			.request("state_getRuntimeVersion", rpc_params![])
+			.await
+			.map_err(rpc_error)?;
+		let field = |name: &str| {
+			version[name]
+				.as_u64()
+				.map(|v| v as u32)
+				.ok_or_else(|| WalletError::Rpc(format!("runtime version without {name}")))
+		};
+		Ok((field("specVersion")?, field("transactionVersion")?))
+	}
+
+	/// The number of the block with `hash`.
+	pub async fn block_number(&self, hash: &str) -> Result<u64> {
+		let header: Value =
+			self.client.request("chain_getHeader", rpc_params![hash]).await.map_err(rpc_error)?;
+		header["number"]
+			.as_str()
+			.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+			.ok_or_else(|| WalletError::Rpc(format!("header of {hash} without a number")))
+	}
+
+	/// The hex extrinsics of the block with `hash`.
+	pub async fn block_extrinsics(&self, hash: &str) -> Result<Vec<String>> {
+		let block: Value =
+			self.client.request("chain_getBlock", rpc_params![hash]).await.map_err(rpc_error)?;
+		Ok(block["block"]["extrinsics"]
+			.as_array()
+			.map(|xs| xs.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+			.unwrap_or_default())
+	}
+
+	/// Raw storage at `key` (hex) in the block with `hash`.
+	pub async fn storage(&self, key: &str, hash: &str) -> Result<Option<Vec<u8>>> {
+		let value: Option<String> = self
+			.client
+			.request("state_getStorage", rpc_params![key, hash])
+			.await
+			.map_err(rpc_error)?;
+		value.map(|v| from_hex(&v).map_err(WalletError::Rpc)).transpose()
+	}
+
+	/// Submits `extrinsic` (hex) and waits until it is finalized; returns the hash of the
+	/// block that holds it. A refusal by the pool (for example a spent note or an expired
+	/// anchor) comes back as [`WalletError::Rpc`] with the node's message.
+	pub async fn submit_and_wait(
+		&self,
+		extrinsic: &str,
+		mut on_status: impl FnMut(&str),
+	) -> Result<String> {
+		let mut subscription: Subscription<Value> = self
+			.client
+			.subscribe(
+				"author_submitAndWatchExtrinsic",
+				rpc_params![extrinsic],
+				"author_unwatchExtrinsic",
+			)
+			.await
+			.map_err(rpc_error)?;
+		while let Some(status) = subscription.next().await {
+			let status = status.map_err(rpc_error)?;
+			if let Some(hash) = status.get("inBlock").and_then(Value::as_str) {
+				on_status(&format!("in block {hash}"));
+			} else if let Some(hash) = status.get("finalized").and_then(Value::as_str) {
+				return Ok(hash.to_string());
+			} else if let Some(name) = status.as_str() {
+				if matches!(name, "invalid" | "dropped") {
+					return Err(WalletError::Rpc(format!("the transaction was {name}")));
+				}
+				on_status(name);
+			} else if status.get("usurped").is_some() || status.get("finalityTimeout").is_some() {
+				return Err(WalletError::Rpc(format!(
+					"the transaction did not finalize: {status}"
+				)));
+			}
+		}
+		Err(WalletError::Rpc("the node closed the subscription before finality".into()))
 	}
 
 	/// Whether a nullifier (hex) is spent.

@@ -45,8 +45,9 @@ pub fn ingest(state: &mut WalletState, sk: &SpendingKey, page: &[Leaf]) -> Resul
 			)));
 		}
 		if let Some((note, _memo)) = ivk.decrypt(sk.owner(), &leaf.ciphertext) {
-			// A ciphertext can claim any note: keep it only if it is the committed one.
-			if note.commitment().0 == leaf.commitment {
+			// A ciphertext can claim any note: keep it only if it is the committed one. Zero-value
+			// notes (padding outputs) are worth nothing and are not kept.
+			if note.commitment().0 == leaf.commitment && note.value > 0 {
 				state.notes.push(OwnedNote {
 					position: leaf.index,
 					note: NoteJson::from_note(&note),

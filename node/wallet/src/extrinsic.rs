@@ -1,0 +1,74 @@
+//! Extrinsics for the Sable runtime, built the way polkadot.js builds them: signed ones from
+//! the chain's genesis hash, runtime version and the account's nonce; unsigned (bare) ones
+//! for private transfers and unshields.
+
+use codec::Encode;
+use sable_runtime::{
+	Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
+};
+use sp_core::{sr25519, Pair, H256};
+use sp_runtime::{generic::Era, MultiSignature};
+
+/// Everything about the chain that a signature commits to.
+#[derive(Clone, Copy, Debug)]
+pub struct ChainContext {
+	/// Genesis hash.
+	pub genesis_hash: H256,
+	/// Runtime `spec_version`.
+	pub spec_version: u32,
+	/// Runtime `transaction_version`.
+	pub transaction_version: u32,
+}
+
+fn extensions(nonce: u32, tip: Balance) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	)
+}
+
+/// `call` signed by `signer` with `nonce` (immortal era, no tip).
+pub fn signed(
+	context: &ChainContext,
+	call: RuntimeCall,
+	signer: &sr25519::Pair,
+	nonce: u32,
+) -> UncheckedExtrinsic {
+	let extensions = extensions(nonce, 0);
+	let implicit = (
+		(),
+		context.spec_version,
+		context.transaction_version,
+		context.genesis_hash,
+		context.genesis_hash,
+		(),
+		(),
+		(),
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), extensions.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		sp_runtime::AccountId32::from(signer.public()).into(),
+		MultiSignature::Sr25519(signature),
+		extensions,
+	)
+}
+
+/// An unsigned (bare) extrinsic.
+pub fn bare(call: RuntimeCall) -> UncheckedExtrinsic {
+	UncheckedExtrinsic::new_bare(call)
+}
+
+/// The SCALE bytes of an extrinsic, as `author_submitExtrinsic` takes them (hex).
+pub fn to_hex(extrinsic: &UncheckedExtrinsic) -> String {
+	sable_zk_proofs::json::to_hex(&extrinsic.encode())
+}

@@ -1,0 +1,321 @@
+//! Shield, private send and unshield: pick notes, build the witness from the synced tree,
+//! prove, submit, wait for finality and check the extrinsic's outcome in the block's events.
+
+use std::{
+	io::{IsTerminal, Write},
+	path::PathBuf,
+	sync::atomic::{AtomicBool, Ordering},
+	time::{Duration, Instant},
+};
+
+use codec::Decode;
+use sable_runtime::{AccountId, RuntimeCall, RuntimeError, RuntimeEvent};
+use sable_zk_primitives::{binding::CallKind, encoding::fp_to_bytes, keys::SpendingKey};
+use sable_zk_proofs::{
+	encryption::Address,
+	json::bytes32,
+	keys::TransferKeys,
+	shielded::{prove_shielded, BindingContext, ShieldedRequest},
+	witness::Spend,
+};
+use sp_core::{sr25519, H256};
+
+use crate::{
+	error::{Result, WalletError},
+	extrinsic::{self, ChainContext},
+	node_client::NodeClient,
+	store::{HistoryEntry, WalletState},
+	sync::sync,
+};
+
+/// The pool's refusal code for an unknown or expired anchor (docs/zk.md).
+const UNKNOWN_ANCHOR: &str = "Custom error: 4";
+
+/// What the user asked for.
+#[derive(Clone)]
+pub enum Operation {
+	/// Move `amount` from the transparent account of `from` into a new note of ours.
+	Shield {
+		/// Pays the amount and signs.
+		from: sr25519::Pair,
+		/// Value.
+		amount: u64,
+	},
+	/// Send `amount` to `to`, paying `fee` from shielded value.
+	Send {
+		/// Recipient address.
+		to: Address,
+		/// Value.
+		amount: u64,
+		/// Fee.
+		fee: u64,
+	},
+	/// Move `amount` out of the pool to the transparent account `to`.
+	Unshield {
+		/// Recipient account.
+		to: AccountId,
+		/// Value.
+		amount: u64,
+		/// Fee.
+		fee: u64,
+	},
+}
+
+/// What a finalized operation did.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+	/// The finalized block that holds the extrinsic.
+	pub block_hash: String,
+	/// Its number.
+	pub block_number: u64,
+	/// Positions of the notes spent.
+	pub spent: Vec<u64>,
+	/// Time spent proving.
+	pub proving: Duration,
+}
+
+/// A wallet opened for spending.
+pub struct Spender<'a> {
+	/// The node.
+	pub node: &'a NodeClient,
+	/// The wallet's spending key.
+	pub sk: SpendingKey,
+	/// The store.
+	pub state: WalletState,
+	/// Where the store lives.
+	pub store_path: PathBuf,
+	/// Whether to let the chain, not the wallet, refuse notes the wallet knows are spent.
+	pub force: bool,
+}
+
+/// Prints progress on stderr: a ticking line on a terminal, plain lines otherwise.
+fn progress<T>(what: &str, work: impl FnOnce() -> T) -> (T, Duration) {
+	let started = Instant::now();
+	let terminal = std::io::stderr().is_terminal();
+	let done = AtomicBool::new(false);
+	let result = std::thread::scope(|scope| {
+		if terminal {
+			scope.spawn(|| {
+				let frames = ['|', '/', '-', '\\'];
+				let mut i = 0;
+				while !done.load(Ordering::Relaxed) {
+					eprint!("\r{} {what} {:.1}s", frames[i % 4], started.elapsed().as_secs_f32());
+					let _ = std::io::stderr().flush();
+					i += 1;
+					std::thread::sleep(Duration::from_millis(100));
+				}
+			});
+		} else {
+			eprintln!("{what}...");
+		}
+		let result = work();
+		done.store(true, Ordering::Relaxed);
+		result
+	});
+	if terminal {
+		eprintln!("\r{what}: done in {:.1}s", started.elapsed().as_secs_f32());
+	} else {
+		eprintln!("{what}: done in {} ms", started.elapsed().as_millis());
+	}
+	(result, started.elapsed())
+}
+
+impl Spender<'_> {
+	/// Picks at most two unspent notes worth at least `needed`, largest first.
+	pub fn select(&self, needed: u64) -> Result<Vec<usize>> {
+		let mut candidates: Vec<usize> = (0..self.state.notes.len())
+			.filter(|&i| self.force || !self.state.notes[i].spent)
+			.filter(|&i| self.state.notes[i].note.value > 0)
+			.collect();
+		candidates.sort_by_key(|&i| std::cmp::Reverse(self.state.notes[i].note.value));
+		candidates.truncate(2);
+		let total: u128 =
+			candidates.iter().map(|&i| u128::from(self.state.notes[i].note.value)).sum();
+		if total < u128::from(needed) {
+			return Err(WalletError::Input(format!(
+				"insufficient shielded funds: {needed} needed, the two largest unspent notes hold \
+				 {total} (balance {}); shield more or wait for incoming notes",
+				self.state.balance()
+			)));
+		}
+		// One note is enough when the largest covers it.
+		if u128::from(self.state.notes[candidates[0]].note.value) >= u128::from(needed) {
+			candidates.truncate(1);
+		}
+		Ok(candidates)
+	}
+
+	fn genesis(&self) -> Result<[u8; 32]> {
+		let genesis = self
+			.state
+			.genesis_hash
+			.as_deref()
+			.ok_or_else(|| WalletError::Corrupt("store never synced".into()))?;
+		bytes32(genesis, "genesis hash").map_err(WalletError::Corrupt)
+	}
+
+	/// Proves and submits `operation`; re-syncs and proves once more if the anchor expired.
+	pub async fn run(&mut self, operation: &Operation) -> Result<Outcome> {
+		sync(self.node, &mut self.state, &self.store_path, &self.sk).await?;
+		match self.attempt(operation).await {
+			Err(WalletError::Rpc(message)) if message.contains(UNKNOWN_ANCHOR) => {
+				eprintln!("the anchor expired while proving: syncing and proving again");
+				sync(self.node, &mut self.state, &self.store_path, &self.sk).await?;
+				self.attempt(operation).await
+			},
+			other => other,
+		}
+	}
+
+	async fn attempt(&mut self, operation: &Operation) -> Result<Outcome> {
+		let own = Address::from_spending_key(&self.sk);
+		let mut rng = rand::rng();
+		let tree = self.state.tree()?;
+		let (selected, kind, value_in, value_out, fee, outputs, recipient) = match operation {
+			Operation::Shield { amount, .. } => (
+				vec![],
+				CallKind::Shield,
+				*amount,
+				0,
+				0,
+				[(own.clone(), *amount), (own.clone(), 0)],
+				None,
+			),
+			Operation::Send { to, amount, fee } => {
+				let selected = self.select(amount.saturating_add(*fee))?;
+				let change = self.input_value(&selected) - amount - fee;
+				(
+					selected,
+					CallKind::Transfer,
+					0,
+					0,
+					*fee,
+					[(to.clone(), *amount), (own.clone(), change)],
+					None,
+				)
+			},
+			Operation::Unshield { to, amount, fee } => {
+				let selected = self.select(amount.saturating_add(*fee))?;
+				let change = self.input_value(&selected) - amount - fee;
+				let recipient: [u8; 32] = *to.as_ref();
+				(
+					selected,
+					CallKind::Unshield,
+					0,
+					*amount,
+					*fee,
+					[(own.clone(), change), (own.clone(), 0)],
+					Some(recipient),
+				)
+			},
+		};
+		let mut inputs = Vec::with_capacity(2);
+		for &index in &selected {
+			let owned = &self.state.notes[index];
+			let note = owned.note.to_note().map_err(WalletError::Corrupt)?;
+			let path = tree
+				.path(owned.position)
+				.ok_or_else(|| WalletError::Corrupt(format!("no leaf at {}", owned.position)))?;
+			inputs.push(Spend { sk: self.sk, note, path });
+		}
+		while inputs.len() < 2 {
+			inputs.push(Spend::dummy(&mut rng));
+		}
+		let inputs: [Spend; 2] =
+			inputs.try_into().map_err(|_| WalletError::Corrupt("inputs".into()))?;
+		let request = ShieldedRequest::new(inputs, outputs, tree.root(), value_in, value_out, fee);
+		let context =
+			BindingContext { genesis_hash: self.genesis()?, kind, unshield_recipient: recipient };
+		let (proven, proving) = progress("proving", || {
+			prove_shielded(TransferKeys::get(), &request, &context, &mut rng)
+		});
+		let proven = proven.map_err(|e| WalletError::Input(format!("cannot prove: {e}")))?;
+
+		let payload = Box::new(proven.payload);
+		let extrinsic = match operation {
+			Operation::Shield { from, .. } => {
+				let call = RuntimeCall::Zk(pallet_zk::Call::shield { payload });
+				let account = AccountId::from(sp_core::Pair::public(from)).to_string();
+				let nonce = self.node.next_index(&account).await?;
+				let (spec_version, transaction_version) = self.node.runtime_version().await?;
+				let chain = ChainContext {
+					genesis_hash: H256(self.genesis()?),
+					spec_version,
+					transaction_version,
+				};
+				extrinsic::signed(&chain, call, from, nonce)
+			},
+			Operation::Send { .. } => {
+				extrinsic::bare(RuntimeCall::Zk(pallet_zk::Call::transfer { payload }))
+			},
+			Operation::Unshield { to, .. } => {
+				extrinsic::bare(RuntimeCall::Zk(pallet_zk::Call::unshield {
+					payload,
+					recipient: to.clone(),
+				}))
+			},
+		};
+		let hex = extrinsic::to_hex(&extrinsic);
+		eprintln!("submitting to {}", self.node.url());
+		let block_hash = self.node.submit_and_wait(&hex, |status| eprintln!("  {status}")).await?;
+		self.check_outcome(&hex, &block_hash).await?;
+		let block_number = self.node.block_number(&block_hash).await?;
+
+		let mut spent = Vec::new();
+		for &index in &selected {
+			let note = &mut self.state.notes[index];
+			if !note.spent {
+				note.spent = true;
+				self.state
+					.history
+					.push(HistoryEntry::Spent { position: note.position, value: note.note.value });
+			}
+			spent.push(note.position);
+		}
+		self.state.save(&self.store_path)?;
+		// Pick up the new notes (change, or the shielded note).
+		sync(self.node, &mut self.state, &self.store_path, &self.sk).await?;
+		Ok(Outcome { block_hash, block_number, spent, proving })
+	}
+
+	fn input_value(&self, selected: &[usize]) -> u64 {
+		selected.iter().map(|&i| self.state.notes[i].note.value).sum()
+	}
+
+	/// Reads the block's events: did our extrinsic dispatch successfully?
+	async fn check_outcome(&self, extrinsic_hex: &str, block_hash: &str) -> Result<()> {
+		let extrinsics = self.node.block_extrinsics(block_hash).await?;
+		let index = extrinsics.iter().position(|x| x == extrinsic_hex).ok_or_else(|| {
+			WalletError::Rpc(format!("the extrinsic is not in block {block_hash}"))
+		})?;
+		// `System::Events`: twox128("System") ++ twox128("Events").
+		let key = frame_support::storage::storage_prefix(b"System", b"Events");
+		let key = sable_zk_proofs::json::to_hex(&key);
+		let bytes = self.node.storage(&key, block_hash).await?.unwrap_or_default();
+		let events = Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..])
+			.map_err(|e| WalletError::Rpc(format!("cannot decode the block's events: {e}")))?;
+		for record in events {
+			if record.phase != frame_system::Phase::ApplyExtrinsic(index as u32) {
+				continue;
+			}
+			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+				dispatch_error,
+				..
+			}) = record.event
+			{
+				let reason = RuntimeError::from_dispatch_error(dispatch_error)
+					.map(|e| format!("{e:?}"))
+					.unwrap_or_else(|| format!("{dispatch_error:?}"));
+				return Err(WalletError::Rpc(format!(
+					"included in block {block_hash} but failed: {reason}"
+				)));
+			}
+		}
+		Ok(())
+	}
+}
+
+/// `fp_to_bytes` of the tree root, hex (for reports).
+pub fn root_hex(state: &WalletState) -> Result<String> {
+	Ok(sable_zk_proofs::json::to_hex(&fp_to_bytes(&state.tree()?.root())))
+}
