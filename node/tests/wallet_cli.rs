@@ -191,3 +191,70 @@ fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 		"received, spent, change: {history}"
 	);
 }
+
+#[test]
+fn a_proof_of_inference_job_from_the_cli() {
+	use sable_inference_proofs::{json::request_from_witness, samples};
+	use sable_runtime::UNITS;
+	let dir = tempfile::Builder::new().prefix("sable-wallet-job-").tempdir().expect("temp dir");
+	let node = Node::start("dev-wallet-job", dir.path(), &["--dev"]);
+	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
+	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let wallet = dir.path().join("w");
+	let request = dir.path().join("job.json");
+	let witness = samples::inference(4);
+	std::fs::write(
+		&request,
+		serde_json::to_string(&request_from_witness(&witness, 0, [0; 32])).expect("json"),
+	)
+	.expect("request written");
+	let request = request.to_str().expect("utf-8 path");
+	let bob = sp_keyring::Sr25519Keyring::Bob.to_account_id().to_string();
+
+	let run = |args: &[&str]| {
+		let (code, value, log) = sable_full(&wallet, &url, args);
+		assert_eq!(code, 0, "{args:?}: {value} {log}");
+		value
+	};
+	run(&["job", "register", &(200 * UNITS).to_string(), "--from", "//Bob"]);
+	let created = run(&[
+		"job",
+		"create",
+		request,
+		&(50 * UNITS).to_string(),
+		"--from",
+		"//Alice",
+		"--provider",
+		&bob,
+	]);
+	let job_id = created["job_id"].as_u64().expect("job id").to_string();
+	assert_eq!(run(&["job", "status", &job_id])["status"]["state"], "open");
+	run(&["job", "accept", &job_id, "--from", "//Bob"]);
+	let proof_path = dir.path().join("proof.json");
+	let proof = run(&[
+		"job",
+		"prove",
+		&job_id,
+		request,
+		"--provider",
+		&bob,
+		"--out",
+		proof_path.to_str().expect("utf-8"),
+	]);
+	assert_eq!(proof["kind"], "inference");
+	// Only the provider it was proven for may submit it.
+	let (code, refused, _) = sable_full(
+		&wallet,
+		&url,
+		&["job", "submit", proof_path.to_str().expect("utf-8"), "--from", "//Charlie"],
+	);
+	assert_eq!(code, 2);
+	assert!(
+		refused["error"].as_str().unwrap_or_default().contains("another provider"),
+		"{refused}"
+	);
+	run(&["job", "submit", proof_path.to_str().expect("utf-8"), "--from", "//Bob"]);
+	let status = run(&["job", "status", &job_id]);
+	assert_eq!(status["status"]["state"], "completed");
+	assert_eq!(status["status"]["output"], proof["statement"]["output"]);
+}

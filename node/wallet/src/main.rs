@@ -9,18 +9,19 @@ use std::{
 use clap::{Parser, Subcommand, ValueEnum};
 use sable_wallet::{
 	error::{Result, WalletError},
-	files,
+	files, jobs,
 	keyfile::KeyFile,
 	node_client::NodeClient,
 	shielded::{Operation, Outcome, Spender},
 	store::WalletState,
+	submit,
 	sync::sync,
 };
 use sable_zk_primitives::{keys::SpendingKey, Fp};
 use sable_zk_proofs::encryption::Address;
 use sable_zk_proofs::json::bytes32;
 use serde_json::{json, Value};
-use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+use sp_core::crypto::Ss58Codec;
 
 /// Environment variable holding the key file's passphrase.
 const PASSPHRASE_VAR: &str = "SABLE_PASSPHRASE";
@@ -80,6 +81,9 @@ enum Command {
 		#[arg(long)]
 		force: bool,
 	},
+	/// Proof-of-inference jobs (docs/poi.md).
+	#[command(subcommand)]
+	Job(JobCommand),
 	/// Move AMOUNT out of the pool to the transparent ACCOUNT (SS58).
 	Unshield {
 		account: String,
@@ -87,6 +91,55 @@ enum Command {
 		#[arg(long, default_value_t = DEFAULT_FEE)]
 		fee: u64,
 	},
+}
+
+#[derive(Subcommand)]
+enum JobCommand {
+	/// Create a job for REQUEST's model and input (a job request file, see
+	/// `sable-zk-prover sample-job`), paying PAYMENT (held until the job ends).
+	Create {
+		request: PathBuf,
+		payment: u128,
+		/// The paying client's secret URI.
+		#[arg(long)]
+		from: String,
+		/// Blocks from now to the deadline.
+		#[arg(long, default_value_t = 100)]
+		deadline_in: u32,
+		/// Only this provider (SS58) may accept.
+		#[arg(long)]
+		provider: Option<String>,
+	},
+	/// Register as a provider, holding BOND.
+	Register {
+		bond: u128,
+		#[arg(long)]
+		from: String,
+	},
+	/// Accept job JOB_ID as a provider (locks collateral from its bond).
+	Accept {
+		job_id: u64,
+		#[arg(long)]
+		from: String,
+	},
+	/// Prove REQUEST's result for JOB_ID and PROVIDER (SS58); writes the proof file.
+	Prove {
+		job_id: u64,
+		request: PathBuf,
+		#[arg(long)]
+		provider: String,
+		/// Where to write the proof (default: stdout's JSON only).
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+	/// Submit a proof file made by `job prove`, signed by the provider.
+	Submit {
+		proof: PathBuf,
+		#[arg(long)]
+		from: String,
+	},
+	/// The job's state, as `poi_job` reports it.
+	Status { job_id: u64 },
 }
 
 /// 0.01 SBL, the runtime's minimum shielded fee.
@@ -236,8 +289,7 @@ async fn run(cli: &Cli) -> Result<(Value, String)> {
 					))
 				},
 			};
-			let from = sr25519::Pair::from_string(&suri, None)
-				.map_err(|e| WalletError::Input(format!("not a secret URI: {e:?}")))?;
+			let from = submit::pair_from_suri(&suri)?;
 			spend(cli, &dir, Operation::Shield { from, amount: *amount }, false).await
 		},
 		Command::Send { address, amount, fee, force } => {
@@ -249,6 +301,7 @@ async fn run(cli: &Cli) -> Result<(Value, String)> {
 				.map_err(|e| WalletError::Input(format!("not an SS58 account: {e:?}")))?;
 			spend(cli, &dir, Operation::Unshield { to, amount: *amount, fee: *fee }, false).await
 		},
+		Command::Job(command) => job(cli, command).await,
 		Command::History => {
 			let state = WalletState::load(&store_path)?;
 			let text = state
@@ -284,6 +337,82 @@ async fn spend(
 	});
 	let text = format!("finalized in block #{block_number} ({block_hash}); balance {balance}");
 	Ok((value, text))
+}
+
+fn account(ss58: &str) -> Result<sable_runtime::AccountId> {
+	sable_runtime::AccountId::from_ss58check(ss58)
+		.map_err(|e| WalletError::Input(format!("{ss58} is not an SS58 account: {e:?}")))
+}
+
+fn finalized_json(f: &submit::Finalized) -> Value {
+	json!({ "block_hash": f.block_hash, "block_number": f.block_number })
+}
+
+async fn job(cli: &Cli, command: &JobCommand) -> Result<(Value, String)> {
+	let connect = || NodeClient::connect(&cli.node);
+	match command {
+		JobCommand::Create { request, payment, from, deadline_in, provider } => {
+			let node = connect().await?;
+			let request = jobs::read_request(request)?;
+			let designated = provider.as_deref().map(account).transpose()?;
+			let signer = submit::pair_from_suri(from)?;
+			let (job_id, finalized) =
+				jobs::create(&node, &signer, &request, *payment, *deadline_in, designated).await?;
+			let mut value = finalized_json(&finalized);
+			value["job_id"] = json!(job_id);
+			Ok((value, format!("job {job_id} created in block #{}", finalized.block_number)))
+		},
+		JobCommand::Register { bond, from } => {
+			let node = connect().await?;
+			let finalized = jobs::register(&node, &submit::pair_from_suri(from)?, *bond).await?;
+			Ok((
+				finalized_json(&finalized),
+				format!("registered in block #{}", finalized.block_number),
+			))
+		},
+		JobCommand::Accept { job_id, from } => {
+			let node = connect().await?;
+			let finalized = jobs::accept(&node, &submit::pair_from_suri(from)?, *job_id).await?;
+			Ok((
+				finalized_json(&finalized),
+				format!("accepted in block #{}", finalized.block_number),
+			))
+		},
+		JobCommand::Submit { proof, from } => {
+			let node = connect().await?;
+			let bytes = std::fs::read(proof)
+				.map_err(|e| WalletError::Io(proof.display().to_string(), e))?;
+			let file: jobs::ProofFile = serde_json::from_slice(&bytes).map_err(|e| {
+				WalletError::Input(format!("{}: not a proof file: {e}", proof.display()))
+			})?;
+			let finalized =
+				jobs::submit_result(&node, &submit::pair_from_suri(from)?, &file).await?;
+			Ok((
+				finalized_json(&finalized),
+				format!("result accepted in block #{}", finalized.block_number),
+			))
+		},
+		JobCommand::Status { job_id } => {
+			let node = connect().await?;
+			let job = node.job(*job_id).await?;
+			let text = match job["status"]["state"].as_str() {
+				Some(state) => format!("job {job_id}: {state}"),
+				None => format!("job {job_id}: unknown"),
+			};
+			Ok((job, text))
+		},
+		JobCommand::Prove { job_id, request, provider, out } => {
+			let request = jobs::read_request(request)?;
+			let proof = jobs::prove(&request, *job_id, &account(provider)?)?;
+			let value =
+				serde_json::to_value(&proof).map_err(|e| WalletError::Corrupt(e.to_string()))?;
+			if let Some(out) = out {
+				files::write_atomic(out, value.to_string().as_bytes(), false)?;
+			}
+			let text = format!("proved job {job_id}; output commitment {}", proof.statement.output);
+			Ok((value, text))
+		},
+	}
 }
 
 fn main() -> ExitCode {

@@ -134,6 +134,21 @@ impl NodeClient {
 			.ok_or_else(|| WalletError::Rpc(format!("header of {hash} without a number")))
 	}
 
+	/// The number of the best block.
+	pub async fn best_number(&self) -> Result<u64> {
+		let header: Value =
+			self.client.request("chain_getHeader", rpc_params![]).await.map_err(rpc_error)?;
+		header["number"]
+			.as_str()
+			.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+			.ok_or_else(|| WalletError::Rpc("best header without a number".into()))
+	}
+
+	/// `poi_job(job_id)`: the job as the node reports it (`null` if unknown).
+	pub async fn job(&self, job_id: u64) -> Result<Value> {
+		self.client.request("poi_job", rpc_params![job_id]).await.map_err(rpc_error)
+	}
+
 	/// The hex extrinsics of the block with `hash`.
 	pub async fn block_extrinsics(&self, hash: &str) -> Result<Vec<String>> {
 		let block: Value =

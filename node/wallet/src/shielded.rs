@@ -8,9 +8,8 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use codec::Decode;
-use sable_runtime::{AccountId, RuntimeCall, RuntimeError, RuntimeEvent};
-use sable_zk_primitives::{binding::CallKind, encoding::fp_to_bytes, keys::SpendingKey};
+use sable_runtime::{AccountId, RuntimeCall};
+use sable_zk_primitives::{binding::CallKind, keys::SpendingKey};
 use sable_zk_proofs::{
 	encryption::Address,
 	json::bytes32,
@@ -18,13 +17,14 @@ use sable_zk_proofs::{
 	shielded::{prove_shielded, BindingContext, ShieldedRequest},
 	witness::Spend,
 };
-use sp_core::{sr25519, H256};
+use sp_core::sr25519;
 
 use crate::{
 	error::{Result, WalletError},
-	extrinsic::{self, ChainContext},
+	extrinsic,
 	node_client::NodeClient,
 	store::{HistoryEntry, WalletState},
+	submit::{self, Finalized},
 	sync::sync,
 };
 
@@ -234,16 +234,8 @@ impl Spender<'_> {
 		let payload = Box::new(proven.payload);
 		let extrinsic = match operation {
 			Operation::Shield { from, .. } => {
-				let call = RuntimeCall::Zk(pallet_zk::Call::shield { payload });
-				let account = AccountId::from(sp_core::Pair::public(from)).to_string();
-				let nonce = self.node.next_index(&account).await?;
-				let (spec_version, transaction_version) = self.node.runtime_version().await?;
-				let chain = ChainContext {
-					genesis_hash: H256(self.genesis()?),
-					spec_version,
-					transaction_version,
-				};
-				extrinsic::signed(&chain, call, from, nonce)
+				submit::sign(self.node, RuntimeCall::Zk(pallet_zk::Call::shield { payload }), from)
+					.await?
 			},
 			Operation::Send { .. } => {
 				extrinsic::bare(RuntimeCall::Zk(pallet_zk::Call::transfer { payload }))
@@ -255,11 +247,8 @@ impl Spender<'_> {
 				}))
 			},
 		};
-		let hex = extrinsic::to_hex(&extrinsic);
-		eprintln!("submitting to {}", self.node.url());
-		let block_hash = self.node.submit_and_wait(&hex, |status| eprintln!("  {status}")).await?;
-		self.check_outcome(&hex, &block_hash).await?;
-		let block_number = self.node.block_number(&block_hash).await?;
+		let Finalized { block_hash, block_number, .. } =
+			submit::submit(self.node, &extrinsic).await?;
 
 		let mut spent = Vec::new();
 		for &index in &selected {
@@ -281,41 +270,4 @@ impl Spender<'_> {
 	fn input_value(&self, selected: &[usize]) -> u64 {
 		selected.iter().map(|&i| self.state.notes[i].note.value).sum()
 	}
-
-	/// Reads the block's events: did our extrinsic dispatch successfully?
-	async fn check_outcome(&self, extrinsic_hex: &str, block_hash: &str) -> Result<()> {
-		let extrinsics = self.node.block_extrinsics(block_hash).await?;
-		let index = extrinsics.iter().position(|x| x == extrinsic_hex).ok_or_else(|| {
-			WalletError::Rpc(format!("the extrinsic is not in block {block_hash}"))
-		})?;
-		// `System::Events`: twox128("System") ++ twox128("Events").
-		let key = frame_support::storage::storage_prefix(b"System", b"Events");
-		let key = sable_zk_proofs::json::to_hex(&key);
-		let bytes = self.node.storage(&key, block_hash).await?.unwrap_or_default();
-		let events = Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..])
-			.map_err(|e| WalletError::Rpc(format!("cannot decode the block's events: {e}")))?;
-		for record in events {
-			if record.phase != frame_system::Phase::ApplyExtrinsic(index as u32) {
-				continue;
-			}
-			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
-				dispatch_error,
-				..
-			}) = record.event
-			{
-				let reason = RuntimeError::from_dispatch_error(dispatch_error)
-					.map(|e| format!("{e:?}"))
-					.unwrap_or_else(|| format!("{dispatch_error:?}"));
-				return Err(WalletError::Rpc(format!(
-					"included in block {block_hash} but failed: {reason}"
-				)));
-			}
-		}
-		Ok(())
-	}
-}
-
-/// `fp_to_bytes` of the tree root, hex (for reports).
-pub fn root_hex(state: &WalletState) -> Result<String> {
-	Ok(sable_zk_proofs::json::to_hex(&fp_to_bytes(&state.tree()?.root())))
 }
