@@ -2,11 +2,9 @@
 //! genesis hash, the runtime version and the account nonce, signed with a dev key.
 
 use codec::Encode;
-use sable_runtime::{
-	Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
-};
+use sable_runtime::{RuntimeCall, UncheckedExtrinsic};
+use sable_wallet::extrinsic;
 use sp_core::{sr25519, Pair, H256};
-use sp_runtime::{generic::Era, MultiSignature};
 
 /// Everything about the chain that a signature commits to.
 pub struct ChainContext {
@@ -29,22 +27,8 @@ impl ChainContext {
 	}
 }
 
-fn extensions(nonce: u32, tip: Balance) -> TxExtension {
-	(
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	)
-}
-
 /// `call` signed by `signer_key` but claiming to come from `sender`; a wallet passes the
-/// same pair twice, a forger does not.
+/// same pair twice, a forger does not. Built by the wallet's own extrinsic builder.
 pub fn signed(
 	context: &ChainContext,
 	call: RuntimeCall,
@@ -52,34 +36,20 @@ pub fn signed(
 	signer_key: &sr25519::Pair,
 	nonce: u32,
 ) -> UncheckedExtrinsic {
-	let extensions = extensions(nonce, 0);
-	let implicit = (
-		(),
-		context.spec_version,
-		context.transaction_version,
-		context.genesis_hash,
-		context.genesis_hash,
-		(),
-		(),
-		(),
-		(),
-	);
-	let payload = SignedPayload::from_raw(call.clone(), extensions.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| signer_key.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		sp_runtime::AccountId32::from(sender.public()).into(),
-		MultiSignature::Sr25519(signature),
-		extensions,
-	)
+	let context = extrinsic::ChainContext {
+		genesis_hash: context.genesis_hash,
+		spec_version: context.spec_version,
+		transaction_version: context.transaction_version,
+	};
+	extrinsic::signed_as(&context, call, sender.public().into(), signer_key, nonce)
+}
+
+/// An unsigned (bare) extrinsic, as shielded transfers and unshields are sent.
+pub fn bare(call: RuntimeCall) -> UncheckedExtrinsic {
+	extrinsic::bare(call)
 }
 
 /// The hex form `author_submitExtrinsic` takes.
 pub fn to_rpc_hex(extrinsic: &UncheckedExtrinsic) -> String {
 	super::to_hex(&extrinsic.encode())
-}
-
-/// An unsigned (bare) extrinsic, as shielded transfers and unshields are sent.
-pub fn bare(call: RuntimeCall) -> UncheckedExtrinsic {
-	UncheckedExtrinsic::new_bare(call)
 }

@@ -41,6 +41,19 @@ pub fn signed(
 	signer: &sr25519::Pair,
 	nonce: u32,
 ) -> UncheckedExtrinsic {
+	signed_as(context, call, signer.public().into(), signer, nonce)
+}
+
+/// `call` claiming to come from `sender`, signed with `signer`'s key: a wallet passes the
+/// signer's own account (see [`signed`]); tests pass another to check that the chain
+/// refuses the forgery.
+pub fn signed_as(
+	context: &ChainContext,
+	call: RuntimeCall,
+	sender: sp_runtime::AccountId32,
+	signer: &sr25519::Pair,
+	nonce: u32,
+) -> UncheckedExtrinsic {
 	let extensions = extensions(nonce, 0);
 	let implicit = (
 		(),
@@ -57,7 +70,7 @@ pub fn signed(
 	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 	UncheckedExtrinsic::new_signed(
 		call,
-		sp_runtime::AccountId32::from(signer.public()).into(),
+		sender.into(),
 		MultiSignature::Sr25519(signature),
 		extensions,
 	)

@@ -74,7 +74,8 @@ pub fn lora(seed: u64) -> JobWitness {
 	let alpha = entry(0, 256);
 	let mut e = Entries(seed.rotate_left(17) | 1);
 	let step = LoraStep { w_base, a, b, alpha };
-	// These ranges cannot overflow: |delta| <= 2^10.
+	// Unreachable failure: with |B|, |A| <= 2^8 and 0 <= alpha <= 2^8, |alpha * (B x A)| <=
+	// 2^26, so |delta| <= 2^10 and |W_base + delta| < 2^13 always fits int16.
 	JobWitness::LoraStep(LoraWitness::new(step, [e.salt(), e.salt(), e.salt()]).expect("in range"))
 }
 
@@ -90,6 +91,6 @@ pub fn inference(seed: u64) -> JobWitness {
 	let b2 = [0; N].map(|_: i16| e.between(-2000, 2000) as i16);
 	let model = QuantizedMlp { w1, b1, w2, b2, divisor: 64 };
 	let salts = [e.salt(), e.salt(), e.salt()];
-	// The divisor is in range.
+	// Unreachable failure: the divisor is the constant 64, inside [1, 256].
 	JobWitness::Inference(MlpWitness::new(model, x, salts).expect("valid divisor"))
 }
