@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 out="${1:-chain-specs}"
 mkdir -p "$out"
-[ -x "$SABLE_NODE" ] || build_workspace
+[ -x "$SABLE_NODE_BIN" ] || build_workspace
 for chain in local staging; do
-  "$SABLE_NODE" export-chain-spec --chain "$chain" --output "$out/$chain.json" 2>/dev/null
+  "$SABLE_NODE_BIN" export-chain-spec --chain "$chain" --output "$out/$chain.json" 2>/dev/null
   echo "build-chain-specs: wrote $out/$chain.json"
 done

@@ -3,7 +3,7 @@
 # The target directory lives outside the clone so that every checkout, CI run and later
 # session reuses one build (a fresh polkadot-sdk node build takes ~30 minutes here).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sable-target}"
-export SABLE_NODE="${SABLE_NODE:-$CARGO_TARGET_DIR/release/sable-node}"
+export SABLE_NODE_BIN="${SABLE_NODE_BIN:-$CARGO_TARGET_DIR/release/sable-node}"
 
 # Builds the node exactly as `cargo test --release --workspace` does (same crates, same
 # feature unification, dev-dependencies included), so that running a dev chain and running

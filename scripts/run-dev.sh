@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 build_workspace
 echo "run-dev: RPC ws://127.0.0.1:9944  Prometheus http://127.0.0.1:9615/metrics"
-exec "$SABLE_NODE" --dev --tmp --rpc-cors all "$@"
+exec "$SABLE_NODE_BIN" --dev --tmp --rpc-cors all "$@"

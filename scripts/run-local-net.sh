@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-[ -x "$SABLE_NODE" ] || build_workspace
+[ -x "$SABLE_NODE_BIN" ] || build_workspace
 
 data=$(mktemp -d -t sable-local-XXXXXX)
 # Alice's node key is fixed so the others can name her as bootnode.
@@ -28,7 +28,7 @@ for name in alice bob charlie dave; do
         --node-key "$key" --port $((30333 + i)) --rpc-port $((9944 + i))
         --prometheus-port $((9615 + i)) --rpc-cors all --no-mdns)
   [ "$name" = alice ] || args+=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$alice_peer")
-  "$SABLE_NODE" "${args[@]}" >"$data/$name.log" 2>&1 &
+  "$SABLE_NODE_BIN" "${args[@]}" >"$data/$name.log" 2>&1 &
   pids+=($!)
   echo "run-local-net: $name pid $! rpc ws://127.0.0.1:$((9944 + i)) log $data/$name.log"
   i=$((i + 1))

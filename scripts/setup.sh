@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v clang  >/dev/null 2>&1 || need_apt+=(clang libclang-dev)
-command -v promtool >/dev/null 2>&1 || true
+command -v npm    >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -26,4 +26,14 @@ if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed --toolchain "$toolchain" | grep -q '^rust-src' \
     || rustup component add rust-src --toolchain "$toolchain"
 fi
-echo "setup: done (protoc $(protoc --version | cut -d' ' -f2), $(rustc --version))"
+# The polkadot.js end-to-end tests' packages, exactly as locked; reinstalled only when the
+# lockfile changed.
+e2e=scripts/e2e
+if [ ! -f "$e2e/node_modules/.sable-installed" ] \
+   || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.sable-installed" ]; then
+  echo "setup: npm ci in $e2e"
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$e2e/node_modules/.sable-installed"
+fi
+
+echo "setup: done (protoc $(protoc --version | cut -d' ' -f2), $(rustc --version), node $(node --version))"

@@ -19,4 +19,6 @@ cargo test --release --locked --workspace -- --test-threads=2
 # real proofs (the weights themselves come from `scripts/bench-weights.sh`).
 cargo test --release --locked -p pallet-zk -p pallet-proof-of-inference \
   --features runtime-benchmarks -- --test-threads=2
+# polkadot.js against a dev node, with the binaries the workspace tests just built.
+./scripts/e2e/run.sh
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"

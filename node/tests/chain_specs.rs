@@ -32,7 +32,7 @@ fn committed_chain_specs_match_the_presets() {
 	let out = tempfile::tempdir().expect("temp dir");
 	let status = Command::new(repo_root().join("scripts/build-chain-specs.sh"))
 		.arg(out.path())
-		.env("SABLE_NODE", common::NODE)
+		.env("SABLE_NODE_BIN", common::NODE)
 		.status()
 		.expect("the script runs");
 	assert!(status.success(), "build-chain-specs.sh failed");

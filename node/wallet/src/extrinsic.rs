@@ -76,9 +76,11 @@ pub fn signed_as(
 	)
 }
 
-/// An unsigned (bare) extrinsic.
+/// An unsigned (bare) extrinsic, in extrinsic format 4: the runtime accepts format 4 and 5
+/// alike (they differ only in the version byte), and 4 is what polkadot.js and other
+/// clients build and decode, so the CLI's bytes are theirs.
 pub fn bare(call: RuntimeCall) -> UncheckedExtrinsic {
-	UncheckedExtrinsic::new_bare(call)
+	UncheckedExtrinsic::new_bare_legacy(call)
 }
 
 /// The SCALE bytes of an extrinsic, as `author_submitExtrinsic` takes them (hex).

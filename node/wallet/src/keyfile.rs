@@ -107,8 +107,9 @@ impl KeyFile {
 				bytes32(spending_key, "spending key").map_err(WalletError::Corrupt)?
 			},
 			Secret::Scrypt { log_n, r, p, salt, nonce, ciphertext } => {
-				let passphrase = passphrase
-					.ok_or(WalletError::Passphrase("it is encrypted: set SABLE_PASSPHRASE"))?;
+				let passphrase = passphrase.ok_or(WalletError::Passphrase(
+					"it is encrypted: type the passphrase on a terminal or set SABLE_PASSPHRASE",
+				))?;
 				let salt = from_hex(salt).map_err(WalletError::Corrupt)?;
 				let nonce: [u8; 12] = from_hex(nonce)
 					.map_err(WalletError::Corrupt)?

@@ -2,24 +2,26 @@
 //! takes `--output json` for scripts. docs/WALLET.md walks through them on a dev chain.
 
 use std::{
+	io::IsTerminal,
 	path::{Path, PathBuf},
 	process::ExitCode,
 };
 
 use clap::{Parser, Subcommand, ValueEnum};
+use codec::Encode;
 use sable_wallet::{
 	error::{Result, WalletError},
-	files, jobs,
+	extrinsic, files, jobs,
 	keyfile::KeyFile,
 	node_client::NodeClient,
-	shielded::{Operation, Outcome, Spender},
+	shielded::{Operation, Outcome, Prepared, Spender},
 	store::WalletState,
 	submit,
-	sync::sync,
+	sync::sync_pages,
 };
 use sable_zk_primitives::{keys::SpendingKey, Fp};
 use sable_zk_proofs::encryption::Address;
-use sable_zk_proofs::json::bytes32;
+use sable_zk_proofs::json::{bytes32, to_hex, ShieldedProofJson};
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
 
@@ -54,7 +56,11 @@ enum Command {
 	#[command(subcommand)]
 	Keys(KeysCommand),
 	/// Fetch new notes from the node.
-	Sync,
+	Sync {
+		/// Leaves per request (the store is saved after each); the node serves at most 1024.
+		#[arg(long, default_value_t = sable_wallet::sync::PAGE, value_parser = clap::value_parser!(u32).range(1..=1024))]
+		page_size: u32,
+	},
 	/// Unspent shielded value.
 	Balance,
 	/// The wallet's notes.
@@ -70,6 +76,10 @@ enum Command {
 		/// A file holding the paying account's secret URI.
 		#[arg(long)]
 		from_file: Option<PathBuf>,
+		/// Prove and print the call (and, for unsigned calls, the extrinsic) as JSON without
+		/// submitting it: for polkadot.js or a script to submit.
+		#[arg(long)]
+		no_submit: bool,
 	},
 	/// Send AMOUNT privately to ADDRESS (an unsigned transaction; the fee comes from notes).
 	Send {
@@ -80,6 +90,10 @@ enum Command {
 		/// Spend notes the wallet knows are spent, and let the chain refuse them.
 		#[arg(long)]
 		force: bool,
+		/// Prove and print the call (and, for unsigned calls, the extrinsic) as JSON without
+		/// submitting it: for polkadot.js or a script to submit.
+		#[arg(long)]
+		no_submit: bool,
 	},
 	/// Proof-of-inference jobs (docs/poi.md).
 	#[command(subcommand)]
@@ -90,6 +104,10 @@ enum Command {
 		amount: u64,
 		#[arg(long, default_value_t = DEFAULT_FEE)]
 		fee: u64,
+		/// Prove and print the call (and, for unsigned calls, the extrinsic) as JSON without
+		/// submitting it: for polkadot.js or a script to submit.
+		#[arg(long)]
+		no_submit: bool,
 	},
 }
 
@@ -168,8 +186,30 @@ fn data_dir(cli: &Cli) -> PathBuf {
 	})
 }
 
-fn passphrase() -> Option<String> {
-	std::env::var(PASSPHRASE_VAR).ok().filter(|p| !p.is_empty())
+/// The passphrase from `$SABLE_PASSPHRASE`, or asked for on the terminal (twice when it
+/// `confirm`s a new one); `None` when there is neither.
+fn passphrase(confirm: bool) -> Result<Option<String>> {
+	if let Some(passphrase) = std::env::var(PASSPHRASE_VAR).ok().filter(|p| !p.is_empty()) {
+		return Ok(Some(passphrase));
+	}
+	if !std::io::stdin().is_terminal() {
+		return Ok(None);
+	}
+	let ask = |prompt: &str| {
+		rpassword::prompt_password(prompt).map_err(|e| WalletError::Io("the terminal".into(), e))
+	};
+	let passphrase = ask("passphrase: ")?;
+	if confirm && ask("passphrase again: ")? != passphrase {
+		return Err(WalletError::Passphrase("the two passphrases differ"));
+	}
+	Ok(Some(passphrase).filter(|p| !p.is_empty()))
+}
+
+/// The spending key of `dir`'s key file, asking for the passphrase only if it is encrypted.
+fn unlock(dir: &Path) -> Result<SpendingKey> {
+	let file = load_keys(dir)?;
+	let passphrase = if file.is_encrypted() { passphrase(false)? } else { None };
+	file.spending_key(passphrase.as_deref())
 }
 
 fn load_keys(dir: &Path) -> Result<KeyFile> {
@@ -186,7 +226,9 @@ fn save_keys(dir: &Path, sk: &SpendingKey, encrypt: bool) -> Result<KeyFile> {
 		return Err(WalletError::KeysExist(path.display().to_string()));
 	}
 	let passphrase = if encrypt {
-		Some(passphrase().ok_or(WalletError::Passphrase("--encrypt needs SABLE_PASSPHRASE"))?)
+		Some(passphrase(true)?.ok_or(WalletError::Passphrase(
+			"--encrypt needs a passphrase: type it on a terminal or set SABLE_PASSPHRASE",
+		))?)
 	} else {
 		None
 	};
@@ -231,11 +273,11 @@ async fn run(cli: &Cli) -> Result<(Value, String)> {
 			let file = load_keys(&dir)?;
 			Ok((keys_json(&file, &dir), file.address.clone()))
 		},
-		Command::Sync => {
-			let sk = load_keys(&dir)?.spending_key(passphrase().as_deref())?;
+		Command::Sync { page_size } => {
+			let sk = unlock(&dir)?;
 			let node = NodeClient::connect(&cli.node).await?;
 			let mut state = WalletState::load(&store_path)?;
-			let report = sync(&node, &mut state, &store_path, &sk).await?;
+			let report = sync_pages(&node, &mut state, &store_path, &sk, *page_size).await?;
 			let value = json!({
 				"leaves_fetched": report.leaves,
 				"synced_to": state.synced(),
@@ -276,30 +318,35 @@ async fn run(cli: &Cli) -> Result<(Value, String)> {
 				.join("\n");
 			Ok((json!({ "notes": state.notes }), text))
 		},
-		Command::Shield { amount, from, from_file } => {
+		Command::Shield { amount, from, from_file, no_submit } => {
 			let suri = match (from, from_file) {
-				(Some(suri), _) => suri.clone(),
-				(None, Some(path)) => std::fs::read_to_string(path)
-					.map_err(|e| WalletError::Io(path.display().to_string(), e))?
-					.trim()
-					.to_string(),
+				(Some(suri), _) => Some(suri.clone()),
+				(None, Some(path)) => Some(
+					std::fs::read_to_string(path)
+						.map_err(|e| WalletError::Io(path.display().to_string(), e))?
+						.trim()
+						.to_string(),
+				),
+				(None, None) if *no_submit => None,
 				(None, None) => {
 					return Err(WalletError::Input(
 						"shield needs --from SURI or --from-file PATH".into(),
 					))
 				},
 			};
-			let from = submit::pair_from_suri(&suri)?;
-			spend(cli, &dir, Operation::Shield { from, amount: *amount }, false).await
+			let from = suri.as_deref().map(submit::pair_from_suri).transpose()?;
+			let operation = Operation::Shield { from, amount: *amount };
+			spend(cli, &dir, operation, false, *no_submit).await
 		},
-		Command::Send { address, amount, fee, force } => {
+		Command::Send { address, amount, fee, force, no_submit } => {
 			let to = Address::decode(address).map_err(|e| WalletError::Input(e.to_string()))?;
-			spend(cli, &dir, Operation::Send { to, amount: *amount, fee: *fee }, *force).await
+			let operation = Operation::Send { to, amount: *amount, fee: *fee };
+			spend(cli, &dir, operation, *force, *no_submit).await
 		},
-		Command::Unshield { account, amount, fee } => {
-			let to = sable_runtime::AccountId::from_ss58check(account)
-				.map_err(|e| WalletError::Input(format!("not an SS58 account: {e:?}")))?;
-			spend(cli, &dir, Operation::Unshield { to, amount: *amount, fee: *fee }, false).await
+		Command::Unshield { account: ss58, amount, fee, no_submit } => {
+			let to = account(ss58)?;
+			let operation = Operation::Unshield { to, amount: *amount, fee: *fee };
+			spend(cli, &dir, operation, false, *no_submit).await
 		},
 		Command::Job(command) => job(cli, command).await,
 		Command::History => {
@@ -320,12 +367,16 @@ async fn spend(
 	dir: &Path,
 	operation: Operation,
 	force: bool,
+	no_submit: bool,
 ) -> Result<(Value, String)> {
-	let sk = load_keys(dir)?.spending_key(passphrase().as_deref())?;
+	let sk = unlock(dir)?;
 	let node = NodeClient::connect(&cli.node).await?;
 	let store_path = dir.join("wallet.json");
 	let state = WalletState::load(&store_path)?;
 	let mut spender = Spender { node: &node, sk, state, store_path, force };
+	if no_submit {
+		return prepared_json(&operation, spender.prepare_only(&operation).await?);
+	}
 	let Outcome { block_hash, block_number, spent, proving } = spender.run(&operation).await?;
 	let balance = spender.state.balance();
 	let value = json!({
@@ -336,6 +387,40 @@ async fn spend(
 		"balance": balance.to_string(),
 	});
 	let text = format!("finalized in block #{block_number} ({block_hash}); balance {balance}");
+	Ok((value, text))
+}
+
+/// A proven call for another client to submit: its payload in the metadata's field names,
+/// the SCALE-encoded call and, for the unsigned calls, the whole extrinsic.
+fn prepared_json(operation: &Operation, prepared: Prepared) -> Result<(Value, String)> {
+	let name = match operation {
+		Operation::Shield { .. } => "shield",
+		Operation::Send { .. } => "transfer",
+		Operation::Unshield { .. } => "unshield",
+	};
+	let mut value = json!({
+		"pallet": "zk",
+		"call": name,
+		"payload": ShieldedProofJson::from_payload(&prepared.payload),
+		"call_data": to_hex(&prepared.call.encode()),
+		"proving_ms": prepared.proving.as_millis() as u64,
+	});
+	if let Operation::Unshield { to, .. } = operation {
+		value["recipient"] = json!(to.to_ss58check());
+	}
+	if !matches!(operation, Operation::Shield { .. }) {
+		value["extrinsic"] = json!(extrinsic::to_hex(&extrinsic::bare(prepared.call)));
+	}
+	let text = match operation {
+		Operation::Shield { .. } => format!(
+			"proved zk.shield (sign and submit it from the paying account):\n{}",
+			value["call_data"].as_str().unwrap_or_default()
+		),
+		_ => format!(
+			"proved zk.{name}; unsigned extrinsic (submit with author_submitExtrinsic):\n{}",
+			value["extrinsic"].as_str().unwrap_or_default()
+		),
+	};
 	Ok((value, text))
 }
 

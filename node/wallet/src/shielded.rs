@@ -9,7 +9,7 @@ use std::{
 };
 
 use sable_runtime::{AccountId, RuntimeCall};
-use sable_zk_primitives::{binding::CallKind, keys::SpendingKey};
+use sable_zk_primitives::{binding::CallKind, keys::SpendingKey, payload::ShieldedProof};
 use sable_zk_proofs::{
 	encryption::Address,
 	json::bytes32,
@@ -36,8 +36,8 @@ const UNKNOWN_ANCHOR: &str = "Custom error: 4";
 pub enum Operation {
 	/// Move `amount` from the transparent account of `from` into a new note of ours.
 	Shield {
-		/// Pays the amount and signs.
-		from: sr25519::Pair,
+		/// Pays the amount and signs (not needed to prepare without submitting).
+		from: Option<sr25519::Pair>,
 		/// Value.
 		amount: u64,
 	},
@@ -70,6 +70,18 @@ pub struct Outcome {
 	pub block_number: u64,
 	/// Positions of the notes spent.
 	pub spent: Vec<u64>,
+	/// Time spent proving.
+	pub proving: Duration,
+}
+
+/// A proven call, not yet submitted.
+pub struct Prepared {
+	/// The call: `zk.shield`, `zk.transfer` or `zk.unshield`.
+	pub call: RuntimeCall,
+	/// Its payload (also inside `call`).
+	pub payload: ShieldedProof,
+	/// Indices (in the store) of the notes it spends.
+	selected: Vec<usize>,
 	/// Time spent proving.
 	pub proving: Duration,
 }
@@ -154,6 +166,14 @@ impl Spender<'_> {
 		bytes32(genesis, "genesis hash").map_err(WalletError::Corrupt)
 	}
 
+	/// Syncs and proves `operation` without submitting it: for another client (polkadot.js,
+	/// a script) to sign or submit. The store does not mark the inputs spent; the next sync
+	/// does once the chain has the nullifiers.
+	pub async fn prepare_only(&mut self, operation: &Operation) -> Result<Prepared> {
+		sync(self.node, &mut self.state, &self.store_path, &self.sk).await?;
+		self.prepare(operation)
+	}
+
 	/// Proves and submits `operation`; re-syncs and proves once more if the anchor expired.
 	pub async fn run(&mut self, operation: &Operation) -> Result<Outcome> {
 		sync(self.node, &mut self.state, &self.store_path, &self.sk).await?;
@@ -167,7 +187,7 @@ impl Spender<'_> {
 		}
 	}
 
-	async fn attempt(&mut self, operation: &Operation) -> Result<Outcome> {
+	fn prepare(&self, operation: &Operation) -> Result<Prepared> {
 		let own = Address::from_spending_key(&self.sk);
 		let mut rng = rand::rng();
 		let tree = self.state.tree()?;
@@ -231,21 +251,28 @@ impl Spender<'_> {
 		});
 		let proven = proven.map_err(|e| WalletError::Input(format!("cannot prove: {e}")))?;
 
-		let payload = Box::new(proven.payload);
-		let extrinsic = match operation {
-			Operation::Shield { from, .. } => {
-				submit::sign(self.node, RuntimeCall::Zk(pallet_zk::Call::shield { payload }), from)
-					.await?
-			},
-			Operation::Send { .. } => {
-				extrinsic::bare(RuntimeCall::Zk(pallet_zk::Call::transfer { payload }))
-			},
+		let payload = proven.payload;
+		let boxed = Box::new(payload.clone());
+		let call = match operation {
+			Operation::Shield { .. } => RuntimeCall::Zk(pallet_zk::Call::shield { payload: boxed }),
+			Operation::Send { .. } => RuntimeCall::Zk(pallet_zk::Call::transfer { payload: boxed }),
 			Operation::Unshield { to, .. } => {
-				extrinsic::bare(RuntimeCall::Zk(pallet_zk::Call::unshield {
-					payload,
-					recipient: to.clone(),
-				}))
+				RuntimeCall::Zk(pallet_zk::Call::unshield { payload: boxed, recipient: to.clone() })
 			},
+		};
+		Ok(Prepared { call, payload, selected, proving })
+	}
+
+	async fn attempt(&mut self, operation: &Operation) -> Result<Outcome> {
+		let Prepared { call, selected, proving, .. } = self.prepare(operation)?;
+		let extrinsic = match operation {
+			Operation::Shield { from: Some(from), .. } => {
+				submit::sign(self.node, call, from).await?
+			},
+			Operation::Shield { from: None, .. } => {
+				return Err(WalletError::Input("a shield is signed and paid: give --from".into()))
+			},
+			Operation::Send { .. } | Operation::Unshield { .. } => extrinsic::bare(call),
 		};
 		let Finalized { block_hash, block_number, .. } =
 			submit::submit(self.node, &extrinsic).await?;

@@ -72,6 +72,17 @@ pub async fn sync(
 	path: &Path,
 	sk: &SpendingKey,
 ) -> Result<SyncReport> {
+	sync_pages(node, state, path, sk, PAGE).await
+}
+
+/// [`sync`] with `page_size` leaves per request.
+pub async fn sync_pages(
+	node: &NodeClient,
+	state: &mut WalletState,
+	path: &Path,
+	sk: &SpendingKey,
+	page_size: u32,
+) -> Result<SyncReport> {
 	let genesis = node.genesis_hash().await?;
 	match &state.genesis_hash {
 		Some(store) if *store != genesis => {
@@ -82,7 +93,7 @@ pub async fn sync(
 	}
 	let mut report = SyncReport::default();
 	loop {
-		let (page, next) = node.leaves(state.synced(), PAGE).await?;
+		let (page, next) = node.leaves(state.synced(), page_size.max(1)).await?;
 		report.leaves += page.len() as u64;
 		report.received.extend(ingest(state, sk, &page)?);
 		state.save(path)?;

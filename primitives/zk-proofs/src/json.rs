@@ -8,6 +8,7 @@ use sable_zk_primitives::{
 	encoding::{fp_from_bytes, fp_to_bytes},
 	keys::{OwnerId, SpendingKey},
 	note::{Note, NoteCommitment, Nullifier, Rho},
+	payload::ShieldedProof,
 	public_inputs::TransferPublicInputs,
 	tree::{MerklePath, TREE_DEPTH},
 	Fp,
@@ -147,6 +148,29 @@ pub struct PublicInputsJson {
 	pub fee: u64,
 	/// Binding.
 	pub binding: String,
+}
+
+/// The payload of a shielded extrinsic (`zk.shield`, `zk.transfer`, `zk.unshield`), field for
+/// field as in the runtime metadata, so polkadot.js takes it as the call's argument.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShieldedProofJson {
+	/// Proof bytes (hex).
+	pub proof: String,
+	/// Public inputs.
+	pub public_inputs: PublicInputsJson,
+	/// The two note ciphertexts (hex).
+	pub ciphertexts: Vec<String>,
+}
+
+impl ShieldedProofJson {
+	/// The JSON form of `payload`.
+	pub fn from_payload(payload: &ShieldedProof) -> Self {
+		ShieldedProofJson {
+			proof: to_hex(&payload.proof),
+			public_inputs: PublicInputsJson::from_inputs(&payload.public_inputs),
+			ciphertexts: payload.ciphertexts.iter().map(|c| to_hex(c)).collect(),
+		}
+	}
 }
 
 /// A verify request: a proof and the public inputs it claims.

@@ -1,0 +1,254 @@
+// polkadot.js against a Sable dev node it starts itself: plain metadata-driven connection,
+// a balances transfer, shielded calls whose proofs come from the `sable` CLI, a
+// proof-of-inference job, the custom RPC, and refusal of malformed zk extrinsics.
+// Run through ../run.sh (which finds the binaries) or `npm test` with SABLE_NODE_BIN,
+// SABLE_BIN and SABLE_PROVER_BIN set.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { httpRpc, startDevNode } from '../lib/dev-node.js';
+import { prover, sable } from '../lib/sable-cli.js';
+import { finalize, findEvent } from '../lib/submit.js';
+import { rpc } from '../rpc.js';
+
+const release = join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/sable-target'), 'release');
+const BIN = {
+  node: process.env.SABLE_NODE_BIN || join(release, 'sable-node'),
+  prover: process.env.SABLE_PROVER_BIN || join(release, 'sable-zk-prover'),
+  sable: process.env.SABLE_BIN || join(release, 'sable')
+};
+
+const UNITS = 10n ** 12n;
+const SHIELDED_FEE = 10_000_000_000n; // the runtime's minimum, 0.01 SBL
+
+describe('polkadot.js against a dev node', () => {
+  let node, provider, api, alice, bob, walletA, walletB;
+  const work = mkdtempSync(join(tmpdir(), 'sable-e2e-work-'));
+
+  before(async () => {
+    await cryptoWaitReady();
+    node = await startDevNode(BIN.node);
+    // No custom types and no rpc definitions: everything comes from the runtime's metadata.
+    provider = new WsProvider(node.url);
+    api = await ApiPromise.create({ noInitWarn: true, provider });
+    const keyring = new Keyring({ type: 'sr25519' });
+    alice = keyring.addFromUri('//Alice');
+    bob = keyring.addFromUri('//Bob');
+    walletA = { dataDir: join(work, 'wallet-a'), node: node.url };
+    walletB = { dataDir: join(work, 'wallet-b'), node: node.url };
+    await sable(BIN.sable, walletA, ['keys', 'new']);
+    await sable(BIN.sable, walletB, ['keys', 'new']);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    node?.stop();
+  });
+
+  test('connects from metadata alone', async () => {
+    assert.ok(api.runtimeMetadata.version >= 15, `metadata v${api.runtimeMetadata.version}`);
+    assert.equal(api.runtimeVersion.specName.toString(), 'sable');
+    assert.equal(api.genesisHash.toHex(), await httpRpc(node.rpcPort, 'chain_getBlockHash', [0]));
+    for (const call of [api.tx.zk.shield, api.tx.zk.transfer, api.tx.proofOfInference.createJob]) {
+      assert.equal(typeof call, 'function');
+    }
+    // The signed extensions polkadot.js will build are the runtime's.
+    const declared = api.runtimeMetadata.asLatest.extrinsic.transactionExtensions ??
+      api.runtimeMetadata.asLatest.extrinsic.signedExtensions;
+    assert.deepEqual(
+      api.registry.signedExtensions,
+      declared.map((e) => e.identifier.toString())
+    );
+    // Without `rpc:` definitions the custom methods are not decorated.
+    assert.equal(api.rpc.zk, undefined);
+  });
+
+  test('a balances transfer is finalized and its fee matches paymentInfo', async () => {
+    const dest = new Keyring({ type: 'sr25519' }).addFromUri('//E2E-Transfer-Dest').address;
+    const amount = 3n * UNITS;
+    const tx = api.tx.balances.transferKeepAlive(dest, amount);
+    const { partialFee } = await tx.paymentInfo(alice);
+    assert.ok(partialFee.toBigInt() > 0n);
+
+    const { blockHash, events } = await finalize(api, tx, alice);
+    const paid = findEvent(events, 'transactionPayment', 'TransactionFeePaid');
+    assert.ok(paid, 'TransactionFeePaid');
+    const actualFee = paid.data.actualFee.toBigInt();
+    assert.ok(actualFee > 0n && actualFee <= partialFee.toBigInt(),
+      `fee ${actualFee} vs estimate ${partialFee}`);
+    const transfer = findEvent(events, 'balances', 'Transfer');
+    assert.equal(transfer.data.amount.toBigInt(), amount);
+
+    const parent = (await api.rpc.chain.getHeader(blockHash)).parentHash;
+    const [before, after] = await Promise.all([
+      api.query.system.account.at(parent, alice.address),
+      api.query.system.account.at(blockHash, alice.address)
+    ]);
+    assert.equal(before.data.free.toBigInt() - after.data.free.toBigInt(), amount + actualFee);
+    const received = await api.query.system.account.at(blockHash, dest);
+    assert.equal(received.data.free.toBigInt(), amount);
+  });
+
+  const shielded = 5n * UNITS;
+
+  test('zk.shield with the CLI\'s proof, signed and submitted by polkadot.js', async () => {
+    const prepared = await sable(BIN.sable, walletA, ['shield', String(shielded), '--no-submit']);
+    assert.equal(prepared.call, 'shield');
+    const tx = api.tx.zk.shield(prepared.payload);
+    // polkadot.js encodes the CLI's payload into exactly the CLI's call.
+    assert.ok(tx.method.toHex() === prepared.call_data, 'polkadot.js encodes the same call');
+
+    const { leafCount } = await httpRpc(node.rpcPort, 'zk_treeState');
+    const { events } = await finalize(api, tx, alice);
+    const event = findEvent(events, 'zk', 'Shielded');
+    assert.ok(event, 'zk.Shielded');
+    assert.equal(event.data.who.toString(), alice.address);
+    assert.equal(event.data.value.toBigInt(), shielded);
+    assert.equal(event.data.notes.firstIndex.toNumber(), leafCount);
+    assert.deepEqual(event.data.notes.commitments.map((c) => c.toHex()),
+      prepared.payload.public_inputs.commitments);
+
+    const synced = await sable(BIN.sable, walletA, ['sync']);
+    assert.deepEqual(synced.received, [leafCount]);
+    assert.equal(BigInt(synced.balance), shielded);
+  });
+
+  const sent = 2n * UNITS;
+  let transfer;
+
+  test('malformed zk extrinsics are refused with a readable error; the chain goes on', async () => {
+    const { address } = await sable(BIN.sable, walletB, ['keys', 'show']);
+    transfer = await sable(BIN.sable, walletA, ['send', address, String(sent), '--no-submit']);
+    assert.equal(transfer.call, 'transfer');
+
+    // One flipped proof byte: the pool refuses it (docs/zk.md: 13, the proof does not verify).
+    const proof = Buffer.from(transfer.payload.proof.slice(2), 'hex');
+    proof[100] ^= 1;
+    const tampered = { ...transfer.payload, proof: '0x' + proof.toString('hex') };
+    await assert.rejects(api.tx.zk.transfer(tampered).send(),
+      /1010: Invalid Transaction: Custom error: 13/);
+
+    // Public inputs that do not belong to the proof (another fee): also refused.
+    const refee = { ...transfer.payload, public_inputs: { ...transfer.payload.public_inputs, fee: 2 * Number(SHIELDED_FEE) } };
+    await assert.rejects(api.tx.zk.transfer(refee).send(), /1010: Invalid Transaction/);
+
+    // A proof longer than the runtime's bound (8 KiB): polkadot.js encodes it, the runtime
+    // cannot decode it (docs/zk.md, "Refusal codes": 1002).
+    const oversized = { ...transfer.payload, proof: '0x' + '00'.repeat(8 * 1024 + 1) };
+    await assert.rejects(api.tx.zk.transfer(oversized).send(), /1002: Verification Error/);
+    // Bytes that are no extrinsic at all, sent raw (polkadot.js would not encode them).
+    await assert.rejects(provider.send('author_submitExtrinsic', ['0x10deadbeef']),
+      /1002: Verification Error/);
+
+    // Nothing was applied, and blocks keep coming.
+    const { number: before } = await api.rpc.chain.getHeader();
+    const { leafCount } = await httpRpc(node.rpcPort, 'zk_treeState');
+    assert.equal(leafCount, 2);
+    await new Promise((resolve) => {
+      const unsubscribe = api.rpc.chain.subscribeNewHeads((header) => {
+        if (header.number.toNumber() >= before.toNumber() + 2) {
+          unsubscribe.then((u) => u());
+          resolve();
+        }
+      });
+    });
+  });
+
+  test('an unsigned zk.transfer made by the CLI is submitted by polkadot.js', async () => {
+    // polkadot.js builds, from the CLI's payload, byte for byte the CLI's unsigned extrinsic.
+    const built = api.tx.zk.transfer(transfer.payload);
+    assert.ok(built.method.toHex() === transfer.call_data, 'the same call');
+    assert.ok(built.toHex() === transfer.extrinsic, 'the same unsigned extrinsic');
+    // The CLI's extrinsic, decoded by polkadot.js and submitted unsigned.
+    const tx = api.tx(transfer.extrinsic);
+    assert.equal(tx.isSigned, false);
+    assert.equal(`${tx.method.section}.${tx.method.method}`, 'zk.transfer');
+
+    const { events } = await finalize(api, tx);
+    const event = findEvent(events, 'zk', 'Transferred');
+    assert.ok(event, 'zk.Transferred');
+    assert.equal(event.data.fee.toBigInt(), SHIELDED_FEE);
+
+    const b = await sable(BIN.sable, walletB, ['sync']);
+    assert.equal(BigInt(b.balance), sent);
+    const a = await sable(BIN.sable, walletA, ['sync']);
+    assert.equal(BigInt(a.balance), shielded - sent - SHIELDED_FEE);
+    assert.equal(a.spent.length, 1, 'the shielded note is now seen spent');
+  });
+
+  test('the custom RPC methods work from polkadot.js with rpc definitions', async () => {
+    const rpcApi = await ApiPromise.create({ noInitWarn: true, provider: new WsProvider(node.url), rpc });
+    try {
+      const state = (await rpcApi.rpc.zk.treeState()).toJSON();
+      assert.equal(state.leafCount, 4);
+      assert.deepEqual(state, await httpRpc(node.rpcPort, 'zk_treeState'));
+      assert.equal((await rpcApi.rpc.zk.isKnownAnchor(state.root)).isTrue, true);
+      const page = (await rpcApi.rpc.zk.leaves(0, 10)).toJSON();
+      assert.equal(page.leaves.length, 4);
+      assert.equal(page.leaves[2].commitment, transfer.payload.public_inputs.commitments[0]);
+      for (const nullifier of transfer.payload.public_inputs.nullifiers) {
+        assert.equal((await rpcApi.rpc.zk.isSpent(nullifier)).isTrue, true);
+      }
+      assert.equal((await rpcApi.rpc.zk.isSpent('0x' + '11'.repeat(32))).isTrue, false);
+      assert.equal(BigInt((await rpcApi.rpc.zk.poolTotal()).toString()), shielded - SHIELDED_FEE);
+      const missing = await rpcApi.rpc.poi.job(999);
+      assert.equal(missing.isNone, true);
+      assert.equal(missing.toJSON(), null);
+      assert.deepEqual((await rpcApi.rpc.poi.providerJobs(bob.address)).toJSON(), []);
+    } finally {
+      await rpcApi.disconnect();
+    }
+  });
+
+  test('a proof-of-inference job is created and settled from polkadot.js', async () => {
+    const rpcApi = await ApiPromise.create({ noInitWarn: true, provider: new WsProvider(node.url), rpc });
+    try {
+      const bond = 100n * UNITS;
+      await finalize(api, api.tx.proofOfInference.registerProvider(bond), bob);
+      assert.equal(BigInt((await rpcApi.rpc.poi.provider(bob.address)).toJSON().bond), bond);
+
+      // The client commits to a model and an input (the witness stays with the parties).
+      const request = await prover(BIN.prover, ['sample-job', 'inference']);
+      const requestFile = join(work, 'request.json');
+      writeFileSync(requestFile, JSON.stringify(request));
+      const commitments = await prover(BIN.prover, ['job-commitments'], JSON.stringify(request));
+      const payment = 10n * UNITS;
+      const { number } = await api.rpc.chain.getHeader();
+      const create = api.tx.proofOfInference.createJob('Inference', commitments.model,
+        commitments.input, payment, number.toNumber() + 100, bob.address);
+      const created = findEvent((await finalize(api, create, alice)).events, 'proofOfInference', 'JobCreated');
+      const jobId = created.data.jobId.toNumber();
+      assert.equal((await rpcApi.rpc.poi.job(jobId)).toJSON().status.state, 'open');
+
+      await finalize(api, api.tx.proofOfInference.acceptJob(jobId), bob);
+      assert.deepEqual((await rpcApi.rpc.poi.providerJobs(bob.address)).toJSON(), [jobId]);
+
+      // The provider proves with the CLI; polkadot.js submits the result.
+      const proven = await sable(BIN.sable, walletB, ['job', 'prove', String(jobId), requestFile, '--provider', bob.address]);
+      assert.equal(proven.statement.job_id, jobId);
+      const submit = api.tx.proofOfInference.submitResult(jobId, proven.statement.output, proven.proof);
+      const { events } = await finalize(api, submit, bob);
+      const completed = findEvent(events, 'proofOfInference', 'JobCompleted');
+      assert.ok(completed, 'JobCompleted');
+      assert.equal(completed.data.output.toHex(), proven.statement.output);
+      assert.equal(completed.data.fee.toBigInt(), payment * 2n / 100n);
+      assert.equal(completed.data.paid.toBigInt() + completed.data.fee.toBigInt(), payment);
+
+      const job = (await rpcApi.rpc.poi.job(jobId)).toJSON();
+      assert.equal(job.status.state, 'completed');
+      assert.equal(job.status.output, proven.statement.output);
+      const record = (await rpcApi.rpc.poi.provider(bob.address)).toJSON();
+      assert.equal(record.completed, 1);
+      assert.equal(record.openJobs, 0);
+    } finally {
+      await rpcApi.disconnect();
+    }
+  });
+});
