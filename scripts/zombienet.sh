@@ -30,6 +30,8 @@ fi
 
 logs="$PWD/logs/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$logs"
+# Keep the logs of the last five runs.
+ls -1dt logs/*/ | tail -n +6 | xargs -r rm -rf
 echo "zombienet: ${#tests[@]} tests; node logs and output under $logs"
 passed=0 failed=0
 for test in "${tests[@]}"; do
