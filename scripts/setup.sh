@@ -8,11 +8,14 @@ need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v clang  >/dev/null 2>&1 || need_apt+=(clang libclang-dev)
 command -v npm    >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)   # promtool, for the alert rules
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${need_apt[@]}" >/dev/null
 fi
 
 # rust-toolchain.toml names the toolchain, the wasm target and rust-src; rustup installs

@@ -21,6 +21,8 @@ cargo test --release --locked -p pallet-zk -p pallet-proof-of-inference \
   --features runtime-benchmarks -- --test-threads=2
 # polkadot.js against a dev node, with the binaries the workspace tests just built.
 ./scripts/e2e/run.sh
+# Alert rules and the release bundle (with its systemd unit).
+./scripts/test-ops.sh
 # Multi-node networks with zombienet (five tests, ~11 minutes; docs/OPERATOR.md).
 ./scripts/zombienet.sh
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"
