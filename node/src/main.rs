@@ -2,6 +2,7 @@
 
 #![warn(missing_docs)]
 
+mod chain_metrics;
 mod chain_spec;
 mod cli;
 mod command;

@@ -208,6 +208,14 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	} = new_partial(&config)?;
 	let ConsensusLinks { block_import, grandpa_link, babe_link, babe_worker_handle } = links;
 	start_zk_verifier(&task_manager, config.prometheus_registry());
+	if let Some(registry) = config.prometheus_registry() {
+		match crate::chain_metrics::task(client.clone(), registry) {
+			Ok(task) => task_manager.spawn_handle().spawn("sable-chain-metrics", None, task),
+			Err(error) => {
+				log::warn!(target: "sable-metrics", "chain metrics not registered: {error}")
+			},
+		}
+	}
 
 	let mut net_config = FullNetworkConfiguration::<Block, <Block as BlockT>::Hash, N>::new(
 		&config.network,

@@ -63,6 +63,24 @@ fn prometheus_serves_finalized_height() {
 	let (node, _dir) = dev_node("dev-prometheus");
 	let served = node.metrics().expect("metrics endpoint answers");
 	assert!(served.contains("substrate_block_height"), "{served}");
+	// Sable's verification series exist, at zero, before any proof was verified: alerts and
+	// dashboards see 0 rather than no data.
+	let zero_series = |name: &str, labels: [String; 2]| {
+		served.lines().any(|line| {
+			line.starts_with(&format!("{name}{{"))
+				&& labels.iter().all(|label| line.contains(label.as_str()))
+				&& line.ends_with(" 0")
+		})
+	};
+	for circuit in ["transfer_v1", "poi_commitment_v1", "poi_lora_v1", "poi_inference_v1"] {
+		let circuit_label = format!("circuit=\"{circuit}\"");
+		for result in ["ok", "invalid_proof", "malformed_public_inputs", "malformed_statement"] {
+			let labels = [circuit_label.clone(), format!("result=\"{result}\"")];
+			assert!(zero_series("sable_zk_verifications_total", labels), "{circuit} {result}");
+		}
+		let labels = [circuit_label.clone(), "mode=\"single\"".to_string()];
+		assert!(zero_series("sable_zk_verification_seconds_count", labels), "{circuit} time");
+	}
 	// The metric follows finality (it is refreshed with each finality notification).
 	node.wait_for("the finalized-height metric to reach 2", Duration::from_secs(120), |n| {
 		finalized_metric(n).is_some_and(|height| height >= 2.0)

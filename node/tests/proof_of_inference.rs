@@ -109,10 +109,19 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 	);
 	// The verification went through the host function, as the metrics show.
 	let metrics = node.metrics().expect("metrics");
+	let inference_ok = ["circuit=\"poi_inference_v1\"", "result=\"ok\""];
 	assert!(
-		metrics.lines().any(|line| line.starts_with("sable_zk_verifications_total")
-			&& line.contains("poi_inference_v1")
-			&& line.contains("result=\"ok\"")),
+		common::metric_sum(&metrics, "sable_zk_verifications_total", &inference_ok) >= 1.0,
 		"inference verifications in metrics"
 	);
+	// The chain metrics count the job once its blocks are finalized.
+	node.wait_for("the job in the chain metrics", Duration::from_secs(60), |n| {
+		let metrics = n.metrics().unwrap_or_default();
+		common::metric_sum(&metrics, "sable_poi_jobs_created_total", &[]) >= 1.0
+			&& common::metric_sum(
+				&metrics,
+				"sable_poi_jobs_ended_total",
+				&["outcome=\"completed\""],
+			) >= 1.0
+	});
 }

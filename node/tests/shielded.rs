@@ -119,18 +119,6 @@ fn submit(node: &Node, extrinsic: &sable_runtime::UncheckedExtrinsic) -> Result<
 	node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(extrinsic)]))
 }
 
-/// Sum of the samples of metric `name` whose labels include every one of `labels`.
-fn metric_sum(metrics: &str, name: &str, labels: &[&str]) -> f64 {
-	metrics
-		.lines()
-		.filter(|line| {
-			line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} "))
-		})
-		.filter(|line| labels.iter().all(|label| line.contains(label)))
-		.filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-		.sum()
-}
-
 #[test]
 fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	let dir = tempfile::Builder::new().prefix("sable-zk-").tempdir().expect("temp dir");
@@ -253,16 +241,24 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	let metrics = node.metrics().expect("metrics");
 	let ok = ["circuit=\"transfer_v1\"", "result=\"ok\""];
 	// At least once each (the pool may validate a transaction against several views at once).
-	assert!(metric_sum(&metrics, "sable_zk_verifications_total", &ok) >= 3.0, "{metrics}");
+	assert!(common::metric_sum(&metrics, "sable_zk_verifications_total", &ok) >= 3.0, "{metrics}");
 	let invalid = ["circuit=\"transfer_v1\"", "result=\"invalid_proof\""];
-	assert!(metric_sum(&metrics, "sable_zk_verifications_total", &invalid) >= 1.0);
+	assert!(common::metric_sum(&metrics, "sable_zk_verifications_total", &invalid) >= 1.0);
 	// Pool validation verified the transfer and the unshield; their pre_dispatch and
 	// dispatch in the block were answered from the cache.
-	assert!(metric_sum(&metrics, "sable_zk_cache_hits_total", &[]) >= 4.0, "{metrics}");
+	assert!(common::metric_sum(&metrics, "sable_zk_cache_hits_total", &[]) >= 4.0, "{metrics}");
 	assert!(
-		metric_sum(&metrics, "sable_zk_verification_seconds_count", &["mode=\"single\""]) >= 4.0
+		common::metric_sum(&metrics, "sable_zk_verification_seconds_count", &["mode=\"single\""])
+			>= 4.0
 	);
 	assert!(node.is_running());
+	// The pool gauge follows the finalized head.
+	let state = node.rpc("zk_treeState", json!([])).expect("tree state");
+	let leaves = state["leafCount"].as_u64().expect("leaf count") as f64;
+	assert!(leaves >= 6.0);
+	node.wait_for("the pool gauge", Duration::from_secs(60), |n| {
+		common::metric_sum(&n.metrics().unwrap_or_default(), "sable_zk_pool_leaves", &[]) == leaves
+	});
 
 	// The benchmark path executes the same blocks with the same host functions: re-run every
 	// block in a fresh process, which verifies each proof again.

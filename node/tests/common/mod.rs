@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod tx;
+pub mod wallet;
 
 use std::{
 	cell::RefCell,
@@ -271,4 +272,16 @@ pub fn finalized_block_with(node: &Node, extrinsic: &str) -> Option<u64> {
 		hash = header["parentHash"].clone();
 	}
 	None
+}
+
+/// Sum of the samples of metric `name` whose labels include every one of `labels`.
+pub fn metric_sum(metrics: &str, name: &str, labels: &[&str]) -> f64 {
+	metrics
+		.lines()
+		.filter(|line| {
+			line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} "))
+		})
+		.filter(|line| labels.iter().all(|label| line.contains(label)))
+		.filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+		.sum()
 }

@@ -88,6 +88,11 @@ pub(crate) fn name(id: CircuitId) -> Option<&'static str> {
 	lookup(id).map(|circuit| circuit.name)
 }
 
+/// Metric labels of every circuit the host verifies.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+	CIRCUITS.iter().map(|(_, circuit)| circuit.name)
+}
+
 /// Ids of every circuit the host verifies.
 pub fn known_circuits() -> Vec<CircuitId> {
 	CIRCUITS.iter().map(|(id, _)| *id).collect()

@@ -1,7 +1,9 @@
 //! Prometheus metrics of native verification (documented in `docs/OPERATOR.md`).
 //!
-//! The metrics exist from the first verification on; [`register_metrics`] adds them to the
-//! node's registry so they are served on its Prometheus endpoint.
+//! [`register_metrics`] adds them to the node's registry so they are served on its Prometheus
+//! endpoint, with a zero series for every circuit and result (and every circuit and mode)
+//! from the start: alert rules and dashboards see `0`, not a missing series, until the
+//! first verification.
 
 use std::{sync::OnceLock, time::Duration};
 
@@ -10,7 +12,16 @@ use substrate_prometheus_endpoint::{
 	PrometheusError, Registry, U64,
 };
 
+use super::circuits;
 use crate::VerifyError;
+
+/// Label of a circuit id the host does not know.
+const UNKNOWN_CIRCUIT: &str = "unknown";
+/// Every `result` label.
+const RESULTS: [&str; 5] =
+	["ok", "invalid_proof", "malformed_public_inputs", "malformed_statement", "unknown_circuit"];
+/// Every `mode` label.
+const MODES: [&str; 2] = ["single", "batch"];
 
 /// Sable's verification metrics.
 #[derive(Clone)]
@@ -76,16 +87,25 @@ pub fn register_metrics(registry: &Registry) -> Result<(), PrometheusError> {
 	registry.register(Box::new(metrics.batch_size.clone()))?;
 	registry.register(Box::new(metrics.cache_hits.clone()))?;
 	registry.register(Box::new(metrics.cache_misses.clone()))?;
+	for circuit in circuits::names() {
+		for result in RESULTS {
+			metrics.verifications.with_label_values(&[circuit, result]);
+		}
+		for mode in MODES {
+			metrics.verification_time.with_label_values(&[circuit, mode]);
+		}
+	}
+	metrics.verifications.with_label_values(&[UNKNOWN_CIRCUIT, "unknown_circuit"]);
 	Ok(())
 }
 
 fn result_label(result: Result<(), VerifyError>) -> &'static str {
 	match result {
-		Ok(()) => "ok",
-		Err(VerifyError::InvalidProof) => "invalid_proof",
-		Err(VerifyError::MalformedPublicInputs) => "malformed_public_inputs",
-		Err(VerifyError::MalformedStatement) => "malformed_statement",
-		Err(VerifyError::UnknownCircuit) => "unknown_circuit",
+		Ok(()) => RESULTS[0],
+		Err(VerifyError::InvalidProof) => RESULTS[1],
+		Err(VerifyError::MalformedPublicInputs) => RESULTS[2],
+		Err(VerifyError::MalformedStatement) => RESULTS[3],
+		Err(VerifyError::UnknownCircuit) => RESULTS[4],
 	}
 }
 
@@ -103,7 +123,7 @@ impl Record for Option<&'static Metrics> {
 		if let Some(metrics) = self {
 			metrics
 				.verifications
-				.with_label_values(&[circuit.unwrap_or("unknown"), result_label(result)])
+				.with_label_values(&[circuit.unwrap_or(UNKNOWN_CIRCUIT), result_label(result)])
 				.inc();
 		}
 	}

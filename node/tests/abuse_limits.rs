@@ -1,0 +1,162 @@
+//! Limits against abuse, on real `--dev` nodes: RPC request and response size limits and the
+//! per-connection rate limit; and a flood of invalid
+//! shielded transfers, which is refused while blocks keep coming and does not poison the
+//! verified-proof cache (the valid transfer with the same public inputs is accepted after).
+
+mod common;
+
+use std::{
+	io::{Read, Write},
+	net::TcpStream,
+	time::{Duration, Instant},
+};
+
+use common::{hex_bytes, wallet::sable, Node};
+use serde_json::{json, Value};
+
+/// POSTs `body` to the node's RPC port on one connection; returns the status line and body.
+fn post(node: &Node, body: &str) -> (String, String) {
+	let mut stream = TcpStream::connect(("127.0.0.1", node.rpc_port)).expect("connect");
+	stream.set_read_timeout(Some(Duration::from_secs(120))).expect("timeout");
+	let request = format!(
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+		node.rpc_port,
+		body.len()
+	);
+	// The server may answer (and close) before reading a body it refuses.
+	let _ = stream.write_all(request.as_bytes());
+	let mut response = Vec::new();
+	let _ = stream.read_to_end(&mut response);
+	let response = String::from_utf8_lossy(&response).to_string();
+	let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+	(head.lines().next().unwrap_or_default().to_string(), body.to_string())
+}
+
+/// Makes `count` `system_health` calls at once on one WebSocket connection; returns how many
+/// were answered and how many refused by the rate limit.
+fn concurrent_calls(url: &str, count: usize) -> (usize, usize) {
+	use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClientBuilder};
+	let runtime =
+		tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+	runtime.block_on(async {
+		let client = WsClientBuilder::default()
+			.max_concurrent_requests(count)
+			.request_timeout(Duration::from_secs(120))
+			.build(url)
+			.await
+			.expect("ws connects");
+		let calls = (0..count).map(|_| client.request::<Value, _>("system_health", rpc_params![]));
+		let results = futures::future::join_all(calls).await;
+		let answered = results.iter().filter(|r| r.is_ok()).count();
+		let limited = results
+			.iter()
+			.filter(|r| matches!(r, Err(e) if e.to_string().contains("rate limit exceeded")))
+			.count();
+		(answered, limited)
+	})
+}
+
+#[test]
+fn rpc_size_and_rate_limits() {
+	let dir = tempfile::Builder::new().prefix("sable-rpc-limits-").tempdir().expect("temp dir");
+	let node = Node::start(
+		"dev-rpc-limits",
+		dir.path(),
+		&[
+			"--dev",
+			"--rpc-max-request-size",
+			"1",
+			"--rpc-max-response-size",
+			"1",
+			"--rpc-rate-limit",
+			"60",
+		],
+	);
+	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
+
+	// A 2 MiB request is refused before it is parsed.
+	let padding = "0".repeat(2 << 20);
+	let big =
+		format!(r#"{{"jsonrpc":"2.0","id":1,"method":"system_health","params":["{padding}"]}}"#);
+	let (status, body) = post(&node, &big);
+	assert!(status.contains("413") || body.contains("too big"), "{status}: {body}");
+
+	// A response over 1 MiB (the runtime's code, hex) is refused.
+	let code = node.rpc("state_getStorage", json!(["0x3a636f6465"]));
+	assert!(
+		code.as_ref().is_err_and(|e| e.contains("too big") || e.contains("-32008")),
+		"{code:?}"
+	);
+
+	// 100 calls at once on one WebSocket connection: the first 60 (a minute's quota) are
+	// answered at once, the rest wait for the quota and give up after 10 tries with -32999.
+	let (answered, limited) = concurrent_calls(&format!("ws://127.0.0.1:{}", node.rpc_port), 100);
+	println!("rate limit: {answered} answered, {limited} refused with -32999");
+	assert!(answered >= 60, "the burst is served: {answered}");
+	assert!(limited >= 1, "calls over the rate are refused: {limited} of 100");
+	assert_eq!(answered + limited, 100);
+
+	// The node serves a new connection normally.
+	assert!(node.rpc("system_health", json!([])).is_ok());
+}
+
+#[test]
+fn a_flood_of_invalid_transfers_is_refused_and_does_not_poison_the_cache() {
+	let dir = tempfile::Builder::new().prefix("sable-zk-flood-").tempdir().expect("temp dir");
+	let node = Node::start("dev-zk-flood", dir.path(), &["--dev"]);
+	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
+	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+	assert_eq!(sable(&a, &url, &["keys", "new"], None).0, 0);
+	assert_eq!(sable(&b, &url, &["keys", "new"], None).0, 0);
+	let (_, keys) = sable(&b, &url, &["keys", "show"], None);
+	let to = keys["address"].as_str().expect("address").to_string();
+	let (code, shielded) =
+		sable(&a, &url, &["shield", "10000000000000", "--from", "//Alice"], None);
+	assert_eq!(code, 0, "{shielded}");
+	// A valid transfer, kept back.
+	let (code, prepared) = sable(&a, &url, &["send", &to, "1000000000000", "--no-submit"], None);
+	assert_eq!(code, 0, "{prepared}");
+	let valid = hex_bytes(&prepared["extrinsic"]).expect("extrinsic hex");
+	let proof_len = hex_bytes(&prepared["payload"]["proof"]).expect("proof").len();
+	// Flip bits well inside the proof's bytes, a different one in each copy (so each is a new
+	// transaction that must be verified again).
+	let offset = valid
+		.windows(32)
+		.position(|w| w == &hex_bytes(&prepared["payload"]["proof"]).expect("proof")[..32])
+		.expect("the proof is inside the extrinsic");
+
+	let before = node.best_number().expect("best");
+	let started = Instant::now();
+	let mut refusals = std::collections::BTreeMap::<String, usize>::new();
+	for i in 0..300usize {
+		let mut forged = valid.clone();
+		forged[offset + 64 + i % (proof_len - 128)] ^= 1 + (i / (proof_len - 128)) as u8;
+		let hex = format!("0x{}", forged.iter().map(|b| format!("{b:02x}")).collect::<String>());
+		let error = node
+			.rpc("author_submitExtrinsic", json!([hex]))
+			.expect_err("an invalid proof is refused");
+		let reason = if error.contains("Custom error: 13") { "invalid proof" } else { "other" };
+		*refusals.entry(reason.to_string()).or_default() += 1;
+		assert_eq!(reason, "invalid proof", "{error}");
+	}
+	let flood = started.elapsed();
+	println!("flood: 300 invalid transfers refused in {flood:?}: {refusals:?}");
+	// Blocks kept coming during the flood (a slot is 3 s on --dev; allow for slack).
+	node.wait_for("blocks after the flood", Duration::from_secs(30), |n| {
+		n.best_number().unwrap_or(0) >= before + 2
+	});
+
+	// The valid transfer with the same public inputs is accepted and included.
+	let hex = format!("0x{}", valid.iter().map(|b| format!("{b:02x}")).collect::<String>());
+	node.rpc("author_submitExtrinsic", json!([hex])).expect("the valid transfer is accepted");
+	node.wait_for("the transfer's notes", Duration::from_secs(60), |n| {
+		n.rpc("zk_treeState", json!([]))
+			.ok()
+			.and_then(|state| state["leafCount"].as_u64())
+			.is_some_and(|leaves| leaves == 4)
+	});
+	let (_, synced) = sable(&b, &url, &["sync"], None);
+	assert_eq!(synced["balance"], "1000000000000");
+}

@@ -1,0 +1,45 @@
+//! The `sable` wallet binary, run by tests.
+
+use std::{
+	path::{Path, PathBuf},
+	process::Command,
+};
+
+use serde_json::Value;
+
+use super::NODE;
+
+/// The wallet binary, built beside the node by the workspace build.
+pub fn sable_binary() -> PathBuf {
+	let path = Path::new(NODE).with_file_name("sable");
+	assert!(
+		path.exists(),
+		"{} missing: build the workspace (cargo build --workspace)",
+		path.display()
+	);
+	path
+}
+
+/// Runs `sable --output json ARGS` and returns its exit code and JSON output.
+pub fn sable(
+	data_dir: &Path,
+	node_url: &str,
+	args: &[&str],
+	passphrase: Option<&str>,
+) -> (i32, Value) {
+	let mut command = Command::new(sable_binary());
+	command
+		.arg("--data-dir")
+		.arg(data_dir)
+		.args(["--node", node_url, "--output", "json"])
+		.args(args);
+	command.env_remove("SABLE_PASSPHRASE");
+	if let Some(passphrase) = passphrase {
+		command.env("SABLE_PASSPHRASE", passphrase);
+	}
+	let output = command.output().expect("sable runs");
+	let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+		panic!("sable printed JSON: {}", String::from_utf8_lossy(&output.stdout))
+	});
+	(output.status.code().unwrap_or(-1), value)
+}
