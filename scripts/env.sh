@@ -11,3 +11,14 @@ export SABLE_NODE_BIN="${SABLE_NODE_BIN:-$CARGO_TARGET_DIR/release/sable-node}"
 build_workspace() {
   cargo build --release --locked --workspace --all-targets
 }
+
+# Installs the npm packages of directory $1 exactly as its package-lock.json says, unless they
+# were installed from this lockfile already (a marker file newer than the lockfile).
+npm_ci_if_stale() {
+  local dir=$1 marker=$1/node_modules/.sable-installed
+  if [ ! -f "$marker" ] || [ "$dir/package-lock.json" -nt "$marker" ]; then
+    echo "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$marker"
+  fi
+}

@@ -29,14 +29,8 @@ if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed --toolchain "$toolchain" | grep -q '^rust-src' \
     || rustup component add rust-src --toolchain "$toolchain"
 fi
-# The polkadot.js end-to-end tests' packages, exactly as locked; reinstalled only when the
-# lockfile changed.
-e2e=scripts/e2e
-if [ ! -f "$e2e/node_modules/.sable-installed" ] \
-   || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.sable-installed" ]; then
-  echo "setup: npm ci in $e2e"
-  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
-  touch "$e2e/node_modules/.sable-installed"
-fi
+# The polkadot.js end-to-end tests' packages, exactly as locked.
+. scripts/env.sh
+npm_ci_if_stale scripts/e2e
 
 echo "setup: done (protoc $(protoc --version | cut -d' ' -f2), $(rustc --version), node $(node --version))"

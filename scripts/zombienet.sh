@@ -14,11 +14,7 @@ export SABLE_BIN="${SABLE_BIN:-$CARGO_TARGET_DIR/release/sable}"
 export PATH="$(dirname "$SABLE_NODE_BIN"):$PWD/zombienet:$PATH"
 
 cd zombienet
-if [ ! -f node_modules/.sable-installed ] || [ package-lock.json -nt node_modules/.sable-installed ]; then
-  echo "zombienet: npm ci (zombienet CLI $(sed -n 's/.*"@zombienet\/cli": "\(.*\)".*/\1/p' package.json))"
-  npm ci --no-audit --no-fund --loglevel=error
-  touch node_modules/.sable-installed
-fi
+npm_ci_if_stale .
 zombienet=node_modules/.bin/zombienet
 
 tests=()

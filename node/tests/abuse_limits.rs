@@ -12,6 +12,7 @@ use std::{
 };
 
 use common::{hex_bytes, wallet::sable, Node};
+use sable_zk_proofs::json::to_hex;
 use serde_json::{json, Value};
 
 /// POSTs `body` to the node's RPC port on one connection; returns the status line and body.
@@ -119,23 +120,21 @@ fn a_flood_of_invalid_transfers_is_refused_and_does_not_poison_the_cache() {
 	let (code, prepared) = sable(&a, &url, &["send", &to, "1000000000000", "--no-submit"], None);
 	assert_eq!(code, 0, "{prepared}");
 	let valid = hex_bytes(&prepared["extrinsic"]).expect("extrinsic hex");
-	let proof_len = hex_bytes(&prepared["payload"]["proof"]).expect("proof").len();
+	let proof = hex_bytes(&prepared["payload"]["proof"]).expect("proof hex");
 	// Flip bits well inside the proof's bytes, a different one in each copy (so each is a new
 	// transaction that must be verified again).
-	let offset = valid
-		.windows(32)
-		.position(|w| w == &hex_bytes(&prepared["payload"]["proof"]).expect("proof")[..32])
-		.expect("the proof is inside the extrinsic");
+	let offset =
+		valid.windows(32).position(|w| w == &proof[..32]).expect("the proof is in the extrinsic");
+	let inner = proof.len() - 128;
 
 	let before = node.best_number().expect("best");
 	let started = Instant::now();
 	let mut refusals = std::collections::BTreeMap::<String, usize>::new();
 	for i in 0..300usize {
 		let mut forged = valid.clone();
-		forged[offset + 64 + i % (proof_len - 128)] ^= 1 + (i / (proof_len - 128)) as u8;
-		let hex = format!("0x{}", forged.iter().map(|b| format!("{b:02x}")).collect::<String>());
+		forged[offset + 64 + i % inner] ^= 1 + (i / inner) as u8;
 		let error = node
-			.rpc("author_submitExtrinsic", json!([hex]))
+			.rpc("author_submitExtrinsic", json!([to_hex(&forged)]))
 			.expect_err("an invalid proof is refused");
 		let reason = if error.contains("Custom error: 13") { "invalid proof" } else { "other" };
 		*refusals.entry(reason.to_string()).or_default() += 1;
@@ -149,8 +148,8 @@ fn a_flood_of_invalid_transfers_is_refused_and_does_not_poison_the_cache() {
 	});
 
 	// The valid transfer with the same public inputs is accepted and included.
-	let hex = format!("0x{}", valid.iter().map(|b| format!("{b:02x}")).collect::<String>());
-	node.rpc("author_submitExtrinsic", json!([hex])).expect("the valid transfer is accepted");
+	node.rpc("author_submitExtrinsic", json!([to_hex(&valid)]))
+		.expect("the valid transfer is accepted");
 	node.wait_for("the transfer's notes", Duration::from_secs(60), |n| {
 		n.rpc("zk_treeState", json!([]))
 			.ok()

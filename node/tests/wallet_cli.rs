@@ -7,11 +7,11 @@
 
 mod common;
 
-use std::{path::Path, process::Command, time::Duration};
+use std::{path::Path, time::Duration};
 
 use common::{
 	free_port,
-	wallet::{sable, sable_binary},
+	wallet::{self, sable, sable_full},
 	Node,
 };
 use serde_json::{json, Value};
@@ -82,20 +82,6 @@ fn keys_sync_and_errors_against_a_dev_node() {
 	let (code, unreachable) = sable(&bob, &nowhere, &["sync"], Some("pw"));
 	assert_eq!(code, 2);
 	assert!(error_of(&unreachable).contains("cannot reach the node"), "{unreachable}");
-}
-
-/// Runs `sable --output json ARGS` and returns its exit code, JSON output and stderr.
-fn sable_full(data_dir: &Path, node_url: &str, args: &[&str]) -> (i32, Value, String) {
-	let output = Command::new(sable_binary())
-		.arg("--data-dir")
-		.arg(data_dir)
-		.args(["--node", node_url, "--output", "json"])
-		.args(args)
-		.env_remove("SABLE_PASSPHRASE")
-		.output()
-		.expect("sable runs");
-	let value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-	(output.status.code().unwrap_or(-1), value, String::from_utf8_lossy(&output.stderr).into())
 }
 
 #[test]
@@ -187,21 +173,18 @@ fn stored_leaves(path: &Path) -> usize {
 		.unwrap_or(0)
 }
 
-/// Runs `sable sync --page-size 1` in `wallet`, SIGKILLs it as soon as a page has been saved,
+/// Runs `sable sync --page-size 1` in `data_dir`, SIGKILLs it as soon as a page has been saved,
 /// and restarts it until a run completes. Returns how many runs were killed with the store
 /// between the first and the last leaf. Starts over (up to 20 times) if every run completed
 /// before it could be killed.
-fn sync_killed_repeatedly(wallet: &Path, url: &str) -> usize {
-	let store = wallet.join("wallet.json");
+fn sync_killed_repeatedly(data_dir: &Path, url: &str) -> usize {
+	let store = data_dir.join("wallet.json");
 	for _ in 0..20 {
 		let _ = std::fs::remove_file(&store);
 		let mut interrupted = 0;
 		loop {
 			let before = stored_leaves(&store);
-			let mut child = Command::new(sable_binary())
-				.arg("--data-dir")
-				.arg(wallet)
-				.args(["--node", url, "sync", "--page-size", "1"])
+			let mut child = wallet::command(data_dir, url, &["sync", "--page-size", "1"])
 				.stdout(std::process::Stdio::null())
 				.stderr(std::process::Stdio::null())
 				.spawn()

@@ -20,20 +20,27 @@ pub fn sable_binary() -> PathBuf {
 	path
 }
 
-/// Runs `sable --output json ARGS` and returns its exit code and JSON output.
+/// `sable --data-dir DATA_DIR --node NODE_URL --output json ARGS`, with no passphrase in its
+/// environment.
+pub fn command(data_dir: &Path, node_url: &str, args: &[&str]) -> Command {
+	let mut command = Command::new(sable_binary());
+	command
+		.arg("--data-dir")
+		.arg(data_dir)
+		.args(["--node", node_url, "--output", "json"])
+		.args(args)
+		.env_remove("SABLE_PASSPHRASE");
+	command
+}
+
+/// Runs `sable ARGS` and returns its exit code and JSON output.
 pub fn sable(
 	data_dir: &Path,
 	node_url: &str,
 	args: &[&str],
 	passphrase: Option<&str>,
 ) -> (i32, Value) {
-	let mut command = Command::new(sable_binary());
-	command
-		.arg("--data-dir")
-		.arg(data_dir)
-		.args(["--node", node_url, "--output", "json"])
-		.args(args);
-	command.env_remove("SABLE_PASSPHRASE");
+	let mut command = command(data_dir, node_url, args);
 	if let Some(passphrase) = passphrase {
 		command.env("SABLE_PASSPHRASE", passphrase);
 	}
@@ -42,4 +49,11 @@ pub fn sable(
 		panic!("sable printed JSON: {}", String::from_utf8_lossy(&output.stdout))
 	});
 	(output.status.code().unwrap_or(-1), value)
+}
+
+/// Runs `sable ARGS` and returns its exit code, JSON output (`null` if none) and stderr.
+pub fn sable_full(data_dir: &Path, node_url: &str, args: &[&str]) -> (i32, Value, String) {
+	let output = command(data_dir, node_url, args).output().expect("sable runs");
+	let value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+	(output.status.code().unwrap_or(-1), value, String::from_utf8_lossy(&output.stderr).into())
 }

@@ -433,6 +433,11 @@ fn finalized_json(f: &submit::Finalized) -> Value {
 	json!({ "block_hash": f.block_hash, "block_number": f.block_number })
 }
 
+/// The reply to a job command that ended with `finalized`: its block, and `done` in text.
+fn finalized_reply(finalized: &submit::Finalized, done: &str) -> (Value, String) {
+	(finalized_json(finalized), format!("{done} in block #{}", finalized.block_number))
+}
+
 async fn job(cli: &Cli, command: &JobCommand) -> Result<(Value, String)> {
 	let connect = || NodeClient::connect(&cli.node);
 	match command {
@@ -450,18 +455,12 @@ async fn job(cli: &Cli, command: &JobCommand) -> Result<(Value, String)> {
 		JobCommand::Register { bond, from } => {
 			let node = connect().await?;
 			let finalized = jobs::register(&node, &submit::pair_from_suri(from)?, *bond).await?;
-			Ok((
-				finalized_json(&finalized),
-				format!("registered in block #{}", finalized.block_number),
-			))
+			Ok(finalized_reply(&finalized, "registered"))
 		},
 		JobCommand::Accept { job_id, from } => {
 			let node = connect().await?;
 			let finalized = jobs::accept(&node, &submit::pair_from_suri(from)?, *job_id).await?;
-			Ok((
-				finalized_json(&finalized),
-				format!("accepted in block #{}", finalized.block_number),
-			))
+			Ok(finalized_reply(&finalized, "accepted"))
 		},
 		JobCommand::Submit { proof, from } => {
 			let node = connect().await?;
@@ -472,10 +471,7 @@ async fn job(cli: &Cli, command: &JobCommand) -> Result<(Value, String)> {
 			})?;
 			let finalized =
 				jobs::submit_result(&node, &submit::pair_from_suri(from)?, &file).await?;
-			Ok((
-				finalized_json(&finalized),
-				format!("result accepted in block #{}", finalized.block_number),
-			))
+			Ok(finalized_reply(&finalized, "result accepted"))
 		},
 		JobCommand::Status { job_id } => {
 			let node = connect().await?;
