@@ -40,7 +40,8 @@ for test in "${tests[@]}"; do
   fi
   echo "zombienet: $result $name ($(( $(date +%s) - start )) s; $logs/$name.out, nodes in $logs/$name)"
   if [ "$result" = FAIL ]; then
-    grep -E "✖|Error|failed" "$logs/$name.out" | head -5 | sed 's/^/    /' || true
+    # The failed assertions, and what the js-script steps printed before them.
+    grep -a -E "❌|✖|Error|^[a-z]+: " "$logs/$name.out" | head -20 | sed 's/^/    /' || true
   fi
   # Leftover node processes of a failed run must not disturb the next test.
   pkill -f -- "--base-path $logs/$name/" 2>/dev/null || true

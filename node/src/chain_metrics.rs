@@ -1,7 +1,8 @@
 //! Chain-state metrics (documented in `docs/OPERATOR.md`): the shielded pool's size and value,
-//! and proof-of-inference jobs created, ended by outcome, and provider slashes. They follow
-//! finalized blocks: each newly finalized block's events are counted once, and the pool is
-//! read at the finalized head through the `ZkApi` runtime API.
+//! the proof-of-inference jobs still open, jobs created, ended by outcome, and provider
+//! slashes. They follow finalized blocks: each newly finalized block's events are counted
+//! once, the pool is read at the finalized head through the `ZkApi` runtime API and the open
+//! jobs from the pallet's `OpenJobs` counter.
 //!
 //! Events are decoded with this node's runtime types: after a runtime upgrade that changes
 //! them, a block whose events do not decode is skipped (logged at debug level) until the
@@ -12,11 +13,10 @@ use std::sync::Arc;
 use codec::Decode;
 use futures::StreamExt;
 use pallet_zk_rpc::ZkRuntimeApi;
-use sable_runtime::{Hash, RuntimeEvent};
+use sable_runtime::{Hash, Runtime, RuntimeEvent};
 use sc_client_api::{BlockchainEvents, StorageProvider};
 use sp_api::ProvideRuntimeApi;
 use sp_core::storage::StorageKey;
-use sp_io::hashing::twox_128;
 use substrate_prometheus_endpoint::{
 	register, Counter, CounterVec, Gauge, Opts, PrometheusError, Registry, F64, U64,
 };
@@ -29,6 +29,7 @@ type EventRecords = Vec<frame_system::EventRecord<RuntimeEvent, Hash>>;
 struct ChainMetrics {
 	pool_leaves: Gauge<U64>,
 	pool_value: Gauge<F64>,
+	open_jobs: Gauge<U64>,
 	jobs_created: Counter<U64>,
 	jobs_ended: CounterVec<U64>,
 	slashes: Counter<U64>,
@@ -48,6 +49,13 @@ impl ChainMetrics {
 				Gauge::new(
 					"sable_zk_pool_value",
 					"Value held by the shielded pool at the finalized head, in SBL",
+				)?,
+				registry,
+			)?,
+			open_jobs: register(
+				Gauge::new(
+					"sable_poi_open_jobs",
+					"Proof-of-inference jobs not yet ended at the finalized head",
 				)?,
 				registry,
 			)?,
@@ -85,7 +93,7 @@ impl ChainMetrics {
 
 	/// Counts the events of the finalized block `hash`.
 	fn count_events(&self, client: &FullClient, hash: Hash) {
-		let key = StorageKey([twox_128(b"System"), twox_128(b"Events")].concat());
+		let key = StorageKey(frame_system::Events::<Runtime>::hashed_key().to_vec());
 		let records = match client.storage(hash, &key) {
 			Ok(Some(data)) => match EventRecords::decode(&mut &data.0[..]) {
 				Ok(records) => records,
@@ -110,6 +118,20 @@ impl ChainMetrics {
 			if matches!(event, pallet_proof_of_inference::Event::ProviderSlashed { .. }) {
 				self.slashes.inc();
 			}
+		}
+	}
+
+	/// Reads the open-jobs counter at `hash`.
+	fn read_open_jobs(&self, client: &FullClient, hash: Hash) {
+		let key = StorageKey(pallet_proof_of_inference::OpenJobs::<Runtime>::hashed_key().to_vec());
+		match client.storage(hash, &key).map(|data| data.map(|d| u32::decode(&mut &d.0[..]))) {
+			Ok(Some(Ok(open))) => self.open_jobs.set(open.into()),
+			// A value query's default is not stored.
+			Ok(None) => self.open_jobs.set(0),
+			Ok(Some(Err(error))) => {
+				log::debug!(target: "sable-metrics", "open jobs at {hash} do not decode: {error}")
+			},
+			Err(error) => log::debug!(target: "sable-metrics", "open jobs at {hash}: {error}"),
 		}
 	}
 
@@ -140,7 +162,7 @@ impl Outcome {
 	const ALL: [Outcome; 4] =
 		[Outcome::Completed, Outcome::Expired, Outcome::Cancelled, Outcome::RefundedAfterDispute];
 
-	fn of(event: &pallet_proof_of_inference::Event<sable_runtime::Runtime>) -> Option<Outcome> {
+	fn of(event: &pallet_proof_of_inference::Event<Runtime>) -> Option<Outcome> {
 		use pallet_proof_of_inference::Event;
 		match event {
 			Event::JobCreated { .. } => Some(Outcome::Created),
@@ -178,6 +200,7 @@ pub fn task(
 				metrics.count_events(&client, *hash);
 			}
 			metrics.read_pool(&client, notification.hash);
+			metrics.read_open_jobs(&client, notification.hash);
 		}
 	})
 }

@@ -84,6 +84,10 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 		node.rpc("poi_providerJobs", json!([bob_account.to_string()])).expect("jobs"),
 		json!([0])
 	);
+	// Once finalized, the job counts as open in the chain metrics (back to 0 when paid).
+	node.wait_for("the open job in the chain metrics", Duration::from_secs(60), |n| {
+		common::metric_sum(&n.metrics().unwrap_or_default(), "sable_poi_open_jobs", &[]) == 1.0
+	});
 
 	// Bob proves the inference for job 0 as himself and submits the result.
 	let proven = witness
@@ -123,5 +127,6 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 				"sable_poi_jobs_ended_total",
 				&["outcome=\"completed\""],
 			) >= 1.0
+			&& common::metric_sum(&metrics, "sable_poi_open_jobs", &[]) == 0.0
 	});
 }

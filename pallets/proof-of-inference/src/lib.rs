@@ -161,6 +161,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobOf<T>, OptionQuery>;
 
+	/// How many jobs have not ended (status open, accepted, challenged or disputed). Nodes
+	/// export it as the `sable_poi_open_jobs` metric.
+	#[pallet::storage]
+	pub type OpenJobs<T: Config> = StorageValue<_, u32, ValueQuery>;
+
 	/// Registered providers.
 	#[pallet::storage]
 	pub type Providers<T: Config> =
@@ -442,6 +447,7 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::JobPayment.into(), &client, payment)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			NextJobId::<T>::put(job_id.saturating_add(1));
+			OpenJobs::<T>::mutate(|open| open.saturating_inc());
 			Jobs::<T>::insert(
 				job_id,
 				Job {
@@ -477,7 +483,7 @@ pub mod pallet {
 			ensure!(job.status == JobStatus::Open, Error::<T>::NotOpen);
 			Self::release_payment(&job)?;
 			job.status = JobStatus::Cancelled;
-			Jobs::<T>::insert(job_id, job);
+			Self::store_ended(job_id, job);
 			Self::deposit_event(Event::JobCancelled { job_id });
 			Ok(())
 		}
@@ -726,6 +732,12 @@ impl<T: Config> Pallet<T> {
 		ProviderJobs::<T>::mutate(provider, |jobs| jobs.retain(|id| *id != job_id));
 	}
 
+	/// Stores a job that has just ended (its status set to a terminal one).
+	fn store_ended(job_id: JobId, job: JobOf<T>) {
+		OpenJobs::<T>::mutate(|open| open.saturating_dec());
+		Jobs::<T>::insert(job_id, job);
+	}
+
 	/// Pays the provider (payment minus the protocol fee) and ends the job.
 	fn settle(
 		job_id: JobId,
@@ -753,7 +765,7 @@ impl<T: Config> Pallet<T> {
 			p.completed.saturating_inc()
 		});
 		job.status = JobStatus::Completed { provider: provider.clone(), output };
-		Jobs::<T>::insert(job_id, job);
+		Self::store_ended(job_id, job);
 		Self::deposit_event(Event::JobCompleted { job_id, provider, output, paid, fee });
 		Ok(())
 	}
@@ -792,7 +804,7 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		job.status = JobStatus::Refunded { slashed: provider };
-		Jobs::<T>::insert(job_id, job);
+		Self::store_ended(job_id, job);
 		Ok(())
 	}
 

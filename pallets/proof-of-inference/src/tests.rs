@@ -681,8 +681,8 @@ fn owed() -> Balance {
 fn escrow_invariant_holds_under_random_operation_sequences() {
 	// Random sequences of every call (valid or not), with real proofs of commitment jobs.
 	// After each step: what the pallet holds equals open payments plus bonds, total
-	// issuance is unchanged, locked collateral matches the provider's open jobs, and each
-	// job is paid out at most once.
+	// issuance is unchanged, locked collateral matches the provider's open jobs, `OpenJobs`
+	// counts the jobs that have not ended, and each job is paid out at most once.
 	let clients = [alice(), bob()];
 	let providers = [carol(), dave()];
 	let mut outcomes: HashMap<&'static str, u32> = HashMap::new();
@@ -763,6 +763,8 @@ fn escrow_invariant_holds_under_random_operation_sequences() {
 					},
 				};
 				assert_eq!(total_held(), owed(), "seed {seed}: escrow");
+				let open = crate::Jobs::<Test>::iter_values().filter(|j| j.status.is_open());
+				assert_eq!(crate::OpenJobs::<Test>::get() as usize, open.count(), "seed {seed}");
 				assert_eq!(Balances::total_issuance(), issuance, "seed {seed}: issuance");
 				for provider in &providers {
 					let p = crate::Providers::<Test>::get(provider).expect("provider");

@@ -1,0 +1,105 @@
+//! `sable-load`: load for a Sable node. `transfers` drives signed balance transfers from many
+//! pre-funded accounts for a fixed time; `private` submits private transfers proved in
+//! advance. Both watch the chain meanwhile and print what it sustained: included and
+//! finalized TPS, block fullness and finality lag (JSON on stdout, lines on stderr).
+//! `scripts/load-test.sh` runs both against a dev node and records the numbers.
+
+mod observer;
+mod private;
+mod report;
+mod rpc;
+mod transfers;
+
+use std::{process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand};
+use sable_wallet::{extrinsic::ChainContext, node_client::NodeClient};
+use sp_core::H256;
+
+#[derive(Parser)]
+#[command(name = "sable-load", about = "Load a Sable node and measure what it sustains")]
+struct Cli {
+	/// The node's WebSocket RPC.
+	#[arg(long, default_value = "ws://127.0.0.1:9944", global = true)]
+	url: String,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Signed `balances.transfer_keep_alive` from many accounts (`//Load//0`, `//Load//1`, ...,
+	/// funded by //Alice on first use) for a fixed time.
+	Transfers {
+		/// Sending accounts.
+		#[arg(long, default_value_t = 1_000)]
+		accounts: usize,
+		/// Seconds of submitting.
+		#[arg(long, default_value_t = 60)]
+		duration: u64,
+		/// Transfers signed in advance per second of `--duration` (above what the chain takes).
+		#[arg(long, default_value_t = 2_500)]
+		presign_rate: usize,
+		/// Concurrent submissions.
+		#[arg(long, default_value_t = 128)]
+		in_flight: usize,
+	},
+	/// Private `zk.transfer`s proved in advance (about a second of proving each, plus one
+	/// shield per transfer to fund it), submitted at once.
+	Private {
+		/// Number of transfers.
+		#[arg(long, default_value_t = 150)]
+		count: usize,
+		/// Seconds to wait for them to be included.
+		#[arg(long, default_value_t = 120)]
+		duration: u64,
+	},
+}
+
+async fn chain_context(url: &str) -> Result<ChainContext, String> {
+	let node = NodeClient::connect(url).await.map_err(|e| e.to_string())?;
+	let genesis = node.genesis_hash().await.map_err(|e| e.to_string())?;
+	let genesis = sable_zk_proofs::json::bytes32(&genesis, "genesis hash")?;
+	let (spec_version, transaction_version) =
+		node.runtime_version().await.map_err(|e| e.to_string())?;
+	Ok(ChainContext { genesis_hash: H256(genesis), spec_version, transaction_version })
+}
+
+async fn run(cli: Cli) -> Result<serde_json::Value, String> {
+	let context = chain_context(&cli.url).await?;
+	match cli.command {
+		Command::Transfers { accounts, duration, presign_rate, in_flight } => {
+			let options = transfers::Options {
+				url: cli.url,
+				accounts,
+				duration: Duration::from_secs(duration),
+				presign_rate,
+				in_flight,
+			};
+			transfers::run(options, context).await
+		},
+		Command::Private { count, duration } => {
+			let options =
+				private::Options { url: cli.url, count, duration: Duration::from_secs(duration) };
+			private::run(options, context).await
+		},
+	}
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	match run(Cli::parse()).await {
+		Ok(summary) => {
+			report::print(&summary);
+			println!("{summary}");
+			if summary.get("error").is_some() {
+				return ExitCode::FAILURE;
+			}
+			ExitCode::SUCCESS
+		},
+		Err(error) => {
+			eprintln!("sable-load: {error}");
+			ExitCode::FAILURE
+		},
+	}
+}

@@ -1,0 +1,155 @@
+//! Watches the chain while load runs: for every new best block its load transactions,
+//! extrinsic bytes, normal-class weight and timestamp; for every finalized head the moment
+//! it arrived, so each block's finality lag is known.
+
+use std::{
+	collections::BTreeMap,
+	sync::{Arc, Mutex},
+	time::Instant,
+};
+
+use codec::Decode;
+use frame_support::{dispatch::DispatchClass, storage::storage_prefix, weights::Weight};
+use sable_runtime::{RuntimeCall, UncheckedExtrinsic};
+
+use crate::rpc::{self, Rpc};
+
+/// Which extrinsics count as load.
+pub type Classifier = fn(&UncheckedExtrinsic) -> bool;
+
+/// What the observer learnt about one block.
+#[derive(Clone, Debug)]
+pub struct BlockStats {
+	/// Block number.
+	pub number: u64,
+	/// When its header arrived as the new best block.
+	pub seen: Instant,
+	/// Its `Timestamp::Now`, in milliseconds.
+	pub timestamp_ms: u64,
+	/// Load transactions in it.
+	pub load: u64,
+	/// Bytes of all its extrinsics.
+	pub bytes: u64,
+	/// Normal-class weight consumed (ref time).
+	pub normal_weight: u64,
+	/// When a finalized head at or above it arrived.
+	pub finalized: Option<Instant>,
+}
+
+/// Blocks seen so far, by number, and the best-minus-finalized gaps sampled at each new head.
+#[derive(Default)]
+pub struct Chain {
+	/// Blocks by number (the latest header seen at each height).
+	pub blocks: BTreeMap<u64, BlockStats>,
+	/// The highest finalized number seen.
+	pub finalized: u64,
+	/// `best - finalized` in blocks at each new best head.
+	pub lag_blocks: Vec<u64>,
+}
+
+/// A running observer.
+pub struct Observer {
+	chain: Arc<Mutex<Chain>>,
+	task: tokio::task::JoinHandle<()>,
+}
+
+impl Observer {
+	/// Connects to `url` and starts watching.
+	pub async fn start(url: &str, classify: Classifier) -> Result<Observer, String> {
+		let rpc = Rpc::connect(url, 16).await?;
+		let mut best = rpc.heads(false).await?;
+		let mut finalized = rpc.heads(true).await?;
+		let chain = Arc::new(Mutex::new(Chain::default()));
+		let shared = chain.clone();
+		let task = tokio::spawn(async move {
+			loop {
+				tokio::select! {
+					Some(Ok(header)) = best.next() => {
+						let Some(number) = rpc::header_number(&header) else { continue };
+						match block_stats(&rpc, number, classify).await {
+							Ok(stats) => record_best(&shared, stats),
+							Err(error) => eprintln!("observer: block #{number}: {error}"),
+						}
+					},
+					Some(Ok(header)) = finalized.next() => {
+						if let Some(number) = rpc::header_number(&header) {
+							record_finalized(&shared, number, Instant::now());
+						}
+					},
+					else => break,
+				}
+			}
+		});
+		Ok(Observer { chain, task })
+	}
+
+	/// A copy of what was seen so far.
+	pub fn chain(&self) -> Chain {
+		let chain = self.chain.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		Chain {
+			blocks: chain.blocks.clone(),
+			finalized: chain.finalized,
+			lag_blocks: chain.lag_blocks.clone(),
+		}
+	}
+
+	/// Stops watching.
+	pub fn stop(self) -> Chain {
+		self.task.abort();
+		self.chain()
+	}
+}
+
+fn record_best(chain: &Mutex<Chain>, stats: BlockStats) {
+	let mut chain = chain.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	let lag = stats.number.saturating_sub(chain.finalized);
+	chain.lag_blocks.push(lag);
+	let mut stats = stats;
+	if stats.number <= chain.finalized {
+		stats.finalized = Some(stats.seen);
+	}
+	chain.blocks.insert(stats.number, stats);
+}
+
+fn record_finalized(chain: &Mutex<Chain>, number: u64, at: Instant) {
+	let mut chain = chain.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	chain.finalized = chain.finalized.max(number);
+	for stats in chain.blocks.range_mut(..=number).map(|(_, stats)| stats) {
+		stats.finalized.get_or_insert(at);
+	}
+}
+
+async fn block_stats(rpc: &Rpc, number: u64, classify: Classifier) -> Result<BlockStats, String> {
+	let seen = Instant::now();
+	let hash = rpc.block_hash(number).await?;
+	let extrinsics = rpc.block_extrinsics(&hash).await?;
+	let mut load = 0;
+	let mut bytes = 0;
+	for hex in &extrinsics {
+		let raw = rpc::from_hex(hex)?;
+		bytes += raw.len() as u64;
+		if UncheckedExtrinsic::decode(&mut &raw[..]).is_ok_and(|x| classify(&x)) {
+			load += 1;
+		}
+	}
+	let timestamp_ms: u64 =
+		rpc.storage(&storage_prefix(b"Timestamp", b"Now"), Some(&hash)).await?.unwrap_or_default();
+	let consumed: Option<frame_support::dispatch::PerDispatchClass<Weight>> =
+		rpc.storage(&storage_prefix(b"System", b"BlockWeight"), Some(&hash)).await?;
+	let normal_weight = consumed.map(|w| w.get(DispatchClass::Normal).ref_time()).unwrap_or(0);
+	Ok(BlockStats { number, seen, timestamp_ms, load, bytes, normal_weight, finalized: None })
+}
+
+/// A signed `Balances` transfer.
+pub fn is_balance_transfer(extrinsic: &UncheckedExtrinsic) -> bool {
+	matches!(extrinsic.preamble, sp_runtime::generic::Preamble::Signed(..))
+		&& matches!(
+			extrinsic.function,
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { .. })
+		)
+}
+
+/// An unsigned private transfer.
+pub fn is_private_transfer(extrinsic: &UncheckedExtrinsic) -> bool {
+	matches!(extrinsic.function, RuntimeCall::Zk(pallet_zk::Call::transfer { .. }))
+}

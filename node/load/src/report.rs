@@ -1,0 +1,141 @@
+//! What a load run reached: sustained included and finalized TPS over the measured window,
+//! block fullness by weight and by length, and finality lag.
+
+use std::time::{Duration, Instant};
+
+use frame_support::dispatch::DispatchClass;
+use serde_json::{json, Value};
+
+use crate::observer::{BlockStats, Chain};
+
+/// The chain's limits for normal-class extrinsics in one block.
+fn normal_limits() -> (u64, u64) {
+	let weights = sable_runtime::configs::RuntimeBlockWeights::get();
+	let max_weight = weights
+		.get(DispatchClass::Normal)
+		.max_total
+		.unwrap_or(weights.max_block)
+		.ref_time();
+	let max_length =
+		*sable_runtime::configs::RuntimeBlockLength::get().max.get(DispatchClass::Normal);
+	(max_weight, u64::from(max_length))
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+	if values.is_empty() {
+		return 0.0;
+	}
+	values.sort_by(f64::total_cmp);
+	values[values.len() / 2]
+}
+
+fn max(values: impl IntoIterator<Item = f64>) -> f64 {
+	values.into_iter().fold(0.0, f64::max)
+}
+
+fn round(value: f64, digits: i32) -> f64 {
+	let scale = 10f64.powi(digits);
+	(value * scale).round() / scale
+}
+
+/// Sums up the blocks first seen between `from` and `to`. Rates are over chain time: from
+/// the timestamp of the block before the window's first to that of its last, so they cover
+/// whole slots.
+pub fn summarize(
+	kind: &str,
+	chain: &Chain,
+	from: Instant,
+	to: Instant,
+	submission: Value,
+) -> Value {
+	let window: Vec<&BlockStats> =
+		chain.blocks.values().filter(|b| b.seen >= from && b.seen <= to).collect();
+	let (Some(first), Some(last)) = (window.first(), window.last()) else {
+		return json!({ "kind": kind, "error": "no block in the window", "submission": submission });
+	};
+	let start_ms = chain
+		.blocks
+		.get(&(first.number.saturating_sub(1)))
+		.map(|b| b.timestamp_ms)
+		.unwrap_or(first.timestamp_ms.saturating_sub(sable_runtime::SLOT_DURATION));
+	let seconds = (last.timestamp_ms.saturating_sub(start_ms) as f64 / 1000.0).max(0.001);
+	let included: u64 = window.iter().map(|b| b.load).sum();
+	let finalized: u64 = window.iter().filter(|b| b.finalized.is_some()).map(|b| b.load).sum();
+	let (max_weight, max_length) = normal_limits();
+	let weight_share: Vec<f64> =
+		window.iter().map(|b| 100.0 * b.normal_weight as f64 / max_weight as f64).collect();
+	let length_share: Vec<f64> =
+		window.iter().map(|b| 100.0 * b.bytes as f64 / max_length as f64).collect();
+	let lag_seconds: Vec<f64> = window
+		.iter()
+		.filter_map(|b| b.finalized.map(|at| at.saturating_duration_since(b.seen).as_secs_f64()))
+		.collect();
+	let blocks = window.len() as f64;
+	json!({
+		"kind": kind,
+		"blocks": window.len(),
+		"first_block": first.number,
+		"last_block": last.number,
+		"chain_seconds": round(seconds, 1),
+		"block_time_s": round(seconds / blocks, 2),
+		"included": included,
+		"included_tps": round(included as f64 / seconds, 1),
+		"finalized": finalized,
+		"finalized_tps": round(finalized as f64 / seconds, 1),
+		"max_per_block": window.iter().map(|b| b.load).max().unwrap_or(0),
+		"mean_per_block": round(included as f64 / blocks, 1),
+		"weight_full_pct_mean": round(weight_share.iter().sum::<f64>() / blocks, 1),
+		"weight_full_pct_max": round(max(weight_share.iter().copied()), 1),
+		"length_full_pct_mean": round(length_share.iter().sum::<f64>() / blocks, 1),
+		"length_full_pct_max": round(max(length_share.iter().copied()), 1),
+		"finality_lag_s_median": round(median(lag_seconds.clone()), 1),
+		"finality_lag_s_max": round(max(lag_seconds), 1),
+		"finality_lag_blocks_max": chain.lag_blocks.iter().copied().max().unwrap_or(0),
+		"unfinalized_blocks": window.iter().filter(|b| b.finalized.is_none()).count(),
+		"submission": submission,
+	})
+}
+
+/// Human-readable lines for a summary.
+pub fn print(summary: &Value) {
+	let v = |key: &str| summary[key].to_string();
+	eprintln!(
+		"{}: {} blocks (#{}..#{}, {} s of chain time, {} s per block)",
+		summary["kind"].as_str().unwrap_or("load"),
+		v("blocks"),
+		v("first_block"),
+		v("last_block"),
+		v("chain_seconds"),
+		v("block_time_s")
+	);
+	eprintln!(
+		"  included {} ({} TPS), finalized {} ({} TPS); per block mean {}, max {}",
+		v("included"),
+		v("included_tps"),
+		v("finalized"),
+		v("finalized_tps"),
+		v("mean_per_block"),
+		v("max_per_block")
+	);
+	eprintln!(
+		"  block fullness (normal class): weight mean {}%, max {}%; length mean {}%, max {}%",
+		v("weight_full_pct_mean"),
+		v("weight_full_pct_max"),
+		v("length_full_pct_mean"),
+		v("length_full_pct_max")
+	);
+	eprintln!(
+		"  finality lag: median {} s, max {} s, max {} blocks",
+		v("finality_lag_s_median"),
+		v("finality_lag_s_max"),
+		v("finality_lag_blocks_max")
+	);
+}
+
+/// Waits until every block up to `number` is finalized, or `limit` passes.
+pub async fn wait_finalized(observer: &crate::observer::Observer, number: u64, limit: Duration) {
+	let deadline = Instant::now() + limit;
+	while observer.chain().finalized < number && Instant::now() < deadline {
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
