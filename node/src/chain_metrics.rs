@@ -17,6 +17,7 @@ use sable_runtime::{Hash, Runtime, RuntimeEvent};
 use sc_client_api::{BlockchainEvents, StorageProvider};
 use sp_api::ProvideRuntimeApi;
 use sp_core::storage::StorageKey;
+use sp_io::hashing::twox_128;
 use substrate_prometheus_endpoint::{
 	register, Counter, CounterVec, Gauge, Opts, PrometheusError, Registry, F64, U64,
 };
@@ -93,7 +94,7 @@ impl ChainMetrics {
 
 	/// Counts the events of the finalized block `hash`.
 	fn count_events(&self, client: &FullClient, hash: Hash) {
-		let key = StorageKey(frame_system::Events::<Runtime>::hashed_key().to_vec());
+		let key = StorageKey([twox_128(b"System"), twox_128(b"Events")].concat());
 		let records = match client.storage(hash, &key) {
 			Ok(Some(data)) => match EventRecords::decode(&mut &data.0[..]) {
 				Ok(records) => records,

@@ -1,5 +1,5 @@
 //! Limits against abuse, on real `--dev` nodes: RPC request and response size limits and the
-//! per-connection rate limit; and a flood of invalid
+//! per-connection rate limit; the transaction pool's limit; and a flood of invalid
 //! shielded transfers, which is refused while blocks keep coming and does not poison the
 //! verified-proof cache (the valid transfer with the same public inputs is accepted after).
 
@@ -11,7 +11,9 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use common::{hex_bytes, wallet::sable, Node};
+use common::{free_balance, hex_bytes, tx, wallet::sable, Node};
+use sable_runtime::{AccountId, RuntimeCall, UNITS};
+use sp_core::{sr25519, Pair};
 use sable_zk_proofs::json::to_hex;
 use serde_json::{json, Value};
 
@@ -158,4 +160,68 @@ fn a_flood_of_invalid_transfers_is_refused_and_does_not_poison_the_cache() {
 	});
 	let (_, synced) = sable(&b, &url, &["sync"], None);
 	assert_eq!(synced["balance"], "1000000000000");
+}
+
+#[test]
+fn the_transaction_pool_refuses_what_exceeds_its_limit_and_blocks_go_on() {
+	const LIMIT: usize = 20;
+	const SENDERS: usize = 60;
+	let dir = tempfile::Builder::new().prefix("sable-pool-").tempdir().expect("temp dir");
+	let limit = LIMIT.to_string();
+	let node = Node::start("dev-pool", dir.path(), &["--dev", "--pool-limit", &limit]);
+	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
+	let context = tx::ChainContext::of(&node);
+	let alice = sr25519::Pair::from_string("//Alice", None).expect("dev key");
+	let senders: Vec<sr25519::Pair> = (0..SENDERS)
+		.map(|i| sr25519::Pair::from_string(&format!("//Pool//{i}"), None).expect("derives"))
+		.collect();
+	let transfer = |to: &AccountId, value| {
+		RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: to.clone().into(),
+			value,
+		})
+	};
+	// Alice funds the senders, a pool's worth at a time.
+	for (round, chunk) in senders.chunks(LIMIT / 2).enumerate() {
+		for (i, sender) in chunk.iter().enumerate() {
+			let nonce = (round * LIMIT / 2 + i) as u32;
+			let fund = tx::signed(&context, transfer(&sender.public().into(), 10 * UNITS), &alice, &alice, nonce);
+			node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&fund)])).expect("funding");
+		}
+		let last: AccountId = chunk[chunk.len() - 1].public().into();
+		node.wait_for("funded senders", Duration::from_secs(60), |n| free_balance(n, &last) > 0);
+	}
+
+	// Each sender sends Bob 1 SBL, all at once: more than the pool holds.
+	let bob: AccountId = sp_keyring::Sr25519Keyring::Bob.to_account_id();
+	let bob_before = free_balance(&node, &bob);
+	let before = node.best_number().expect("best");
+	let (mut accepted, mut full) = (0u128, 0usize);
+	for sender in &senders {
+		let xt = tx::signed(&context, transfer(&bob, UNITS), sender, sender, 0);
+		match node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&xt)])) {
+			Ok(_) => accepted += 1,
+			Err(error) => {
+				assert!(
+					error.contains("1014") || error.contains("1016"),
+					"refused for a reason other than room: {error}"
+				);
+				full += 1;
+			},
+		}
+	}
+	let pending = node.rpc("author_pendingExtrinsics", json!([])).expect("pending");
+	let pending = pending.as_array().map(Vec::len).unwrap_or(usize::MAX);
+	println!("pool limit {LIMIT}: {accepted} of {SENDERS} accepted, {full} refused, {pending} pending");
+	assert!(pending <= LIMIT, "{pending} transactions in a pool limited to {LIMIT}");
+	assert!(full > 0, "nothing was refused beyond the limit");
+	assert_eq!(accepted as usize + full, SENDERS);
+
+	// Blocks go on and include exactly what the pool accepted.
+	node.wait_for("the accepted transfers", Duration::from_secs(60), |n| {
+		free_balance(n, &bob) == bob_before + accepted * UNITS
+			&& n.rpc("author_pendingExtrinsics", json!([]))
+				.is_ok_and(|p| p.as_array().is_some_and(Vec::is_empty))
+	});
+	assert!(node.best_number().expect("best") > before);
 }

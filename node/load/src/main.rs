@@ -53,6 +53,14 @@ enum Command {
 		/// Seconds to wait for them to be included.
 		#[arg(long, default_value_t = 120)]
 		duration: u64,
+		/// Transfers per `zk.submit_batch` (1: each its own `zk.transfer`).
+		#[arg(long, default_value_t = 1)]
+		batch: usize,
+	},
+	/// Prints a Markdown table of summaries that earlier runs wrote (JSON files).
+	Render {
+		/// The summaries.
+		files: Vec<std::path::PathBuf>,
 	},
 }
 
@@ -65,31 +73,67 @@ async fn chain_context(url: &str) -> Result<ChainContext, String> {
 	Ok(ChainContext { genesis_hash: H256(genesis), spec_version, transaction_version })
 }
 
-async fn run(cli: Cli) -> Result<serde_json::Value, String> {
-	let context = chain_context(&cli.url).await?;
-	match cli.command {
+fn render(files: &[std::path::PathBuf]) -> Result<String, String> {
+	let mut summaries = Vec::with_capacity(files.len());
+	for file in files {
+		let text =
+			std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+		summaries.push(
+			serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?,
+		);
+	}
+	Ok(report::markdown(&summaries))
+}
+
+/// What a command produced.
+enum Output {
+	/// A load run's summary.
+	Summary(serde_json::Value),
+	/// A rendered table.
+	Table(String),
+}
+
+/// A load run, ready to start.
+enum Load {
+	Transfers(transfers::Options),
+	Private(private::Options),
+}
+
+async fn run(cli: Cli) -> Result<Output, String> {
+	let load = match cli.command {
+		Command::Render { files } => return render(&files).map(Output::Table),
 		Command::Transfers { accounts, duration, presign_rate, in_flight } => {
-			let options = transfers::Options {
-				url: cli.url,
+			Load::Transfers(transfers::Options {
+				url: cli.url.clone(),
 				accounts,
 				duration: Duration::from_secs(duration),
 				presign_rate,
 				in_flight,
-			};
-			transfers::run(options, context).await
+			})
 		},
-		Command::Private { count, duration } => {
-			let options =
-				private::Options { url: cli.url, count, duration: Duration::from_secs(duration) };
-			private::run(options, context).await
-		},
-	}
+		Command::Private { count, duration, batch } => Load::Private(private::Options {
+			url: cli.url.clone(),
+			count,
+			duration: Duration::from_secs(duration),
+			batch,
+		}),
+	};
+	let context = chain_context(&cli.url).await?;
+	let summary = match load {
+		Load::Transfers(options) => transfers::run(options, context).await?,
+		Load::Private(options) => private::run(options, context).await?,
+	};
+	Ok(Output::Summary(summary))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
 	match run(Cli::parse()).await {
-		Ok(summary) => {
+		Ok(Output::Table(table)) => {
+			print!("{table}");
+			ExitCode::SUCCESS
+		},
+		Ok(Output::Summary(summary)) => {
 			report::print(&summary);
 			println!("{summary}");
 			if summary.get("error").is_some() {

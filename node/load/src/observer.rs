@@ -14,8 +14,8 @@ use sable_runtime::{RuntimeCall, UncheckedExtrinsic};
 
 use crate::rpc::{self, Rpc};
 
-/// Which extrinsics count as load.
-pub type Classifier = fn(&UncheckedExtrinsic) -> bool;
+/// How many load transactions an extrinsic carries.
+pub type Classifier = fn(&UncheckedExtrinsic) -> u64;
 
 /// What the observer learnt about one block.
 #[derive(Clone, Debug)]
@@ -128,8 +128,8 @@ async fn block_stats(rpc: &Rpc, number: u64, classify: Classifier) -> Result<Blo
 	for hex in &extrinsics {
 		let raw = rpc::from_hex(hex)?;
 		bytes += raw.len() as u64;
-		if UncheckedExtrinsic::decode(&mut &raw[..]).is_ok_and(|x| classify(&x)) {
-			load += 1;
+		if let Ok(extrinsic) = UncheckedExtrinsic::decode(&mut &raw[..]) {
+			load += classify(&extrinsic);
 		}
 	}
 	let timestamp_ms: u64 =
@@ -140,16 +140,23 @@ async fn block_stats(rpc: &Rpc, number: u64, classify: Classifier) -> Result<Blo
 	Ok(BlockStats { number, seen, timestamp_ms, load, bytes, normal_weight, finalized: None })
 }
 
-/// A signed `Balances` transfer.
-pub fn is_balance_transfer(extrinsic: &UncheckedExtrinsic) -> bool {
-	matches!(extrinsic.preamble, sp_runtime::generic::Preamble::Signed(..))
-		&& matches!(
-			extrinsic.function,
-			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { .. })
-		)
+/// A signed `Balances` transfer counts one.
+pub fn balance_transfers(extrinsic: &UncheckedExtrinsic) -> u64 {
+	let signed = matches!(extrinsic.preamble, sp_runtime::generic::Preamble::Signed(..));
+	match &extrinsic.function {
+		RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { .. }) if signed => 1,
+		_ => 0,
+	}
 }
 
-/// An unsigned private transfer.
-pub fn is_private_transfer(extrinsic: &UncheckedExtrinsic) -> bool {
-	matches!(extrinsic.function, RuntimeCall::Zk(pallet_zk::Call::transfer { .. }))
+/// A private transfer counts one, a batch the transfers in it.
+pub fn private_transfers(extrinsic: &UncheckedExtrinsic) -> u64 {
+	match &extrinsic.function {
+		RuntimeCall::Zk(pallet_zk::Call::transfer { .. }) => 1,
+		RuntimeCall::Zk(pallet_zk::Call::submit_batch { actions }) => actions
+			.iter()
+			.filter(|action| matches!(action, pallet_zk::ShieldedAction::Transfer(_)))
+			.count() as u64,
+		_ => 0,
+	}
 }

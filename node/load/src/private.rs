@@ -8,7 +8,9 @@ use std::{
 };
 
 use ff::Field;
-use sable_runtime::{AccountId, UNITS};
+use pallet_zk::{ShieldedAction, ShieldedProof};
+use frame_support::traits::Get;
+use sable_runtime::{AccountId, Runtime, RuntimeCall, UNITS};
 use sable_wallet::{
 	extrinsic::{self, ChainContext},
 	node_client::NodeClient,
@@ -41,6 +43,8 @@ pub struct Options {
 	pub count: usize,
 	/// How long to wait for them to be included after submitting.
 	pub duration: Duration,
+	/// Transfers per `zk.submit_batch` (1: each a `zk.transfer` of its own).
+	pub batch: usize,
 }
 
 fn wallet<'a>(node: &'a NodeClient, dir: &Path, i: usize) -> Spender<'a> {
@@ -95,6 +99,32 @@ async fn shield_all(
 	}
 }
 
+/// The runtime's largest batch.
+fn max_batch() -> u32 {
+	<<Runtime as pallet_zk::Config>::MaxBatchSize as Get<u32>>::get()
+}
+
+/// The transfers as extrinsics: one `zk.transfer` each, or `zk.submit_batch`es of `batch`.
+fn extrinsics(payloads: Vec<ShieldedProof>, batch: usize) -> Result<Vec<String>, String> {
+	if batch <= 1 {
+		let calls = payloads
+			.into_iter()
+			.map(|payload| RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(payload) }));
+		return Ok(calls.map(|call| extrinsic::to_hex(&extrinsic::bare(call))).collect());
+	}
+	payloads
+		.chunks(batch)
+		.map(|chunk| {
+			let actions = chunk.iter().cloned().map(ShieldedAction::Transfer).collect::<Vec<_>>();
+			let actions = actions
+				.try_into()
+				.map_err(|_| format!("a batch holds at most {} transfers", max_batch()))?;
+			let call = RuntimeCall::Zk(pallet_zk::Call::submit_batch { actions });
+			Ok(extrinsic::to_hex(&extrinsic::bare(call)))
+		})
+		.collect()
+}
+
 /// Runs the load and returns its summary.
 pub async fn run(options: Options, context: ChainContext) -> Result<Value, String> {
 	let node = NodeClient::connect(&options.url).await.map_err(|e| e.to_string())?;
@@ -107,20 +137,21 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 	shield_all(&node, &rpc, &context, &mut wallets).await?;
 
 	let started = Instant::now();
-	let mut transfers = Vec::with_capacity(wallets.len());
+	let mut payloads = Vec::with_capacity(wallets.len());
 	for (i, wallet) in wallets.iter_mut().enumerate() {
 		let to = addresses[(i + 1) % addresses.len()].clone();
 		let prepared = wallet
 			.prepare_only(&Operation::Send { to, amount: AMOUNT, fee: FEE })
 			.await
 			.map_err(|e| e.to_string())?;
-		transfers.push(extrinsic::to_hex(&extrinsic::bare(prepared.call)));
+		payloads.push(prepared.payload);
 	}
 	let proving_s = started.elapsed().as_secs_f64();
-	eprintln!("private: proved {} transfers in {proving_s:.0} s", transfers.len());
+	eprintln!("private: proved {} transfers in {proving_s:.0} s", payloads.len());
+	let transfers = extrinsics(payloads, options.batch)?;
 	let _ = std::fs::remove_dir_all(&dir);
 
-	let observer = Observer::start(&options.url, observer::is_private_transfer).await?;
+	let observer = Observer::start(&options.url, observer::private_transfers).await?;
 	tokio::time::sleep(Duration::from_secs(1)).await;
 	let submitted = Instant::now();
 	let results = futures::future::join_all(transfers.iter().map(|hex| rpc.submit(hex))).await;
@@ -149,6 +180,7 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 	let chain = observer.stop();
 	let submission = json!({
 		"transfers": options.count,
+		"batch": options.batch,
 		"proving_s_each": (proving_s / options.count.max(1) as f64 * 100.0).round() / 100.0,
 		"accepted_by_pool": accepted,
 		"pool_acceptance_s": (submit_s * 10.0).round() / 10.0,

@@ -139,3 +139,29 @@ pub async fn wait_finalized(observer: &crate::observer::Observer, number: u64, l
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 }
+
+/// A Markdown table of summaries, one row each (`sable-load render`).
+pub fn markdown(summaries: &[Value]) -> String {
+	let mut table = String::from(
+		"| load | blocks | included TPS | finalized TPS | per block (mean / max) | weight full, mean / max | length full, mean / max | finality lag, median / max |\n\
+		 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+	);
+	for s in summaries {
+		table.push_str(&format!(
+			"| {} | {} | {} | {} | {} / {} | {}% / {}% | {}% / {}% | {} s / {} s |\n",
+			s["kind"].as_str().unwrap_or("?"),
+			s["blocks"],
+			s["included_tps"],
+			s["finalized_tps"],
+			s["mean_per_block"],
+			s["max_per_block"],
+			s["weight_full_pct_mean"],
+			s["weight_full_pct_max"],
+			s["length_full_pct_mean"],
+			s["length_full_pct_max"],
+			s["finality_lag_s_median"],
+			s["finality_lag_s_max"],
+		));
+	}
+	table
+}

@@ -131,7 +131,7 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 		signing.elapsed().as_secs_f64()
 	);
 
-	let observer = Observer::start(&options.url, observer::is_balance_transfer).await?;
+	let observer = Observer::start(&options.url, observer::balance_transfers).await?;
 	tokio::time::sleep(Duration::from_secs(1)).await;
 	let started = Instant::now();
 	let end = started + options.duration;

@@ -53,8 +53,8 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `3593`
-		// Minimum execution time: 48_525_000 picoseconds.
-		Weight::from_parts(55_157_000, 0)
+		// Minimum execution time: 47_923_000 picoseconds.
+		Weight::from_parts(54_070_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -69,8 +69,8 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `401`
 		//  Estimated: `3593`
-		// Minimum execution time: 50_672_000 picoseconds.
-		Weight::from_parts(57_993_000, 0)
+		// Minimum execution time: 50_479_000 picoseconds.
+		Weight::from_parts(56_128_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `134`
 		//  Estimated: `3586`
-		// Minimum execution time: 11_845_000 picoseconds.
-		Weight::from_parts(14_182_000, 0)
+		// Minimum execution time: 11_837_000 picoseconds.
+		Weight::from_parts(13_507_000, 0)
 			.saturating_add(Weight::from_parts(0, 3586))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -97,8 +97,8 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `422`
 		//  Estimated: `3593`
-		// Minimum execution time: 45_564_000 picoseconds.
-		Weight::from_parts(51_653_000, 0)
+		// Minimum execution time: 45_117_000 picoseconds.
+		Weight::from_parts(48_417_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -111,17 +111,19 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfInference::Jobs` (r:0 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `778`
 		//  Estimated: `3991`
-		// Minimum execution time: 51_864_000 picoseconds.
-		Weight::from_parts(60_298_000, 0)
+		// Minimum execution time: 55_073_000 picoseconds.
+		Weight::from_parts(63_288_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `ProofOfInference::Jobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
@@ -129,15 +131,17 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn cancel_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `515`
+		//  Measured:  `538`
 		//  Estimated: `3716`
-		// Minimum execution time: 44_840_000 picoseconds.
-		Weight::from_parts(51_160_000, 0)
+		// Minimum execution time: 48_587_000 picoseconds.
+		Weight::from_parts(55_145_000, 0)
 			.saturating_add(Weight::from_parts(0, 3716))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `ProofOfInference::Jobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
@@ -147,10 +151,10 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn accept_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `951`
+		//  Measured:  `977`
 		//  Estimated: `4027`
-		// Minimum execution time: 22_020_000 picoseconds.
-		Weight::from_parts(25_954_000, 0)
+		// Minimum execution time: 25_373_000 picoseconds.
+		Weight::from_parts(28_639_000, 0)
 			.saturating_add(Weight::from_parts(0, 4027))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -163,8 +167,8 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `391`
 		//  Estimated: `3991`
-		// Minimum execution time: 6_733_913_000 picoseconds.
-		Weight::from_parts(7_423_011_000, 0)
+		// Minimum execution time: 6_603_133_000 picoseconds.
+		Weight::from_parts(7_201_495_000, 0)
 			.saturating_add(Weight::from_parts(0, 3991))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -179,15 +183,17 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::Providers` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfInference::ProviderJobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn submit_lora_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1502`
+		//  Measured:  `1528`
 		//  Estimated: `8799`
-		// Minimum execution time: 35_269_583_000 picoseconds.
-		Weight::from_parts(37_664_946_000, 0)
+		// Minimum execution time: 33_165_311_000 picoseconds.
+		Weight::from_parts(34_976_169_000, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `ProofOfInference::Jobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
@@ -199,15 +205,17 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::Providers` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfInference::ProviderJobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn submit_inference_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1502`
+		//  Measured:  `1528`
 		//  Estimated: `8799`
-		// Minimum execution time: 21_149_577_000 picoseconds.
-		Weight::from_parts(21_755_958_000, 0)
+		// Minimum execution time: 20_692_585_000 picoseconds.
+		Weight::from_parts(21_747_516_000, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `ProofOfInference::Jobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
@@ -219,15 +227,17 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::Providers` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfInference::ProviderJobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn accept_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1538`
+		//  Measured:  `1564`
 		//  Estimated: `8799`
-		// Minimum execution time: 95_891_000 picoseconds.
-		Weight::from_parts(107_490_000, 0)
+		// Minimum execution time: 107_836_000 picoseconds.
+		Weight::from_parts(117_191_000, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `ProofOfInference::Jobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
@@ -235,10 +245,10 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::Providers` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `474`
+		//  Measured:  `500`
 		//  Estimated: `3716`
-		// Minimum execution time: 17_833_000 picoseconds.
-		Weight::from_parts(20_169_000, 0)
+		// Minimum execution time: 18_915_000 picoseconds.
+		Weight::from_parts(22_146_000, 0)
 			.saturating_add(Weight::from_parts(0, 3716))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -253,15 +263,17 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::Providers` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfInference::ProviderJobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1508`
+		//  Measured:  `1534`
 		//  Estimated: `6196`
-		// Minimum execution time: 97_613_000 picoseconds.
-		Weight::from_parts(107_754_000, 0)
+		// Minimum execution time: 103_533_000 picoseconds.
+		Weight::from_parts(112_304_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `ProofOfInference::Jobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
@@ -273,15 +285,17 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::Providers` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfInference::ProviderJobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn finalize() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1538`
+		//  Measured:  `1564`
 		//  Estimated: `8799`
-		// Minimum execution time: 102_420_000 picoseconds.
-		Weight::from_parts(114_454_000, 0)
+		// Minimum execution time: 109_727_000 picoseconds.
+		Weight::from_parts(118_259_000, 0)
 			.saturating_add(Weight::from_parts(0, 8799))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `ProofOfInference::Jobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::Jobs` (`max_values`: None, `max_size`: Some(251), added: 2726, mode: `MaxEncodedLen`)
@@ -293,14 +307,16 @@ impl<T: frame_system::Config> pallet_proof_of_inference::WeightInfo for WeightIn
 	/// Proof: `ProofOfInference::Providers` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfInference::ProviderJobs` (r:1 w:1)
 	/// Proof: `ProofOfInference::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfInference::OpenJobs` (r:1 w:1)
+	/// Proof: `ProofOfInference::OpenJobs` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn expire() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1476`
+		//  Measured:  `1502`
 		//  Estimated: `6196`
-		// Minimum execution time: 93_209_000 picoseconds.
-		Weight::from_parts(106_425_000, 0)
+		// Minimum execution time: 104_659_000 picoseconds.
+		Weight::from_parts(113_987_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Load test. Starts a dev node (or, with --local, the four validators of
+# scripts/run-local-net.sh), then with `sable-load`:
+#   1. signed balance transfers from many accounts (//Load//i, funded by //Alice), submitted
+#      as fast as the pool takes them for --duration seconds;
+#   2. private transfers proved in advance (one shield and one transfer proof per transfer,
+#      about two seconds of proving each), submitted at once.
+# Prints, for each, the sustained included and finalized TPS, block fullness and finality
+# lag. With --record the table replaces the load-test section of docs/PERFORMANCE.md.
+#
+#   scripts/load-test.sh [--local] [--duration 60] [--accounts 1000] [--private 150] [--record]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+local_net=0 duration=60 accounts=1000 private=150 record=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --local) local_net=1 ;;
+    --duration) duration=$2; shift ;;
+    --accounts) accounts=$2; shift ;;
+    --private) private=$2; shift ;;
+    --record) record=1 ;;
+    *) echo "load-test: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+load_bin="$CARGO_TARGET_DIR/release/sable-load"
+[ -x "$SABLE_NODE_BIN" ] && [ -x "$load_bin" ] || build_workspace
+
+out=$(mktemp -d -t sable-load-XXXXXX)
+pids=()
+stop() {
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  echo "load-test: node logs and results in $out"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+if [ "$local_net" = 1 ]; then
+  network="the local network (4 validators on this machine)"
+  port=9944
+  scripts/run-local-net.sh >"$out/local-net.log" 2>&1 &
+  pids+=($!)
+else
+  network="a dev node"
+  port=9988
+  "$SABLE_NODE_BIN" --dev --tmp --rpc-port "$port" --prometheus-port 9688 --port 30388 \
+    --no-mdns >"$out/node.log" 2>&1 &
+  pids+=($!)
+fi
+url="ws://127.0.0.1:$port"
+for _ in $(seq 120); do
+  curl -s -o /dev/null "http://127.0.0.1:$port" && break
+  sleep 1
+done
+echo "load-test: $network at $url; $accounts accounts for $duration s, then $private private transfers"
+
+"$load_bin" --url "$url" transfers --accounts "$accounts" --duration "$duration" \
+  >"$out/transfers.json"
+"$load_bin" --url "$url" private --count "$private" >"$out/private.json"
+table=$("$load_bin" render "$out/transfers.json" "$out/private.json")
+echo
+echo "$table"
+
+if [ "$record" = 1 ]; then
+  section="$out/section.md"
+  {
+    echo "<!-- load-test:begin (written by scripts/load-test.sh --record) -->"
+    echo "Measured $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD) against $network, on"
+    echo "$(nproc) cores of $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
+    echo "with the load generator on the same machine: $accounts accounts for $duration s; $private"
+    echo "private transfers proved beforehand."
+    echo
+    echo "$table"
+    echo "<!-- load-test:end -->"
+  } >"$section"
+  awk -v section="$section" '
+    /<!-- load-test:begin/ { while ((getline line < section) > 0) print line; skip = 1; next }
+    /<!-- load-test:end/ { skip = 0; next }
+    !skip { print }
+  ' docs/PERFORMANCE.md >"$out/PERFORMANCE.md"
+  cp "$out/PERFORMANCE.md" docs/PERFORMANCE.md
+  echo "load-test: recorded in docs/PERFORMANCE.md"
+fi
