@@ -4,7 +4,8 @@
 #   1. signed balance transfers from many accounts (//Load//i, funded by //Alice), submitted
 #      as fast as the pool takes them for --duration seconds;
 #   2. private transfers proved in advance (one shield and one transfer proof per transfer,
-#      about two seconds of proving each), submitted at once.
+#      about two seconds of proving each), submitted at once as `zk.transfer`s;
+#   3. the same again, submitted as `zk.submit_batch`es of 32.
 # Prints, for each, the sustained included and finalized TPS, block fullness and finality
 # lag. With --record the table replaces the load-test section of docs/PERFORMANCE.md.
 #
@@ -56,12 +57,13 @@ for _ in $(seq 120); do
   curl -s -o /dev/null "http://127.0.0.1:$port" && break
   sleep 1
 done
-echo "load-test: $network at $url; $accounts accounts for $duration s, then $private private transfers"
+echo "load-test: $network at $url; $accounts accounts for $duration s, then $private private transfers twice (single, batches of 32)"
 
 "$load_bin" --url "$url" transfers --accounts "$accounts" --duration "$duration" \
   >"$out/transfers.json"
 "$load_bin" --url "$url" private --count "$private" >"$out/private.json"
-table=$("$load_bin" render "$out/transfers.json" "$out/private.json")
+"$load_bin" --url "$url" private --count "$private" --batch 32 >"$out/private-batch.json"
+table=$("$load_bin" render "$out/transfers.json" "$out/private.json" "$out/private-batch.json")
 echo
 echo "$table"
 
@@ -72,7 +74,7 @@ if [ "$record" = 1 ]; then
     echo "Measured $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD) against $network, on"
     echo "$(nproc) cores of $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
     echo "with the load generator on the same machine: $accounts accounts for $duration s; $private"
-    echo "private transfers proved beforehand."
+    echo "private transfers proved beforehand, sent singly, then $private more in batches of 32."
     echo
     echo "$table"
     echo "<!-- load-test:end -->"

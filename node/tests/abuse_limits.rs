@@ -13,9 +13,9 @@ use std::{
 
 use common::{free_balance, hex_bytes, tx, wallet::sable, Node};
 use sable_runtime::{AccountId, RuntimeCall, UNITS};
-use sp_core::{sr25519, Pair};
 use sable_zk_proofs::json::to_hex;
 use serde_json::{json, Value};
+use sp_core::{sr25519, Pair};
 
 /// POSTs `body` to the node's RPC port on one connection; returns the status line and body.
 fn post(node: &Node, body: &str) -> (String, String) {

@@ -126,7 +126,6 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 				&metrics,
 				"sable_poi_jobs_ended_total",
 				&["outcome=\"completed\""],
-			) >= 1.0
-			&& common::metric_sum(&metrics, "sable_poi_open_jobs", &[]) == 0.0
+			) >= 1.0 && common::metric_sum(&metrics, "sable_poi_open_jobs", &[]) == 0.0
 	});
 }

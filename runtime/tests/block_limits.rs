@@ -8,11 +8,11 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::dispatch::{DispatchClass, DispatchInfo, GetDispatchInfo};
 use frame_support::weights::Weight;
 use frame_system::CheckWeight;
+use pallet_zk::ShieldedProof;
 use sable_runtime::{
 	configs::{RuntimeBlockLength, RuntimeBlockWeights},
 	Runtime, RuntimeCall, UncheckedExtrinsic,
 };
-use pallet_zk::ShieldedProof;
 
 /// The largest `zk.transfer` the runtime decodes: a proof of the maximum length.
 fn largest_transfer() -> UncheckedExtrinsic {

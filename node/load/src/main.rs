@@ -76,11 +76,9 @@ async fn chain_context(url: &str) -> Result<ChainContext, String> {
 fn render(files: &[std::path::PathBuf]) -> Result<String, String> {
 	let mut summaries = Vec::with_capacity(files.len());
 	for file in files {
-		let text =
-			std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-		summaries.push(
-			serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?,
-		);
+		let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+		summaries
+			.push(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?);
 	}
 	Ok(report::markdown(&summaries))
 }

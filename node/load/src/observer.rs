@@ -160,3 +160,52 @@ pub fn private_transfers(extrinsic: &UncheckedExtrinsic) -> u64 {
 		_ => 0,
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use std::time::Duration;
+
+	use super::*;
+
+	fn block(number: u64, seen: Instant) -> BlockStats {
+		BlockStats {
+			number,
+			seen,
+			timestamp_ms: 0,
+			load: 0,
+			bytes: 0,
+			normal_weight: 0,
+			finalized: None,
+		}
+	}
+
+	#[test]
+	fn a_finalized_head_finalizes_every_block_below_it_once() {
+		let chain = Mutex::new(Chain::default());
+		let t0 = Instant::now();
+		for number in 1..=3 {
+			record_best(&chain, block(number, t0));
+		}
+		let first = t0 + Duration::from_secs(5);
+		record_finalized(&chain, 2, first);
+		record_finalized(&chain, 3, first + Duration::from_secs(5));
+		// A later, lower head changes nothing.
+		record_finalized(&chain, 1, first + Duration::from_secs(9));
+		let chain = chain.into_inner().expect("not poisoned");
+		let finalized: Vec<_> = chain.blocks.values().map(|b| b.finalized).collect();
+		assert_eq!(finalized, [Some(first), Some(first), Some(first + Duration::from_secs(5))]);
+		assert_eq!(chain.finalized, 3);
+		// The gaps seen at each new best head: nothing was finalized yet.
+		assert_eq!(chain.lag_blocks, [1, 2, 3]);
+	}
+
+	#[test]
+	fn a_block_arriving_below_the_finalized_head_counts_as_finalized_on_arrival() {
+		let chain = Mutex::new(Chain::default());
+		let t0 = Instant::now();
+		record_finalized(&chain, 5, t0);
+		record_best(&chain, block(4, t0 + Duration::from_secs(1)));
+		let chain = chain.into_inner().expect("not poisoned");
+		assert_eq!(chain.blocks[&4].finalized, Some(t0 + Duration::from_secs(1)));
+	}
+}

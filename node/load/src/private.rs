@@ -8,8 +8,8 @@ use std::{
 };
 
 use ff::Field;
-use pallet_zk::{ShieldedAction, ShieldedProof};
 use frame_support::traits::Get;
+use pallet_zk::{ShieldedAction, ShieldedProof};
 use sable_runtime::{AccountId, Runtime, RuntimeCall, UNITS};
 use sable_wallet::{
 	extrinsic::{self, ChainContext},
@@ -104,23 +104,25 @@ fn max_batch() -> u32 {
 	<<Runtime as pallet_zk::Config>::MaxBatchSize as Get<u32>>::get()
 }
 
-/// The transfers as extrinsics: one `zk.transfer` each, or `zk.submit_batch`es of `batch`.
-fn extrinsics(payloads: Vec<ShieldedProof>, batch: usize) -> Result<Vec<String>, String> {
+/// The transfers as extrinsics (hex, with the number of transfers in each): one
+/// `zk.transfer` each, or `zk.submit_batch`es of `batch`.
+fn extrinsics(payloads: Vec<ShieldedProof>, batch: usize) -> Result<Vec<(String, usize)>, String> {
 	if batch <= 1 {
-		let calls = payloads
-			.into_iter()
-			.map(|payload| RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(payload) }));
-		return Ok(calls.map(|call| extrinsic::to_hex(&extrinsic::bare(call))).collect());
+		let calls = payloads.into_iter().map(|payload| {
+			RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(payload) })
+		});
+		return Ok(calls.map(|call| (extrinsic::to_hex(&extrinsic::bare(call)), 1)).collect());
 	}
 	payloads
 		.chunks(batch)
 		.map(|chunk| {
+			let count = chunk.len();
 			let actions = chunk.iter().cloned().map(ShieldedAction::Transfer).collect::<Vec<_>>();
 			let actions = actions
 				.try_into()
 				.map_err(|_| format!("a batch holds at most {} transfers", max_batch()))?;
 			let call = RuntimeCall::Zk(pallet_zk::Call::submit_batch { actions });
-			Ok(extrinsic::to_hex(&extrinsic::bare(call)))
+			Ok((extrinsic::to_hex(&extrinsic::bare(call)), count))
 		})
 		.collect()
 }
@@ -154,8 +156,15 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 	let observer = Observer::start(&options.url, observer::private_transfers).await?;
 	tokio::time::sleep(Duration::from_secs(1)).await;
 	let submitted = Instant::now();
-	let results = futures::future::join_all(transfers.iter().map(|hex| rpc.submit(hex))).await;
-	let accepted = results.iter().filter(|r| **r == Submitted::Accepted).count();
+	let results = futures::future::join_all(transfers.iter().map(|(hex, _)| rpc.submit(hex))).await;
+	let accepted_extrinsics = results.iter().filter(|r| **r == Submitted::Accepted).count();
+	// Transfers in the accepted extrinsics.
+	let accepted: usize = results
+		.iter()
+		.zip(&transfers)
+		.filter(|(result, _)| **result == Submitted::Accepted)
+		.map(|(_, (_, count))| count)
+		.sum();
 	let first_refusal = results.iter().find_map(|r| match r {
 		Submitted::Accepted => None,
 		other => Some(format!("{other:?}")),
@@ -182,9 +191,10 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 		"transfers": options.count,
 		"batch": options.batch,
 		"proving_s_each": (proving_s / options.count.max(1) as f64 * 100.0).round() / 100.0,
-		"accepted_by_pool": accepted,
+		"extrinsics": transfers.len(),
+		"accepted_by_pool": accepted_extrinsics,
 		"pool_acceptance_s": (submit_s * 10.0).round() / 10.0,
-		"refused": options.count - accepted,
+		"refused": transfers.len() - accepted_extrinsics,
 		"first_refusal": first_refusal,
 	});
 	Ok(report::summarize("private transfers", &chain, submitted, included_at, submission))

@@ -11,11 +11,8 @@ use crate::observer::{BlockStats, Chain};
 /// The chain's limits for normal-class extrinsics in one block.
 fn normal_limits() -> (u64, u64) {
 	let weights = sable_runtime::configs::RuntimeBlockWeights::get();
-	let max_weight = weights
-		.get(DispatchClass::Normal)
-		.max_total
-		.unwrap_or(weights.max_block)
-		.ref_time();
+	let max_weight =
+		weights.get(DispatchClass::Normal).max_total.unwrap_or(weights.max_block).ref_time();
 	let max_length =
 		*sable_runtime::configs::RuntimeBlockLength::get().max.get(DispatchClass::Normal);
 	(max_weight, u64::from(max_length))
@@ -140,6 +137,15 @@ pub async fn wait_finalized(observer: &crate::observer::Observer, number: u64, l
 	}
 }
 
+/// The load a summary describes, with its batch size if it had one.
+fn label(summary: &Value) -> String {
+	let kind = summary["kind"].as_str().unwrap_or("?");
+	match summary["submission"]["batch"].as_u64() {
+		Some(batch) if batch > 1 => format!("{kind} (batches of {batch})"),
+		_ => kind.to_string(),
+	}
+}
+
 /// A Markdown table of summaries, one row each (`sable-load render`).
 pub fn markdown(summaries: &[Value]) -> String {
 	let mut table = String::from(
@@ -149,7 +155,7 @@ pub fn markdown(summaries: &[Value]) -> String {
 	for s in summaries {
 		table.push_str(&format!(
 			"| {} | {} | {} | {} | {} / {} | {}% / {}% | {}% / {}% | {} s / {} s |\n",
-			s["kind"].as_str().unwrap_or("?"),
+			label(s),
 			s["blocks"],
 			s["included_tps"],
 			s["finalized_tps"],
@@ -164,4 +170,59 @@ pub fn markdown(summaries: &[Value]) -> String {
 		));
 	}
 	table
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Blocks 1..=4, one every 6 s of chain time, seen a second apart, 120 load transactions
+	/// each, finalized up to #3.
+	fn chain(t0: Instant) -> Chain {
+		let mut chain = Chain::default();
+		for number in 1..=4u64 {
+			let seen = t0 + Duration::from_secs(number);
+			let finalized = (number <= 3).then(|| seen + Duration::from_secs(2));
+			let stats = BlockStats {
+				number,
+				seen,
+				timestamp_ms: 6_000 * number,
+				load: 120,
+				bytes: 1_000,
+				normal_weight: 0,
+				finalized,
+			};
+			chain.blocks.insert(number, stats);
+		}
+		chain.finalized = 3;
+		chain.lag_blocks = vec![1, 2, 1];
+		chain
+	}
+
+	#[test]
+	fn rates_cover_the_window_in_chain_time() {
+		let t0 = Instant::now();
+		let chain = chain(t0);
+		// Blocks #2..#4 were seen in the window; chain time runs from #1's timestamp.
+		let from = t0 + Duration::from_millis(1_500);
+		let summary = summarize("test", &chain, from, t0 + Duration::from_secs(10), json!({}));
+		assert_eq!(summary["blocks"], 3);
+		assert_eq!(summary["first_block"], 2);
+		assert_eq!(summary["chain_seconds"], 18.0);
+		assert_eq!(summary["included"], 360);
+		assert_eq!(summary["included_tps"], 20.0);
+		assert_eq!(summary["finalized"], 240);
+		assert_eq!(summary["finalized_tps"], 13.3);
+		assert_eq!(summary["unfinalized_blocks"], 1);
+		assert_eq!(summary["finality_lag_s_median"], 2.0);
+		assert_eq!(summary["finality_lag_blocks_max"], 2);
+	}
+
+	#[test]
+	fn a_window_without_blocks_is_an_error() {
+		let t0 = Instant::now();
+		let later = t0 + Duration::from_secs(60);
+		let summary = summarize("test", &chain(t0), later, later, json!({}));
+		assert_eq!(summary["error"], "no block in the window");
+	}
 }

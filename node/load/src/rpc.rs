@@ -79,7 +79,11 @@ impl Rpc {
 	}
 
 	/// The value at storage `key`, decoded, in block `hash` (the best block if `None`).
-	pub async fn storage<T: Decode>(&self, key: &[u8], hash: Option<&str>) -> Result<Option<T>, String> {
+	pub async fn storage<T: Decode>(
+		&self,
+		key: &[u8],
+		hash: Option<&str>,
+	) -> Result<Option<T>, String> {
 		let value: Option<String> =
 			self.call("state_getStorage", rpc_params![to_hex(key), hash]).await?;
 		value

@@ -11,8 +11,8 @@ use std::{
 
 use sable_runtime::{AccountId, Balance, Runtime, RuntimeCall, UNITS};
 use sable_wallet::extrinsic::{self, ChainContext};
-use sp_core::{sr25519, Pair};
 use serde_json::{json, Value};
+use sp_core::{sr25519, Pair};
 
 use crate::{
 	observer::{self, Observer},
