@@ -2,8 +2,8 @@
 //! files, no overwrite), sync over WebSocket RPC into a store that matches the chain's tree,
 //! clear errors for a wrong chain, an unreachable node and a locked key file; two wallets
 //! shielding, sending and unshielding with exact balances, double-spend refusal, a sync killed
-//! between pages and resumed; and a proof-of-inference job. polkadot.js submitting the CLI's
-//! proofs is tested in `scripts/e2e`.
+//! between pages and resumed; proofs under an unknown anchor read as expired; and a
+//! proof-of-inference job. polkadot.js submitting the CLI's proofs is tested in `scripts/e2e`.
 
 mod common;
 
@@ -14,6 +14,7 @@ use common::{
 	wallet::{self, sable, sable_full},
 	Node,
 };
+use sable_wallet::{error::WalletError, node_client::NodeClient, submit};
 use serde_json::{json, Value};
 
 fn error_of(value: &Value) -> &str {
@@ -131,6 +132,21 @@ fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 		"the pool refuses: {forced}"
 	);
 
+	// A proof under an anchor the chain does not know, as when the root history has moved past
+	// it while the wallet proved: the pool refuses the unsigned transfer, the signed shield
+	// fails in its block, and the wallet reads both as the expired anchor it re-syncs and
+	// proves again for.
+	let one = unit.to_string();
+	let (_, prepared) = sable(&a, &url, &["send", &b_address, &one, "--no-submit"], None);
+	let refused = submit_under_unknown_anchor(&url, &prepared, None);
+	assert!(matches!(refused, WalletError::Refused(_)) && refused.is_expired_anchor(), "{refused}");
+	assert!(refused.to_string().contains("Custom error: 4 (zk.UnknownAnchor: "), "{refused}");
+	let (_, prepared) = sable(&a, &url, &["shield", &one, "--no-submit"], None);
+	let failed = submit_under_unknown_anchor(&url, &prepared, Some("//Alice"));
+	assert!(matches!(failed, WalletError::Failed { .. }) && failed.is_expired_anchor(), "{failed}");
+	let (_, balance) = sable(&a, &url, &["balance"], None);
+	assert_eq!(balance["balance"], (6 * unit - fee).to_string(), "nothing changed");
+
 	// B unshields 3 SBL to a fresh account, which receives exactly that.
 	let recipient =
 		<sp_core::sr25519::Pair as sp_core::Pair>::from_string("//SableWalletRecipient", None)
@@ -162,6 +178,38 @@ fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 	let (_, c_balance) = sable(&c, &url, &["balance"], None);
 	assert_eq!(c_balance["balance"], (6 * unit - fee).to_string());
 	assert_eq!(c_balance["synced_to"], 6, "three extrinsics, two leaves each");
+}
+
+/// Submits the call of `sable ... --no-submit` with its anchor replaced by one the chain never
+/// had, through the wallet's own submission code: unsigned, or signed by `signer`. Returns the
+/// wallet's error.
+fn submit_under_unknown_anchor(url: &str, prepared: &Value, signer: Option<&str>) -> WalletError {
+	use codec::Decode;
+	use sable_runtime::RuntimeCall;
+	let call_data = common::hex_bytes(&prepared["call_data"]).expect("call_data");
+	let mut call = RuntimeCall::decode(&mut &call_data[..]).expect("a runtime call");
+	let payload = match &mut call {
+		RuntimeCall::Zk(
+			pallet_zk::Call::shield { payload }
+			| pallet_zk::Call::transfer { payload }
+			| pallet_zk::Call::unshield { payload, .. },
+		) => payload,
+		other => panic!("not a shielded call: {other:?}"),
+	};
+	payload.public_inputs.anchor = [7; 32];
+	let runtime =
+		tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+	runtime.block_on(async {
+		let node = NodeClient::connect(url).await.expect("connect");
+		let extrinsic = match signer {
+			Some(suri) => {
+				let pair = submit::pair_from_suri(suri).expect("suri");
+				submit::sign(&node, call, &pair).await.expect("signed")
+			},
+			None => sable_wallet::extrinsic::bare(call),
+		};
+		submit::submit(&node, &extrinsic).await.expect_err("an unknown anchor is refused")
+	})
 }
 
 /// Leaves in the store at `path`, or 0 if there is none yet.

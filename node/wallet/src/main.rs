@@ -351,12 +351,7 @@ async fn run(cli: &Cli) -> Result<(Value, String)> {
 		Command::Job(command) => job(cli, command).await,
 		Command::History => {
 			let state = WalletState::load(&store_path)?;
-			let text = state
-				.history
-				.iter()
-				.map(|entry| serde_json::to_string(entry).unwrap_or_default())
-				.collect::<Vec<_>>()
-				.join("\n");
+			let text = state.history.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
 			Ok((json!({ "history": state.history }), text))
 		},
 	}

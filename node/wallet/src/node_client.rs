@@ -10,7 +10,7 @@ use sable_zk_proofs::json::{bytes32, from_hex};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Result, WalletError};
+use crate::error::{Refusal, Result, WalletError};
 
 /// One leaf of `zk_leaves`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +46,18 @@ pub struct NodeClient {
 
 fn rpc_error(e: impl std::fmt::Display) -> WalletError {
 	WalletError::Rpc(e.to_string())
+}
+
+/// A submission's error: the node's refusal when it answered with one.
+fn refusal(e: jsonrpsee::core::client::Error) -> WalletError {
+	match e {
+		jsonrpsee::core::client::Error::Call(error) => WalletError::Refused(Refusal::new(
+			error.code(),
+			error.message(),
+			error.data().map(|data| data.get()),
+		)),
+		other => rpc_error(other),
+	}
 }
 
 impl NodeClient {
@@ -171,7 +183,7 @@ impl NodeClient {
 
 	/// Submits `extrinsic` (hex) and waits until it is finalized; returns the hash of the
 	/// block that holds it. A refusal by the pool (for example a spent note or an expired
-	/// anchor) comes back as [`WalletError::Rpc`] with the node's message.
+	/// anchor) comes back as [`WalletError::Refused`].
 	pub async fn submit_and_wait(
 		&self,
 		extrinsic: &str,
@@ -185,7 +197,7 @@ impl NodeClient {
 				"author_unwatchExtrinsic",
 			)
 			.await
-			.map_err(rpc_error)?;
+			.map_err(refusal)?;
 		while let Some(status) = subscription.next().await {
 			let status = status.map_err(rpc_error)?;
 			if let Some(hash) = status.get("inBlock").and_then(Value::as_str) {

@@ -28,9 +28,6 @@ use crate::{
 	sync::sync,
 };
 
-/// The pool's refusal code for an unknown or expired anchor (docs/zk.md).
-const UNKNOWN_ANCHOR: &str = "Custom error: 4";
-
 /// What the user asked for.
 #[derive(Clone)]
 pub enum Operation {
@@ -178,7 +175,7 @@ impl Spender<'_> {
 	pub async fn run(&mut self, operation: &Operation) -> Result<Outcome> {
 		sync(self.node, &mut self.state, &self.store_path, &self.sk).await?;
 		match self.attempt(operation).await {
-			Err(WalletError::Rpc(message)) if message.contains(UNKNOWN_ANCHOR) => {
+			Err(error) if error.is_expired_anchor() => {
 				eprintln!("the anchor expired while proving: syncing and proving again");
 				sync(self.node, &mut self.state, &self.store_path, &self.sk).await?;
 				self.attempt(operation).await

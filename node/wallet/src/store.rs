@@ -50,6 +50,15 @@ pub enum HistoryEntry {
 	},
 }
 
+impl std::fmt::Display for HistoryEntry {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Self::Received { position, value } => write!(f, "received {value} (note #{position})"),
+			Self::Spent { position, value } => write!(f, "spent    {value} (note #{position})"),
+		}
+	}
+}
+
 /// Everything the wallet keeps between runs.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct WalletState {

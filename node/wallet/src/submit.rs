@@ -69,12 +69,12 @@ pub async fn submit(node: &NodeClient, extrinsic: &UncheckedExtrinsic) -> Result
 			dispatch_error, ..
 		}) = record.event
 		{
-			let reason = RuntimeError::from_dispatch_error(dispatch_error)
-				.map(|e| format!("{e:?}"))
-				.unwrap_or_else(|| format!("{dispatch_error:?}"));
-			return Err(WalletError::Rpc(format!(
-				"included in block {block_hash} but failed: {reason}"
-			)));
+			let error = RuntimeError::from_dispatch_error(dispatch_error);
+			let reason = match &error {
+				Some(error) => format!("{error:?}"),
+				None => format!("{dispatch_error:?}"),
+			};
+			return Err(WalletError::Failed { block_hash, error, reason });
 		}
 		events.push(record.event);
 	}

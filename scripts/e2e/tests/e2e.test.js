@@ -139,6 +139,12 @@ describe('polkadot.js against a dev node', () => {
     const refee = { ...transfer.payload, public_inputs: { ...transfer.payload.public_inputs, fee: 2 * Number(SHIELDED_FEE) } };
     await assert.rejects(api.tx.zk.transfer(refee).send(), /1010: Invalid Transaction/);
 
+    // An anchor the chain never had (an expired one is refused the same way): code 4, the
+    // refusal on which the CLI syncs and proves again.
+    const reanchored = { ...transfer.payload, public_inputs: { ...transfer.payload.public_inputs, anchor: '0x' + '07'.repeat(32) } };
+    await assert.rejects(api.tx.zk.transfer(reanchored).send(),
+      /1010: Invalid Transaction: Custom error: 4/);
+
     // A proof longer than the runtime's bound (8 KiB): polkadot.js encodes it, the runtime
     // cannot decode it (docs/zk.md, "Refusal codes": 1002).
     const oversized = { ...transfer.payload, proof: '0x' + '00'.repeat(8 * 1024 + 1) };
