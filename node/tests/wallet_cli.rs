@@ -2,8 +2,9 @@
 //! files, no overwrite), sync over WebSocket RPC into a store that matches the chain's tree,
 //! clear errors for a wrong chain, an unreachable node and a locked key file; two wallets
 //! shielding, sending and unshielding with exact balances, double-spend refusal, a sync killed
-//! between pages and resumed; proofs under an unknown anchor read as expired; and a
-//! proof-of-inference job. polkadot.js submitting the CLI's proofs is tested in `scripts/e2e`.
+//! between pages and resumed; proofs under an unknown anchor read as expired; and
+//! proof-of-inference jobs of all three kinds (prove, submit, accept a commitment result,
+//! cancel). polkadot.js submitting the CLI's proofs is tested in `scripts/e2e`.
 
 mod common;
 
@@ -16,6 +17,7 @@ use common::{
 };
 use sable_wallet::{error::WalletError, node_client::NodeClient, submit};
 use serde_json::{json, Value};
+use sp_keyring::Sr25519Keyring;
 
 fn error_of(value: &Value) -> &str {
 	value["error"].as_str().unwrap_or_default()
@@ -265,68 +267,117 @@ fn sync_killed_repeatedly(data_dir: &Path, url: &str) -> usize {
 }
 
 #[test]
-fn a_proof_of_inference_job_from_the_cli() {
-	use sable_inference_proofs::{json::request_from_witness, samples};
-	use sable_runtime::UNITS;
+fn proof_of_inference_jobs_of_every_kind_from_the_cli() {
+	use sable_inference_primitives::JobKind;
 	let dir = tempfile::Builder::new().prefix("sable-wallet-job-").tempdir().expect("temp dir");
 	let node = Node::start("dev-wallet-job", dir.path(), &["--dev"]);
 	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
 	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
-	let wallet = dir.path().join("w");
-	let request = dir.path().join("job.json");
-	let witness = samples::inference(4);
+	// A client and a provider of their own for each kind, so that the three run side by side.
+	let parties = [
+		(JobKind::Commitment, Sr25519Keyring::Alice, Sr25519Keyring::Bob),
+		(JobKind::LoraStep, Sr25519Keyring::Charlie, Sr25519Keyring::Dave),
+		(JobKind::Inference, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie),
+	];
+	std::thread::scope(|scope| {
+		for (kind, client, provider) in parties {
+			let work = dir.path().join(format!("{kind:?}"));
+			let url = &url;
+			scope.spawn(move || job_of_kind(kind, client, provider, &work, url));
+		}
+	});
+}
+
+/// One job of `kind` through the CLI: `provider` registers, `client` creates the job from a
+/// request file naming `provider`, who accepts, proves and submits; a commitment result is
+/// then accepted by the client, and the commitment client also cancels a second job.
+fn job_of_kind(
+	kind: sable_inference_primitives::JobKind,
+	client: Sr25519Keyring,
+	provider: Sr25519Keyring,
+	work: &Path,
+	url: &str,
+) {
+	use sable_inference_primitives::JobKind;
+	use sable_inference_proofs::{json::request_from_witness, samples};
+	use sable_runtime::UNITS;
+	std::fs::create_dir_all(work).expect("work dir");
+	let request = work.join("job.json");
+	let witness = samples::of_kind(kind, 4);
 	std::fs::write(
 		&request,
 		serde_json::to_string(&request_from_witness(&witness, 0, [0; 32])).expect("json"),
 	)
 	.expect("request written");
 	let request = request.to_str().expect("utf-8 path");
-	let bob = sp_keyring::Sr25519Keyring::Bob.to_account_id().to_string();
-
+	let [client_uri, provider_uri] = [client, provider].map(|k| format!("//{k:?}"));
+	let provider_account = provider.to_account_id().to_string();
+	let wallet = work.join("wallet");
 	let run = |args: &[&str]| {
-		let (code, value, log) = sable_full(&wallet, &url, args);
-		assert_eq!(code, 0, "{args:?}: {value} {log}");
+		let (code, value, log) = sable_full(&wallet, url, args);
+		assert_eq!(code, 0, "{kind:?} {args:?}: {value} {log}");
 		value
 	};
-	run(&["job", "register", &(200 * UNITS).to_string(), "--from", "//Bob"]);
-	let created = run(&[
-		"job",
-		"create",
-		request,
-		&(50 * UNITS).to_string(),
-		"--from",
-		"//Alice",
-		"--provider",
-		&bob,
-	]);
-	let job_id = created["job_id"].as_u64().expect("job id").to_string();
-	assert_eq!(run(&["job", "status", &job_id])["status"]["state"], "open");
-	run(&["job", "accept", &job_id, "--from", "//Bob"]);
-	let proof_path = dir.path().join("proof.json");
+	let create = || {
+		let payment = (50 * UNITS).to_string();
+		let created = run(&[
+			"job",
+			"create",
+			request,
+			&payment,
+			"--from",
+			&client_uri,
+			"--provider",
+			&provider_account,
+		]);
+		created["job_id"].as_u64().expect("job id").to_string()
+	};
+	let state = |job_id: &str| run(&["job", "status", job_id])["status"]["state"].clone();
+
+	run(&["job", "register", &(200 * UNITS).to_string(), "--from", &provider_uri]);
+	let job_id = create();
+	assert_eq!(state(&job_id), "open");
+	run(&["job", "accept", &job_id, "--from", &provider_uri]);
+	assert_eq!(state(&job_id), "accepted");
+	let proof_path = work.join("proof.json");
+	let proof_file = proof_path.to_str().expect("utf-8");
 	let proof = run(&[
 		"job",
 		"prove",
 		&job_id,
 		request,
 		"--provider",
-		&bob,
+		&provider_account,
 		"--out",
-		proof_path.to_str().expect("utf-8"),
+		proof_file,
 	]);
-	assert_eq!(proof["kind"], "inference");
-	// Only the provider it was proven for may submit it.
-	let (code, refused, _) = sable_full(
-		&wallet,
-		&url,
-		&["job", "submit", proof_path.to_str().expect("utf-8"), "--from", "//Charlie"],
-	);
+	let expected_kind = match kind {
+		JobKind::Commitment => "commitment",
+		JobKind::LoraStep => "lora_step",
+		JobKind::Inference => "inference",
+	};
+	assert_eq!(proof["kind"], expected_kind);
+	// Only the provider it was proven for may submit it: refused before anything is sent.
+	let (code, refused, _) =
+		sable_full(&wallet, url, &["job", "submit", proof_file, "--from", &client_uri]);
 	assert_eq!(code, 2);
-	assert!(
-		refused["error"].as_str().unwrap_or_default().contains("another provider"),
-		"{refused}"
-	);
-	run(&["job", "submit", proof_path.to_str().expect("utf-8"), "--from", "//Bob"]);
+	assert!(error_of(&refused).contains("another provider"), "{refused}");
+
+	let submitted = run(&["job", "submit", proof_file, "--from", &provider_uri]);
+	if kind == JobKind::Commitment {
+		// A commitment binds hashes only: the result waits out a challenge window, which
+		// the client may end early.
+		assert_eq!(submitted["state"], "challenged");
+		run(&["job", "accept-result", &job_id, "--from", &client_uri]);
+		// Nobody accepted the second job: its client takes the payment back.
+		let unaccepted = create();
+		run(&["job", "cancel", &unaccepted, "--from", &client_uri]);
+		assert_eq!(state(&unaccepted), "cancelled");
+	} else {
+		assert_eq!(submitted["state"], "completed");
+	}
 	let status = run(&["job", "status", &job_id]);
 	assert_eq!(status["status"]["state"], "completed");
 	assert_eq!(status["status"]["output"], proof["statement"]["output"]);
+	assert_eq!(status["status"]["provider"], provider_account.as_str());
 }

@@ -1,7 +1,8 @@
 //! Proof-of-inference jobs from the CLI (docs/poi.md): a client creates a job from a job
 //! request file (the model and input commitments are computed from it, the witness never
-//! leaves the machine), a provider accepts, proves locally and submits; anyone reads its
-//! state through `poi_job`.
+//! leaves the machine), a provider accepts, proves locally and submits; the client accepts a
+//! commitment result before its challenge window ends, or cancels a job nobody accepted;
+//! anyone reads its state through `poi_job`.
 
 use std::path::Path;
 
@@ -36,10 +37,6 @@ pub fn read_request(path: &Path) -> Result<JobRequestJson> {
 		.map_err(|e| WalletError::Input(format!("{}: not a job request: {e}", path.display())))
 }
 
-fn call(call: pallet_proof_of_inference::Call<sable_runtime::Runtime>) -> RuntimeCall {
-	RuntimeCall::ProofOfInference(call)
-}
-
 /// Creates a job for `request`'s model and input; returns its id.
 pub async fn create(
 	node: &NodeClient,
@@ -52,15 +49,15 @@ pub async fn create(
 	let witness = request.witness().map_err(WalletError::Input)?;
 	let statement = witness.statement(0, [0; 32]);
 	let deadline = (node.best_number().await? as u32).saturating_add(deadline_in.max(1));
-	let create = call(pallet_proof_of_inference::Call::create_job {
+	let create = pallet_proof_of_inference::Call::create_job {
 		kind: witness.kind(),
 		model: statement.model,
 		input: statement.input,
 		payment,
 		deadline,
 		designated,
-	});
-	let finalized = submit::submit(node, &submit::sign(node, create, signer).await?).await?;
+	};
+	let finalized = send(node, signer, create).await?;
 	let job_id = finalized
 		.events
 		.iter()
@@ -75,20 +72,15 @@ pub async fn create(
 	Ok((job_id, finalized))
 }
 
-/// Registers `signer` as a provider holding `bond`.
-pub async fn register(
+/// Signs `call` as `signer`, submits it and follows it to finality: the job calls that need
+/// nothing but their arguments (register, accept, accept a result, cancel).
+pub async fn send(
 	node: &NodeClient,
 	signer: &sr25519::Pair,
-	bond: Balance,
+	call: pallet_proof_of_inference::Call<sable_runtime::Runtime>,
 ) -> Result<Finalized> {
-	let register = call(pallet_proof_of_inference::Call::register_provider { bond });
-	submit::submit(node, &submit::sign(node, register, signer).await?).await
-}
-
-/// Accepts job `job_id` as `signer`.
-pub async fn accept(node: &NodeClient, signer: &sr25519::Pair, job_id: u64) -> Result<Finalized> {
-	let accept = call(pallet_proof_of_inference::Call::accept_job { job_id });
-	submit::submit(node, &submit::sign(node, accept, signer).await?).await
+	submit::submit(node, &submit::sign(node, RuntimeCall::ProofOfInference(call), signer).await?)
+		.await
 }
 
 /// Proves `request`'s result for job `job_id` and `provider`.
@@ -121,10 +113,10 @@ pub async fn submit_result(
 		.map_err(WalletError::Input)?
 		.try_into()
 		.map_err(|_| WalletError::Input("the proof is longer than 8 KiB".into()))?;
-	let result = call(pallet_proof_of_inference::Call::submit_result {
+	let result = pallet_proof_of_inference::Call::submit_result {
 		job_id: statement.job_id,
 		output: statement.output,
 		proof,
-	});
-	submit::submit(node, &submit::sign(node, result, signer).await?).await
+	};
+	send(node, signer, result).await
 }

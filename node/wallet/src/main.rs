@@ -156,6 +156,19 @@ enum JobCommand {
 		#[arg(long)]
 		from: String,
 	},
+	/// As the client, accept JOB_ID's commitment result before its challenge window ends
+	/// (pays the provider now).
+	AcceptResult {
+		job_id: u64,
+		#[arg(long)]
+		from: String,
+	},
+	/// As the client, cancel JOB_ID while nobody has accepted it (releases the payment).
+	Cancel {
+		job_id: u64,
+		#[arg(long)]
+		from: String,
+	},
 	/// The job's state, as `poi_job` reports it.
 	Status { job_id: u64 },
 }
@@ -433,6 +446,19 @@ fn finalized_reply(finalized: &submit::Finalized, done: &str) -> (Value, String)
 	(finalized_json(finalized), format!("{done} in block #{}", finalized.block_number))
 }
 
+type PoiCall = pallet_proof_of_inference::Call<sable_runtime::Runtime>;
+
+/// Signs `call` with the secret URI `from`, follows it to finality and replies `done`.
+async fn send_job_call(
+	node: &NodeClient,
+	from: &str,
+	call: PoiCall,
+	done: &str,
+) -> Result<(Value, String)> {
+	let finalized = jobs::send(node, &submit::pair_from_suri(from)?, call).await?;
+	Ok(finalized_reply(&finalized, done))
+}
+
 async fn job(cli: &Cli, command: &JobCommand) -> Result<(Value, String)> {
 	let connect = || NodeClient::connect(&cli.node);
 	match command {
@@ -448,14 +474,21 @@ async fn job(cli: &Cli, command: &JobCommand) -> Result<(Value, String)> {
 			Ok((value, format!("job {job_id} created in block #{}", finalized.block_number)))
 		},
 		JobCommand::Register { bond, from } => {
-			let node = connect().await?;
-			let finalized = jobs::register(&node, &submit::pair_from_suri(from)?, *bond).await?;
-			Ok(finalized_reply(&finalized, "registered"))
+			let call = PoiCall::register_provider { bond: *bond };
+			send_job_call(&connect().await?, from, call, "registered").await
 		},
 		JobCommand::Accept { job_id, from } => {
-			let node = connect().await?;
-			let finalized = jobs::accept(&node, &submit::pair_from_suri(from)?, *job_id).await?;
-			Ok(finalized_reply(&finalized, "accepted"))
+			let call = PoiCall::accept_job { job_id: *job_id };
+			send_job_call(&connect().await?, from, call, &format!("job {job_id} accepted")).await
+		},
+		JobCommand::AcceptResult { job_id, from } => {
+			let call = PoiCall::accept_result { job_id: *job_id };
+			let done = format!("job {job_id}'s result accepted");
+			send_job_call(&connect().await?, from, call, &done).await
+		},
+		JobCommand::Cancel { job_id, from } => {
+			let call = PoiCall::cancel_job { job_id: *job_id };
+			send_job_call(&connect().await?, from, call, &format!("job {job_id} cancelled")).await
 		},
 		JobCommand::Submit { proof, from } => {
 			let node = connect().await?;
@@ -466,7 +499,15 @@ async fn job(cli: &Cli, command: &JobCommand) -> Result<(Value, String)> {
 			})?;
 			let finalized =
 				jobs::submit_result(&node, &submit::pair_from_suri(from)?, &file).await?;
-			Ok(finalized_reply(&finalized, "result accepted"))
+			// A commitment result waits out its challenge window; the others settle at once.
+			let job_id = file.statement.job_id;
+			let state = node.job(job_id).await?["status"]["state"]
+				.as_str()
+				.unwrap_or("unknown")
+				.to_string();
+			let (mut value, text) = finalized_reply(&finalized, "result submitted");
+			value["state"] = json!(state);
+			Ok((value, format!("{text}; job {job_id}: {state}")))
 		},
 		JobCommand::Status { job_id } => {
 			let node = connect().await?;
