@@ -24,6 +24,9 @@ export function prover (binary, args, stdin = '') {
       if (error) reject(new Error(`sable-zk-prover ${args.join(' ')}: ${stdout}${stderr}`));
       else resolve(JSON.parse(stdout));
     });
+    // A command that reads no input (`sample-job`) may exit before its input is written:
+    // the write then fails with EPIPE. The exit status and output above decide the result.
+    child.stdin.on('error', () => {});
     child.stdin.end(stdin);
   });
 }
