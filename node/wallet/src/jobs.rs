@@ -72,8 +72,8 @@ pub async fn create(
 	Ok((job_id, finalized))
 }
 
-/// Signs `call` as `signer`, submits it and follows it to finality: the job calls that need
-/// nothing but their arguments (register, accept, accept a result, cancel).
+/// Signs `call` as `signer`, submits it and follows it to finality (every job call goes
+/// through here).
 pub async fn send(
 	node: &NodeClient,
 	signer: &sr25519::Pair,
