@@ -299,7 +299,10 @@ fn job_of_kind(
 	url: &str,
 ) {
 	use sable_inference_primitives::JobKind;
-	use sable_inference_proofs::{json::request_from_witness, samples};
+	use sable_inference_proofs::{
+		json::{request_from_witness, KindJson},
+		samples,
+	};
 	use sable_runtime::UNITS;
 	std::fs::create_dir_all(work).expect("work dir");
 	let request = work.join("job.json");
@@ -351,12 +354,7 @@ fn job_of_kind(
 		"--out",
 		proof_file,
 	]);
-	let expected_kind = match kind {
-		JobKind::Commitment => "commitment",
-		JobKind::LoraStep => "lora_step",
-		JobKind::Inference => "inference",
-	};
-	assert_eq!(proof["kind"], expected_kind);
+	assert_eq!(proof["kind"], json!(KindJson::from(kind)));
 	// Only the provider it was proven for may submit it: refused before anything is sent.
 	let (code, refused, _) =
 		sable_full(&wallet, url, &["job", "submit", proof_file, "--from", &client_uri]);
