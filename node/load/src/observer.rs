@@ -11,6 +11,7 @@ use std::{
 use codec::Decode;
 use frame_support::{dispatch::DispatchClass, storage::storage_prefix, weights::Weight};
 use sable_runtime::{RuntimeCall, UncheckedExtrinsic};
+use sable_zk_primitives::encoding::from_hex;
 
 use crate::rpc::{self, Rpc};
 
@@ -126,7 +127,7 @@ async fn block_stats(rpc: &Rpc, number: u64, classify: Classifier) -> Result<Blo
 	let mut load = 0;
 	let mut bytes = 0;
 	for hex in &extrinsics {
-		let raw = rpc::from_hex(hex)?;
+		let raw = from_hex(hex).map_err(|e| format!("extrinsic of block #{number}: {e}"))?;
 		bytes += raw.len() as u64;
 		if let Ok(extrinsic) = UncheckedExtrinsic::decode(&mut &raw[..]) {
 			load += classify(&extrinsic);

@@ -9,6 +9,7 @@ use jsonrpsee::{
 	rpc_params,
 	ws_client::{WsClient, WsClientBuilder},
 };
+use sable_zk_primitives::encoding::{from_hex, to_hex};
 use serde_json::Value;
 
 /// How a submission ended.
@@ -88,7 +89,7 @@ impl Rpc {
 			self.call("state_getStorage", rpc_params![to_hex(key), hash]).await?;
 		value
 			.map(|hex| {
-				let bytes = from_hex(&hex)?;
+				let bytes = from_hex(&hex).map_err(|e| format!("storage {}: {e}", to_hex(key)))?;
 				T::decode(&mut &bytes[..]).map_err(|e| format!("storage {}: {e}", to_hex(key)))
 			})
 			.transpose()
@@ -117,14 +118,4 @@ impl Rpc {
 pub fn header_number(header: &Value) -> Option<u64> {
 	let hex = header["number"].as_str()?;
 	u64::from_str_radix(hex.trim_start_matches("0x"), 16).ok()
-}
-
-/// `0x`-prefixed lowercase hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-	sable_zk_proofs::json::to_hex(bytes)
-}
-
-/// Bytes from `0x`-prefixed hex.
-pub fn from_hex(hex: &str) -> Result<Vec<u8>, String> {
-	sable_zk_proofs::json::from_hex(hex)
 }
