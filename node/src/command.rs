@@ -123,7 +123,7 @@ pub fn run() -> sc_cli::Result<()> {
 					// a block is an import by a node that never saw its transactions (each proof
 					// verified once, in `pre_dispatch`, then found in the cache by the
 					// dispatch); with `--repeat` > 1 the later ones find every proof cached.
-					sable_zk_host::native::warm_up();
+					sable_zk_host::native::check_keys().map_err(|error| error.to_string())?;
 					let PartialComponents { client, .. } = service::new_partial(&config)?;
 					cmd.run(client)
 				},

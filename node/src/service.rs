@@ -27,8 +27,12 @@ pub type HostFunctions = sable_zk_host::SableHostFunctions;
 pub type HostFunctions =
 	(sable_zk_host::SableHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
 
-/// Builds the verifying keys in the background, so the first block with a proof is not slow,
-/// and serves the verification metrics on the node's Prometheus endpoint.
+/// Builds every registered circuit version's verifying key in the background, so the first
+/// block with a proof is not slow, and checks each against the digest pinned in the registry
+/// (`docs/zk.md`, "Keys"): a key that differs stops the node, with an error naming the
+/// circuit, instead of letting it judge blocks by another circuit than its peers. A key is
+/// only ever used once checked, so no block is imported or authored with an unchecked one.
+/// Also serves the verification metrics on the node's Prometheus endpoint.
 fn start_zk_verifier(
 	task_manager: &TaskManager,
 	registry: Option<&substrate_prometheus_endpoint::Registry>,
@@ -38,8 +42,19 @@ fn start_zk_verifier(
 			log::warn!(target: "sable-zk", "verification metrics not registered: {error}");
 		}
 	}
-	task_manager.spawn_handle().spawn_blocking("zk-verifier-warm-up", None, async {
-		sable_zk_host::native::warm_up();
+	let (checked, check_result) = futures::channel::oneshot::channel();
+	task_manager.spawn_handle().spawn_blocking("zk-verifier-keys", None, async move {
+		let _ = checked.send(sable_zk_host::native::check_keys());
+	});
+	// An essential task: when it ends, the node shuts down with an error.
+	task_manager.spawn_essential_handle().spawn("zk-verifier-key-check", None, async move {
+		match check_result.await {
+			Ok(Ok(())) => futures::future::pending::<()>().await,
+			Ok(Err(mismatch)) => {
+				log::error!(target: "sable-zk", "refusing to run: {mismatch}");
+			},
+			Err(_) => log::error!(target: "sable-zk", "the verifying-key check did not finish"),
+		}
 	});
 }
 

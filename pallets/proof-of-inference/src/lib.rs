@@ -53,7 +53,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use sable_inference_primitives::{statement::JobStatement, JobKind};
-use sable_zk_host::{zk_verifier, CircuitId, PublicInputs, Statement, VerifyError};
+use sable_zk_host::{CircuitId, ProofError, Statement};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	Permill,
@@ -148,6 +148,19 @@ pub mod pallet {
 		/// Most due jobs (and empty blocks) `on_idle` looks at in one block.
 		#[pallet::constant]
 		type MaxDueProcessedPerBlock: Get<u32>;
+
+		/// The version of the job commitment circuit whose proofs are accepted (an entry of
+		/// `sable_circuits::REGISTRY`; `docs/zk.md`, "Adding a circuit version").
+		#[pallet::constant]
+		type CommitmentCircuit: Get<CircuitId>;
+
+		/// The version of the LoRA step circuit whose proofs are accepted.
+		#[pallet::constant]
+		type LoraCircuit: Get<CircuitId>;
+
+		/// The version of the inference circuit whose proofs are accepted.
+		#[pallet::constant]
+		type InferenceCircuit: Get<CircuitId>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -326,10 +339,22 @@ pub mod pallet {
 		MalformedStatement,
 		/// Accounts of this runtime are not 32 bytes.
 		UnsupportedAccount,
+		/// The proof is not exactly as long as proofs of the job kind's accepted circuit
+		/// version.
+		WrongProofLength,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			for kind in [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference] {
+				assert!(
+					sable_zk_host::circuits::lookup(Pallet::<T>::circuit(kind)).is_some(),
+					"the accepted circuit version of {kind:?} jobs is registered"
+				);
+			}
+		}
+
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			Self::process_due_jobs(now, remaining)
 		}
@@ -690,19 +715,17 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(), Error<T>> {
 		let statement = Self::job_statement(job_id, provider, job, output)?;
 		let public_inputs = statement.public_inputs().ok_or(Error::<T>::NonCanonicalCommitment)?;
-		let (id, version) = job.kind.circuit();
-		let statement = Statement {
-			circuit: CircuitId { id, version },
-			public_inputs: PublicInputs::truncate_from(public_inputs.to_vec()),
-			proof,
-		};
-		zk_verifier::verify(&statement.encode()).map_err(|error| match error {
-			VerifyError::InvalidProof => Error::<T>::InvalidProof,
-			VerifyError::UnknownCircuit => Error::<T>::UnknownCircuit,
-			VerifyError::MalformedStatement | VerifyError::MalformedPublicInputs => {
-				Error::<T>::MalformedStatement
-			},
-		})
+		let statement = Statement::new(Self::circuit(job.kind), &public_inputs, proof)?;
+		sable_zk_host::verify(&[statement]).map_err(Error::<T>::from)
+	}
+
+	/// The circuit version whose proofs settle `kind` jobs (the runtime's choice).
+	pub fn circuit(kind: JobKind) -> CircuitId {
+		match kind {
+			JobKind::Commitment => T::CommitmentCircuit::get(),
+			JobKind::LoraStep => T::LoraCircuit::get(),
+			JobKind::Inference => T::InferenceCircuit::get(),
+		}
 	}
 
 	fn release_payment(job: &JobOf<T>) -> DispatchResult {
@@ -882,5 +905,20 @@ impl<T: Config> Pallet<T> {
 	/// A provider's open jobs, for the runtime API.
 	pub fn provider_jobs(who: &T::AccountId) -> alloc::vec::Vec<JobId> {
 		ProviderJobs::<T>::get(who).into_inner()
+	}
+}
+
+impl<T: Config> From<ProofError> for Error<T> {
+	fn from(error: ProofError) -> Self {
+		match error {
+			ProofError::InvalidProof | ProofError::InvalidProofInBatch { .. } => {
+				Error::InvalidProof
+			},
+			ProofError::WrongProofLength => Error::WrongProofLength,
+			ProofError::UnknownCircuit => Error::UnknownCircuit,
+			ProofError::MalformedPublicInputs
+			| ProofError::MalformedStatement
+			| ProofError::BatchTooLarge => Error::MalformedStatement,
+		}
 	}
 }

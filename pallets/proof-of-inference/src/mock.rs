@@ -7,6 +7,7 @@ use frame_support::{
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
+use sable_zk_host::{circuits, CircuitId};
 use sp_core::crypto::AccountId32;
 use sp_runtime::{traits::IdentityLookup, BuildStorage, Permill};
 
@@ -90,6 +91,10 @@ pub fn collector() -> AccountId {
 parameter_types! {
 	pub Collector: AccountId = collector();
 	pub const Fee: Permill = Permill::from_percent(10);
+	pub const CommitmentCircuit: CircuitId = circuits::POI_COMMITMENT_V1.id;
+	pub const LoraCircuit: CircuitId = circuits::POI_LORA_V1.id;
+	/// A test may switch the accepted circuit version.
+	pub storage InferenceCircuit: CircuitId = circuits::POI_INFERENCE_V1.id;
 }
 
 impl pallet_proof_of_inference::Config for Test {
@@ -108,6 +113,9 @@ impl pallet_proof_of_inference::Config for Test {
 	type MaxOpenJobsPerProvider = ConstU32<MAX_OPEN_JOBS>;
 	type MaxJobsDuePerBlock = ConstU32<MAX_DUE_PER_BLOCK>;
 	type MaxDueProcessedPerBlock = ConstU32<MAX_DUE_PROCESSED>;
+	type CommitmentCircuit = CommitmentCircuit;
+	type LoraCircuit = LoraCircuit;
+	type InferenceCircuit = InferenceCircuit;
 	type WeightInfo = ();
 }
 

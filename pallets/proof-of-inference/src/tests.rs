@@ -14,6 +14,7 @@ use frame_support::{
 use rand::{rngs::StdRng, RngExt, SeedableRng};
 use sable_inference_primitives::JobKind;
 use sable_inference_proofs::{job::JobWitness, samples};
+use sable_zk_host::CircuitId;
 use sp_runtime::{traits::BadOrigin, DispatchError};
 
 use crate::{mock::*, Commitment, Error, Event, HoldReason, JobId, JobStatus, ProofOf};
@@ -811,5 +812,51 @@ fn unsigned_origins_are_refused() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(Inference::register_provider(RuntimeOrigin::none(), BOND), BadOrigin);
 		assert_noop!(Inference::finalize(RuntimeOrigin::none(), 0), DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn a_result_proof_of_any_other_length_is_refused() {
+	new_test_ext().execute_with(|| {
+		register(&carol());
+		for kind in KINDS {
+			let job = create(&alice(), kind, 20, None);
+			accept(&carol(), job);
+			let (_, _, output) = commitments(kind);
+			let exact = proof(kind, job, &carol()).to_vec();
+			let mut padded_1 = exact.clone();
+			padded_1.push(0);
+			let mut padded_100 = exact.clone();
+			padded_100.extend([0u8; 100]);
+			let short = exact[..exact.len() - 1].to_vec();
+			for bad in [padded_1, padded_100, short] {
+				// A commitment proof with 100 bytes appended still fits the bound; the
+				// longer ones do not even decode.
+				let Ok(bad) = ProofOf::try_from(bad) else {
+					assert_ne!(kind, JobKind::Commitment);
+					continue;
+				};
+				assert_noop!(
+					Inference::submit_result(RuntimeOrigin::signed(carol()), job, output, bad),
+					Error::<Test>::WrongProofLength
+				);
+			}
+			assert_ok!(submit(&carol(), job, kind));
+		}
+	});
+}
+
+#[test]
+fn the_runtime_chooses_each_kinds_circuit_version() {
+	new_test_ext().execute_with(|| {
+		register(&carol());
+		let job = create(&alice(), JobKind::Inference, 20, None);
+		accept(&carol(), job);
+		assert_eq!(Inference::circuit(JobKind::Inference), InferenceCircuit::get());
+		// An inference proof checked as version 2, which no node verifies: refused clearly.
+		InferenceCircuit::set(&CircuitId::new(sable_zk_host::circuits::POI_INFERENCE, 2));
+		assert_noop!(submit(&carol(), job, JobKind::Inference), Error::<Test>::UnknownCircuit);
+		InferenceCircuit::set(&sable_zk_host::circuits::POI_INFERENCE_V1.id);
+		assert_ok!(submit(&carol(), job, JobKind::Inference));
 	});
 }

@@ -64,7 +64,7 @@ use frame_support::{
 	},
 	PalletId,
 };
-use sable_zk_host::{CircuitId, PublicInputs, Statement, StatementBatch, VerifyError};
+use sable_zk_host::{CircuitId, ProofError, Statement};
 use sable_zk_primitives::{encoding::fp_from_bytes, tree::Frontier, Fp};
 use scale_info::TypeInfo;
 use sp_runtime::{
@@ -214,6 +214,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBatchSize: Get<u32>;
 
+		/// The version of the transfer circuit whose proofs are accepted (an entry of
+		/// `sable_circuits::REGISTRY` that the nodes verify; `docs/zk.md`, "Adding a circuit
+		/// version").
+		#[pallet::constant]
+		type TransferCircuit: Get<CircuitId>;
+
 		/// Base priority of unsigned shielded transactions; the fee is added to it.
 		#[pallet::constant]
 		type UnsignedPriority: Get<TransactionPriority>;
@@ -354,6 +360,8 @@ pub mod pallet {
 		UnknownCircuit,
 		/// The shield's signer cannot pay `value_in` and stay alive.
 		InsufficientBalance,
+		/// The proof is not exactly as long as proofs of the accepted transfer circuit version.
+		WrongProofLength,
 	}
 
 	impl<T: Config> Error<T> {
@@ -376,6 +384,7 @@ pub mod pallet {
 				Error::InvalidProof | Error::InvalidProofInBatch { .. } => 13,
 				Error::UnknownCircuit => 14,
 				Error::InsufficientBalance => 15,
+				Error::WrongProofLength => 16,
 				Error::__Ignore(..) => 0,
 			}
 		}
@@ -383,6 +392,17 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(
+				T::MaxBatchSize::get() <= sable_zk_host::MAX_BATCH_LEN,
+				"a batch must fit one host call"
+			);
+			assert!(
+				sable_zk_host::circuits::lookup(T::TransferCircuit::get()).is_some(),
+				"the accepted transfer circuit version is registered"
+			);
+		}
+
 		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
 			// Reserve the root update `on_finalize` may do.
 			T::WeightInfo::update_root()
@@ -647,24 +667,21 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::TreeFull
 		);
 
-		let statements: Vec<Statement> =
-			actions.iter().map(|action| statement(action.payload)).collect();
-		match statements.as_slice() {
-			[single] => sable_zk_host::verify(single).map_err(Error::<T>::from),
-			_ => {
-				let batch =
-					StatementBatch::try_from(statements).map_err(|_| Error::<T>::EmptyBatch)?;
-				sable_zk_host::verify_batch(&batch).map_err(|failures| match failures.first() {
-					Some(failure) if failure.error == VerifyError::InvalidProof => {
-						Error::<T>::InvalidProofInBatch {
-							index: u16::try_from(failure.index).unwrap_or(u16::MAX),
-						}
-					},
-					Some(failure) => Error::<T>::from(failure.error),
-					None => Error::<T>::InvalidProof,
-				})
-			},
-		}
+		let statements = actions
+			.iter()
+			.map(|action| Self::statement(action.payload))
+			.collect::<Result<Vec<_>, _>>()?;
+		sable_zk_host::verify(&statements).map_err(Error::<T>::from)
+	}
+
+	/// The host-function statement of a transfer payload, for the accepted circuit version.
+	pub fn statement(payload: &ShieldedProof) -> Result<Statement, Error<T>> {
+		Statement::new(
+			T::TransferCircuit::get(),
+			&payload.public_inputs.to_instance_bytes(),
+			payload.proof.clone(),
+		)
+		.map_err(Error::<T>::from)
 	}
 
 	/// Applies one checked and verified action.
@@ -756,25 +773,20 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> From<VerifyError> for Error<T> {
-	fn from(error: VerifyError) -> Self {
+impl<T: Config> From<ProofError> for Error<T> {
+	fn from(error: ProofError) -> Self {
 		match error {
-			VerifyError::InvalidProof => Error::InvalidProof,
-			VerifyError::MalformedPublicInputs | VerifyError::MalformedStatement => {
+			ProofError::InvalidProof => Error::InvalidProof,
+			ProofError::InvalidProofInBatch { index } => {
+				Error::InvalidProofInBatch { index: u16::try_from(index).unwrap_or(u16::MAX) }
+			},
+			ProofError::WrongProofLength => Error::WrongProofLength,
+			ProofError::MalformedPublicInputs | ProofError::MalformedStatement => {
 				Error::MalformedPublicInputs
 			},
-			VerifyError::UnknownCircuit => Error::UnknownCircuit,
+			ProofError::UnknownCircuit => Error::UnknownCircuit,
+			// Unreachable: `integrity_test` keeps `MaxBatchSize` within the host's bound.
+			ProofError::BatchTooLarge => Error::InvalidProof,
 		}
-	}
-}
-
-/// The host-function statement of a transfer payload.
-pub fn statement(payload: &ShieldedProof) -> Statement {
-	Statement {
-		circuit: CircuitId::TRANSFER_V1,
-		public_inputs: PublicInputs::truncate_from(
-			payload.public_inputs.to_instance_bytes().to_vec(),
-		),
-		proof: payload.proof.clone(),
 	}
 }

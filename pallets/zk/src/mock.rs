@@ -5,6 +5,7 @@ use frame_support::{
 	traits::{fungible, tokens::imbalance::ResolveTo, ConstU32, ConstU64},
 	PalletId,
 };
+use sable_zk_host::CircuitId;
 use sp_core::crypto::AccountId32;
 use sp_runtime::{traits::IdentityLookup, BuildStorage};
 
@@ -78,6 +79,8 @@ pub fn fee_sink() -> AccountId {
 parameter_types! {
 	pub const ZkPalletId: PalletId = PalletId(*b"sbl/pool");
 	pub FeeSink: AccountId = fee_sink();
+	/// A test may switch the accepted circuit version.
+	pub storage TransferCircuit: CircuitId = sable_zk_host::circuits::TRANSFER_V1.id;
 }
 
 impl pallet_zk::Config for Test {
@@ -88,6 +91,7 @@ impl pallet_zk::Config for Test {
 	type MinimumFee = ConstU64<MINIMUM_FEE>;
 	type RootHistorySize = ConstU32<ROOT_HISTORY>;
 	type MaxBatchSize = ConstU32<8>;
+	type TransferCircuit = TransferCircuit;
 	type UnsignedPriority = ConstU64<1_000>;
 	type WeightInfo = ();
 }

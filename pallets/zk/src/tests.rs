@@ -449,6 +449,66 @@ fn a_batch_with_one_bad_proof_changes_nothing() {
 	});
 }
 
+/// `payload` with its proof replaced by `proof` (`None` beyond the bound of every payload).
+fn with_proof(payload: &ShieldedProof, proof: Vec<u8>) -> Option<ShieldedProof> {
+	Some(ShieldedProof { proof: proof.try_into().ok()?, ..payload.clone() })
+}
+
+#[test]
+fn a_proof_of_any_other_length_is_refused_singly_in_a_batch_and_by_the_pool() {
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let proof = s.transfer_a.proof.to_vec();
+		let mut padded = proof.clone();
+		padded.push(0);
+		let mut padded_100 = proof.clone();
+		padded_100.extend([0u8; 100]);
+		let short = proof[..proof.len() - 1].to_vec();
+		// 100 bytes more than a transfer proof exceed the bound of every proof: such a call
+		// does not even decode.
+		assert!(with_proof(&s.transfer_a, padded_100).is_none());
+		for bad in [padded, short] {
+			let bad = with_proof(&s.transfer_a, bad).expect("within the bound");
+			assert_noop!(
+				Zk::transfer(RuntimeOrigin::none(), Box::new(bad.clone())),
+				Error::<Test>::WrongProofLength
+			);
+			let batch = BoundedVec::truncate_from(vec![
+				ShieldedAction::Transfer(s.transfer_b.clone()),
+				ShieldedAction::Transfer(bad.clone()),
+			]);
+			assert_noop!(
+				Zk::submit_batch(RuntimeOrigin::none(), batch),
+				Error::<Test>::WrongProofLength
+			);
+			let call = Call::<Test>::transfer { payload: Box::new(bad) };
+			assert_eq!(
+				Zk::validate_unsigned(TransactionSource::External, &call),
+				Err(InvalidTransaction::Custom(Error::<Test>::WrongProofLength.code()).into())
+			);
+		}
+		assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
+	});
+}
+
+#[test]
+fn the_runtime_chooses_the_accepted_circuit_version() {
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		// A version no node verifies (and the registry does not hold) is refused clearly,
+		// before any proof work; switching back accepts the same proof.
+		TransferCircuit::set(&CircuitId::new(sable_zk_host::circuits::TRANSFER, 2));
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
+			Error::<Test>::UnknownCircuit
+		);
+		TransferCircuit::set(&sable_zk_host::circuits::TRANSFER_V1.id);
+		assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
+	});
+}
+
 #[test]
 fn oversize_inputs_do_not_decode() {
 	let s = scenario();
@@ -615,10 +675,11 @@ mod benchmark_fixture {
 		for payload in &payloads {
 			assert_eq!(payload.public_inputs.anchor, fp_to_bytes(&tree.root()));
 		}
-		let batch = sable_zk_host::StatementBatch::truncate_from(
-			payloads.iter().map(|payload| crate::statement(payload)).collect(),
-		);
+		let batch: Vec<_> = payloads
+			.iter()
+			.map(|payload| Zk::statement(payload).expect("well-formed"))
+			.collect();
 		assert_eq!(batch.len(), FIXTURE_UNSHIELDS + 2);
-		assert_eq!(sable_zk_host::verify_batch(&batch), Ok(()));
+		assert_eq!(sable_zk_host::verify(&batch), Ok(()));
 	}
 }

@@ -35,7 +35,8 @@ use sable_zk_primitives::{
 	Fp,
 };
 
-/// The kind of AI job, which decides the circuit its proof is checked with.
+/// The kind of AI job, which decides the circuit its proof is checked with (the runtime
+/// chooses each kind's circuit version: `pallet_proof_of_inference::Config`).
 #[derive(
 	Clone,
 	Copy,
@@ -49,32 +50,15 @@ use sable_zk_primitives::{
 	TypeInfo,
 )]
 pub enum JobKind {
-	/// The provider commits to an output (circuit 2): binds hashes, settles after a challenge
-	/// window.
+	/// The provider commits to an output (`sable_circuits::POI_COMMITMENT`): binds hashes,
+	/// settles after a challenge window.
 	Commitment,
-	/// One LoRA fine-tuning step (circuit 3): proves the arithmetic.
+	/// One LoRA fine-tuning step (`sable_circuits::POI_LORA`): proves the arithmetic.
 	LoraStep,
-	/// Inference of a small quantized model (circuit 4): proves the computation.
+	/// Inference of a small quantized model (`sable_circuits::POI_INFERENCE`): proves the
+	/// computation.
 	Inference,
 }
-
-impl JobKind {
-	/// `(circuit id, version)` of the `zk_verifier` host functions that checks this kind.
-	pub const fn circuit(self) -> (u16, u16) {
-		match self {
-			JobKind::Commitment => (COMMITMENT_CIRCUIT_ID, 1),
-			JobKind::LoraStep => (LORA_CIRCUIT_ID, 1),
-			JobKind::Inference => (INFERENCE_CIRCUIT_ID, 1),
-		}
-	}
-}
-
-/// Circuit id of the job commitment proof.
-pub const COMMITMENT_CIRCUIT_ID: u16 = 2;
-/// Circuit id of the LoRA step proof.
-pub const LORA_CIRCUIT_ID: u16 = 3;
-/// Circuit id of the quantized-model inference proof.
-pub const INFERENCE_CIRCUIT_ID: u16 = 4;
 
 /// What a commitment commits to.
 #[derive(

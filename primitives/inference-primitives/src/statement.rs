@@ -28,8 +28,13 @@ pub const MODEL: usize = 2;
 pub const INPUT: usize = 3;
 /// Row of the output commitment.
 pub const OUTPUT: usize = 4;
-/// Length of the instance column.
-pub const COUNT: usize = 5;
+/// Length of the instance column: the registry's instance length of every job circuit.
+pub const COUNT: usize = sable_circuits::POI_COMMITMENT_V1.public_inputs as usize;
+const _: () = {
+	assert!(OUTPUT + 1 == COUNT, "the rows fill the instance column");
+	assert!(sable_circuits::POI_LORA_V1.public_inputs as usize == COUNT);
+	assert!(sable_circuits::POI_INFERENCE_V1.public_inputs as usize == COUNT);
+};
 
 /// A job's statement, with commitments as their 32-byte canonical encodings (as stored on
 /// chain).

@@ -112,3 +112,12 @@ pub fn verify(kind: JobKind, proof: &[u8], statement: &JobStatement) -> Result<(
 	let instance = statement.to_instance().ok_or(VerifyError::MalformedPublicInputs)?;
 	verify_instance(keys::verifier_keys(kind), proof, &instance)
 }
+
+/// The registered circuit version this build proves `kind` jobs with.
+pub fn circuit(kind: JobKind) -> sable_circuits::CircuitSpec {
+	match kind {
+		JobKind::Commitment => crate::circuit::commitment::SPEC,
+		JobKind::LoraStep => crate::circuit::lora::SPEC,
+		JobKind::Inference => crate::circuit::mlp::SPEC,
+	}
+}

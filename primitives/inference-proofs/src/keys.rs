@@ -1,5 +1,5 @@
-//! Keys of the three job circuits, built once per process from the circuit code and pinned
-//! by digest in `tests/pinned_keys.rs` (`docs/zk.md`, "Keys").
+//! Keys of the three job circuits, built once per process from the circuit code and the
+//! circuit versions' registry entries (`docs/zk.md`, "Keys").
 
 use std::sync::OnceLock;
 
@@ -8,33 +8,33 @@ use sable_zk_proofs::{keys::CircuitKeys, proof::VerifierKeys};
 
 use crate::circuit::{commitment, lora, mlp};
 
-/// Keys of circuit 2.
+/// Keys of the job commitment circuit.
 pub type CommitmentKeys = CircuitKeys<commitment::CommitmentCircuit>;
-/// Keys of circuit 3.
+/// Keys of the LoRA step circuit.
 pub type LoraKeys = CircuitKeys<lora::LoraCircuit>;
-/// Keys of circuit 4.
+/// Keys of the inference circuit.
 pub type MlpKeys = CircuitKeys<mlp::MlpCircuit>;
 
 static COMMITMENT: OnceLock<CommitmentKeys> = OnceLock::new();
 static LORA: OnceLock<LoraKeys> = OnceLock::new();
 static MLP: OnceLock<MlpKeys> = OnceLock::new();
 
-/// The process-wide keys of circuit 2.
+/// The process-wide keys of the job commitment circuit.
 pub fn commitment_keys() -> &'static CommitmentKeys {
-	COMMITMENT.get_or_init(|| CommitmentKeys::build_with(commitment::K))
+	COMMITMENT.get_or_init(|| CommitmentKeys::build(commitment::SPEC))
 }
 
-/// The process-wide keys of circuit 3.
+/// The process-wide keys of the LoRA step circuit.
 pub fn lora_keys() -> &'static LoraKeys {
-	LORA.get_or_init(|| LoraKeys::build_with(lora::K))
+	LORA.get_or_init(|| LoraKeys::build(lora::SPEC))
 }
 
-/// The process-wide keys of circuit 4.
+/// The process-wide keys of the inference circuit.
 pub fn mlp_keys() -> &'static MlpKeys {
-	MLP.get_or_init(|| MlpKeys::build_with(mlp::K))
+	MLP.get_or_init(|| MlpKeys::build(mlp::SPEC))
 }
 
-/// The verifying side of the circuit that checks `kind`.
+/// The verifying side of the circuit this build proves `kind` with.
 pub fn verifier_keys(kind: JobKind) -> VerifierKeys<'static> {
 	match kind {
 		JobKind::Commitment => commitment_keys().into(),

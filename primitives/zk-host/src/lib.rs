@@ -11,8 +11,14 @@
 //! `#[version(2)]` function beside the old one, and the node keeps serving version 1, so old
 //! blocks still execute exactly as they did.
 //!
-//! The native side ([`native`], `std` only) keeps the verifying keys, a bounded cache of
-//! statements that already verified and the node's Prometheus metrics.
+//! Pallets verify through one helper, [`verify`]: it builds each [`Statement`] checked
+//! against its circuit version's registry entry (`sable_circuits`: exact proof length,
+//! instance length) before the host is called, makes one host call (single or batch), and
+//! answers one [`ProofError`].
+//!
+//! The native side ([`native`], `std` only) keeps a verifying key for every registered
+//! circuit version, checked against its pinned digest, a bounded cache of statements that
+//! already verified and the node's Prometheus metrics.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -34,8 +40,11 @@ compile_error!("the native side of the host functions needs the `std` feature");
 
 #[cfg(not(substrate_runtime))]
 pub mod native;
+mod verification;
 
+pub use sable_circuits::{self as circuits, CircuitId, CircuitSpec};
 pub use sable_zk_primitives::bounded_collections::{BoundedVec, ConstU32};
+pub use verification::{verify, ProofError};
 
 /// Every host function the Sable runtime imports: Substrate's and [`zk_verifier`]'s. The
 /// node's executors are built with this list (plus the benchmarking functions in benchmark
@@ -43,38 +52,11 @@ pub use sable_zk_primitives::bounded_collections::{BoundedVec, ConstU32};
 #[cfg(not(substrate_runtime))]
 pub type SableHostFunctions = (sp_io::SubstrateHostFunctions, zk_verifier::HostFunctions);
 
-/// Most public inputs a statement may have.
-pub const MAX_PUBLIC_INPUTS: u32 = 64;
+/// Most public inputs a statement may have: the longest instance column of any registered
+/// circuit version.
+pub const MAX_PUBLIC_INPUTS: u32 = sable_circuits::MAX_PUBLIC_INPUTS;
 /// Most statements one batch call may carry.
 pub const MAX_BATCH_LEN: u32 = 256;
-
-/// A circuit and the version of its verifying key.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	Hash,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub struct CircuitId {
-	/// Which circuit (`1` is the shielded transfer).
-	pub id: u16,
-	/// Which version of it; bumped whenever its verifying key changes.
-	pub version: u16,
-}
-
-impl CircuitId {
-	/// The shielded transfer circuit, version 1.
-	pub const TRANSFER_V1: CircuitId = CircuitId { id: 1, version: 1 };
-}
 
 /// Public inputs as canonical 32-byte field encodings, in the circuit's instance order.
 pub type PublicInputs = BoundedVec<[u8; 32], ConstU32<MAX_PUBLIC_INPUTS>>;
@@ -84,7 +66,7 @@ pub type PublicInputs = BoundedVec<[u8; 32], ConstU32<MAX_PUBLIC_INPUTS>>;
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct Statement {
-	/// The circuit and key version.
+	/// The circuit version.
 	pub circuit: CircuitId,
 	/// The instance column.
 	pub public_inputs: PublicInputs,
@@ -157,13 +139,5 @@ pub trait ZkVerifier {
 		native::verify_batch_encoded(statements)
 	}
 }
+>>>>
 
-/// Verifies `statement` through the host.
-pub fn verify(statement: &Statement) -> Result<(), VerifyError> {
-	zk_verifier::verify(&statement.encode())
-}
-
-/// Verifies `statements` through the host as one batch.
-pub fn verify_batch(statements: &StatementBatch) -> Result<(), Vec<BatchFailure>> {
-	zk_verifier::verify_batch(&statements.encode())
-}

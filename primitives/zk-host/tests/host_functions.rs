@@ -7,8 +7,8 @@ use codec::Encode;
 use ff::Field;
 use rand::{rngs::StdRng, SeedableRng};
 use sable_zk_host::{
-	native, zk_verifier, BatchFailure, CircuitId, PublicInputs, Statement, StatementBatch,
-	VerifyError,
+	circuits, native, zk_verifier, BatchFailure, CircuitId, PublicInputs, ProofError, Statement,
+	StatementBatch, VerifyError,
 };
 use sable_zk_primitives::{keys::SpendingKey, tree::CommitmentTree, Fp};
 use sable_zk_proofs::{
@@ -37,15 +37,24 @@ fn statements() -> &'static [Statement; 2] {
 			let keys = TransferKeys::get();
 			let proof =
 				prove(keys, &witness.circuit, &witness.public_inputs, &mut rng).expect("proves");
-			Statement {
-				circuit: CircuitId::TRANSFER_V1,
-				public_inputs: PublicInputs::truncate_from(
-					witness.public_inputs.to_instance_bytes().to_vec(),
-				),
-				proof: proof.try_into().expect("proof fits"),
-			}
+			Statement::new(
+				circuits::TRANSFER_V1.id,
+				&witness.public_inputs.to_instance_bytes(),
+				proof.try_into().expect("proof fits"),
+			)
+			.expect("a well-formed statement")
 		})
 	})
+}
+
+/// The host function `verify`, as the runtime calls it.
+fn host_verify(statement: &Statement) -> Result<(), VerifyError> {
+	zk_verifier::verify(&statement.encode())
+}
+
+/// The host function `verify_batch`, as the runtime calls it.
+fn host_verify_batch(statements: &[Statement]) -> Result<(), Vec<BatchFailure>> {
+	zk_verifier::verify_batch(&StatementBatch::truncate_from(statements.to_vec()).encode())
 }
 
 fn tampered_proof(statement: &Statement) -> Statement {
@@ -67,51 +76,46 @@ fn counter(name: &str) -> u64 {
 fn valid_proofs_verify_and_each_kind_of_bad_input_has_its_error() {
 	let [good, _] = statements();
 	assert_eq!(zk_verifier::verify(&good.encode()), Ok(()));
-	assert_eq!(sable_zk_host::verify(good), Ok(()));
+	assert_eq!(host_verify(good), Ok(()));
 
-	assert_eq!(sable_zk_host::verify(&tampered_proof(good)), Err(VerifyError::InvalidProof));
+	assert_eq!(host_verify(&tampered_proof(good)), Err(VerifyError::InvalidProof));
 
 	let mut other_inputs = good.clone();
 	other_inputs.public_inputs[5][0] ^= 1; // value_in
-	assert_eq!(sable_zk_host::verify(&other_inputs), Err(VerifyError::InvalidProof));
+	assert_eq!(host_verify(&other_inputs), Err(VerifyError::InvalidProof));
 
 	let mut non_canonical = good.clone();
 	non_canonical.public_inputs[1] = [0xff; 32];
-	assert_eq!(sable_zk_host::verify(&non_canonical), Err(VerifyError::MalformedPublicInputs));
+	assert_eq!(host_verify(&non_canonical), Err(VerifyError::MalformedPublicInputs));
 
 	let mut too_few = good.clone();
 	too_few.public_inputs.pop();
-	assert_eq!(sable_zk_host::verify(&too_few), Err(VerifyError::MalformedPublicInputs));
+	assert_eq!(host_verify(&too_few), Err(VerifyError::MalformedPublicInputs));
 
 	let mut unknown = good.clone();
 	unknown.circuit = CircuitId { id: 1, version: 99 };
-	assert_eq!(sable_zk_host::verify(&unknown), Err(VerifyError::UnknownCircuit));
+	assert_eq!(host_verify(&unknown), Err(VerifyError::UnknownCircuit));
 
 	assert_eq!(zk_verifier::verify(b"not a statement"), Err(VerifyError::MalformedStatement));
 	let mut trailing = good.encode();
 	trailing.push(0);
 	assert_eq!(zk_verifier::verify(&trailing), Err(VerifyError::MalformedStatement));
 	// A proof longer than the bound is refused while decoding, before any work.
-	let oversize = (good.circuit, good.public_inputs.clone(), vec![0u8; 9000]).encode();
+	let oversize = (good.circuit, good.public_inputs.clone(), vec![0u8; 4545]).encode();
 	assert_eq!(zk_verifier::verify(&oversize), Err(VerifyError::MalformedStatement));
 }
 
 #[test]
 fn batch_names_every_failing_item() {
 	let [first, second] = statements();
-	let batch = StatementBatch::truncate_from(vec![first.clone(), second.clone()]);
-	assert_eq!(sable_zk_host::verify_batch(&batch), Ok(()));
+	let batch = vec![first.clone(), second.clone()];
+	assert_eq!(host_verify_batch(&batch), Ok(()));
 
 	let mut unknown = first.clone();
 	unknown.circuit = CircuitId { id: 77, version: 1 };
-	let batch = StatementBatch::truncate_from(vec![
-		first.clone(),
-		tampered_proof(second),
-		second.clone(),
-		unknown,
-	]);
+	let batch = vec![first.clone(), tampered_proof(second), second.clone(), unknown];
 	assert_eq!(
-		sable_zk_host::verify_batch(&batch),
+		host_verify_batch(&batch),
 		Err(vec![
 			BatchFailure { index: 1, error: VerifyError::InvalidProof },
 			BatchFailure { index: 3, error: VerifyError::UnknownCircuit },
@@ -131,22 +135,22 @@ fn only_statements_that_verified_are_cached() {
 
 	// Other tests share the process-wide cache and counters: only monotonic checks here.
 	let misses = counter("misses");
-	assert_eq!(sable_zk_host::verify(&bad), Err(VerifyError::InvalidProof));
-	assert_eq!(sable_zk_host::verify(&bad), Err(VerifyError::InvalidProof));
+	assert_eq!(host_verify(&bad), Err(VerifyError::InvalidProof));
+	assert_eq!(host_verify(&bad), Err(VerifyError::InvalidProof));
 	assert!(!native::is_cached(&bad), "a failed statement is never cached");
 	assert!(counter("misses") >= misses + 2);
 
-	assert_eq!(sable_zk_host::verify(good), Ok(()));
+	assert_eq!(host_verify(good), Ok(()));
 	assert!(native::is_cached(good));
 	let hits = counter("hits");
-	assert_eq!(sable_zk_host::verify(good), Ok(()));
+	assert_eq!(host_verify(good), Ok(()));
 	assert!(counter("hits") > hits, "the second verification is answered from the cache");
 
 	// The same proof with other public inputs is a different statement: not a hit.
 	let mut other = good.clone();
 	other.public_inputs[7][0] ^= 1;
 	assert!(!native::is_cached(&other));
-	assert_eq!(sable_zk_host::verify(&other), Err(VerifyError::InvalidProof));
+	assert_eq!(host_verify(&other), Err(VerifyError::InvalidProof));
 }
 
 #[test]
@@ -154,7 +158,7 @@ fn metrics_register_in_a_registry() {
 	let registry = substrate_prometheus_endpoint::Registry::new();
 	native::register_metrics(&registry).expect("registers");
 	let [good, _] = statements();
-	assert_eq!(sable_zk_host::verify(good), Ok(()));
+	assert_eq!(host_verify(good), Ok(()));
 	let names: Vec<String> =
 		registry.gather().iter().map(|family| family.get_name().to_string()).collect();
 	for name in [
@@ -170,27 +174,107 @@ fn metrics_register_in_a_registry() {
 }
 
 #[test]
+fn the_node_verifies_every_registered_version_with_its_pinned_key() {
+	let registered: Vec<CircuitId> = circuits::REGISTRY.iter().map(|spec| spec.id).collect();
+	assert_eq!(native::known_circuits(), registered, "a key for every registry entry, no other");
+	// Builds every key and compares its digest with the registry's: a changed circuit or
+	// dependency fails here, naming the circuit, as it would stop a node from starting.
+	if let Err(mismatch) = native::check_keys() {
+		panic!("{mismatch}");
+	}
+}
+
+/// `statement` with its proof bytes replaced.
+fn with_proof(statement: &Statement, proof: Vec<u8>) -> Option<Statement> {
+	Some(Statement { proof: proof.try_into().ok()?, ..statement.clone() })
+}
+
+#[test]
+fn a_proof_of_any_other_length_is_refused_singly_and_in_a_batch() {
+	let [good, second] = statements();
+	let len = good.proof.len();
+	assert_eq!(len, circuits::TRANSFER_V1.proof_len as usize);
+	let mut padded_1 = good.proof.to_vec();
+	padded_1.push(0);
+	let mut padded_100 = good.proof.to_vec();
+	padded_100.extend([0u8; 100]);
+	let short = good.proof[..len - 1].to_vec();
+
+	// The runtime refuses each before calling the host.
+	for proof in [&padded_1, &short] {
+		let refused = Statement::new(
+			good.circuit,
+			&good.public_inputs,
+			proof.clone().try_into().expect("within the bound"),
+		);
+		assert_eq!(refused, Err(ProofError::WrongProofLength));
+	}
+	// 100 extra bytes exceed the bound of every transfer payload: not even decodable.
+	assert!(with_proof(good, padded_100.clone()).is_none());
+	assert_eq!(circuits::MAX_PROOF_LEN as usize, circuits::POI_LORA_V1.proof_len as usize);
+
+	// The host refuses them too, before verification, singly and inside a batch.
+	for proof in [padded_1, short] {
+		let bad = with_proof(good, proof).expect("within the bound");
+		assert_eq!(host_verify(&bad), Err(VerifyError::MalformedStatement));
+		assert_eq!(
+			host_verify_batch(&[second.clone(), bad]),
+			Err(vec![BatchFailure { index: 1, error: VerifyError::MalformedStatement }])
+		);
+	}
+	let raw = (good.circuit, good.public_inputs.clone(), padded_100).encode();
+	assert_eq!(zk_verifier::verify(&raw), Err(VerifyError::MalformedStatement));
+	assert_eq!(host_verify(good), Ok(()), "the exact proof still verifies");
+}
+
+#[test]
+fn the_runtime_helper_makes_one_host_call_and_one_error() {
+	let [first, second] = statements();
+	assert_eq!(sable_zk_host::verify(&[]), Ok(()));
+	assert_eq!(sable_zk_host::verify(&[first.clone()]), Ok(()));
+	assert_eq!(sable_zk_host::verify(&[first.clone(), second.clone()]), Ok(()));
+	assert_eq!(sable_zk_host::verify(&[tampered_proof(first)]), Err(ProofError::InvalidProof));
+	assert_eq!(
+		sable_zk_host::verify(&[first.clone(), tampered_proof(second)]),
+		Err(ProofError::InvalidProofInBatch { index: 1 })
+	);
+	let unknown = Statement { circuit: CircuitId::new(1, 99), ..first.clone() };
+	assert_eq!(sable_zk_host::verify(&[unknown]), Err(ProofError::UnknownCircuit));
+	assert_eq!(
+		Statement::new(CircuitId::new(1, 99), &first.public_inputs, first.proof.clone()),
+		Err(ProofError::UnknownCircuit)
+	);
+	assert_eq!(
+		Statement::new(first.circuit, &first.public_inputs[..8], first.proof.clone()),
+		Err(ProofError::MalformedPublicInputs)
+	);
+	let too_many = vec![first.clone(); sable_zk_host::MAX_BATCH_LEN as usize + 1];
+	assert_eq!(sable_zk_host::verify(&too_many), Err(ProofError::BatchTooLarge));
+}
+
+#[test]
 fn job_proofs_verify_through_the_host_with_their_own_circuit_only() {
 	use sable_inference_primitives::JobKind;
-	use sable_inference_proofs::samples;
+	use sable_inference_proofs::{job, samples};
 
 	let mut rng = StdRng::seed_from_u64(9);
 	let kinds = [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference];
 	for (witness, kind) in kinds.map(|kind| (samples::of_kind(kind, 3), kind)) {
 		let result = witness.prove(5, [2; 32], &mut rng).expect("proves");
-		let (id, version) = kind.circuit();
-		let statement = Statement {
-			circuit: CircuitId { id, version },
-			public_inputs: PublicInputs::truncate_from(
-				result.statement.public_inputs().expect("canonical").to_vec(),
-			),
-			proof: result.proof.clone().try_into().expect("proof fits"),
-		};
+		let spec = job::circuit(kind);
+		let statement = Statement::new(
+			spec.id,
+			&result.statement.public_inputs().expect("canonical"),
+			result.proof.clone().try_into().expect("proof fits"),
+		)
+		.expect("a well-formed statement");
 		assert_eq!(zk_verifier::verify(&statement.encode()), Ok(()), "{kind:?}");
 		for other in kinds.into_iter().filter(|other| *other != kind) {
-			let (id, version) = other.circuit();
-			let wrong = Statement { circuit: CircuitId { id, version }, ..statement.clone() };
-			assert_eq!(zk_verifier::verify(&wrong.encode()), Err(VerifyError::InvalidProof));
+			let other = job::circuit(other);
+			let wrong = Statement { circuit: other.id, ..statement.clone() };
+			// Each job circuit's proofs have their own length: refused before verification.
+			assert_ne!(other.proof_len, spec.proof_len);
+			assert_eq!(zk_verifier::verify(&wrong.encode()), Err(VerifyError::MalformedStatement));
 		}
 		let other_job =
 			sable_inference_primitives::statement::JobStatement { job_id: 6, ..result.statement };

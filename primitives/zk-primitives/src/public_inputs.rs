@@ -27,12 +27,15 @@ pub mod layout {
 	pub const FEE: usize = 7;
 	/// Hash of the extrinsic data the proof is bound to.
 	pub const BINDING: usize = 8;
-	/// Number of public inputs.
-	pub const COUNT: usize = 9;
+	/// Number of public inputs: the registry's instance length of the transfer circuit.
+	pub const COUNT: usize = sable_circuits::TRANSFER_V1.public_inputs as usize;
+	const _: () = assert!(BINDING + 1 == COUNT, "the layout fills the instance column");
 }
 
-/// Longest proof an extrinsic may carry, in bytes.
-pub const MAX_PROOF_LEN: u32 = 8 * 1024;
+/// Longest proof an extrinsic may carry, in bytes: the longest proof of any registered circuit
+/// version (`sable_circuits::MAX_PROOF_LEN`); each circuit's exact length is checked before
+/// verification.
+pub const MAX_PROOF_LEN: u32 = sable_circuits::MAX_PROOF_LEN;
 
 /// Proof bytes, bounded before any verification work is done.
 pub type ProofBytes = BoundedVec<u8, ConstU32<MAX_PROOF_LEN>>;

@@ -15,10 +15,14 @@ use sable_zk_primitives::{hash::DomainTag, public_inputs::layout, tree::TREE_DEP
 use poseidon::{Cell, PoseidonConfig};
 use value::ValueConfig;
 
-/// `2^K` rows. The two inputs are proven side by side in two lanes of columns (about 1,900
-/// rows each: 45 Poseidon permutations, 32 conditional swaps, an output and range checks),
-/// which fits 2,048 rows and halves the verifier's multi-scalar multiplication.
-pub const K: u32 = 11;
+/// The registered version this code is: `2^11` rows. The two inputs are proven side by side
+/// in two lanes of columns (about 1,900 rows each: 45 Poseidon permutations, 32 conditional
+/// swaps, an output and range checks), which fits 2,048 rows and halves the verifier's
+/// multi-scalar multiplication.
+pub const SPEC: sable_circuits::CircuitSpec = sable_circuits::TRANSFER_V1;
+
+/// `2^K` rows ([`SPEC`]'s `k`).
+pub const K: u32 = SPEC.k;
 
 /// The secret data of one input note (real or zero-value dummy).
 #[derive(Clone, Debug)]

@@ -1,9 +1,12 @@
 //! Proving, verifying and batch verifying transfer proofs.
 //!
-//! Verification never panics on its inputs: malformed bytes, non-canonical public inputs and
-//! invalid proofs are each a [`VerifyError`]. A batch is checked with one combined
-//! multi-scalar multiplication; when it fails, each proof is checked alone to name the bad
-//! ones.
+//! Verification never panics on its inputs: a proof whose length is not its circuit
+//! version's, malformed bytes, non-canonical public inputs and invalid proofs are each a
+//! [`VerifyError`]. The length is checked first: halo2's verifier reads the transcript it
+//! needs and ignores what follows, so without the check a valid proof with bytes appended
+//! would verify, and every such copy would be a new transaction. A batch is checked with one
+//! combined multi-scalar multiplication; when it fails, each proof is checked alone to name
+//! the bad ones.
 
 use halo2_proofs::{
 	plonk::{create_proof, verify_proof, BatchVerifier, Circuit, SingleVerifier, VerifyingKey},
@@ -12,6 +15,7 @@ use halo2_proofs::{
 };
 use pasta_curves::vesta;
 use rand::Rng;
+use sable_circuits::CircuitSpec;
 use sable_zk_primitives::{public_inputs::TransferPublicInputs, Fp};
 
 use crate::{
@@ -22,7 +26,14 @@ use crate::{
 /// Why a proof was not accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VerifyError {
-	/// A public input is not a canonical field element.
+	/// The proof is not exactly as long as every proof of its circuit version.
+	WrongProofLength {
+		/// The circuit version's proof length.
+		expected: u32,
+		/// The length given.
+		actual: usize,
+	},
+	/// A public input is not a canonical field element, or their number is not the circuit's.
 	MalformedPublicInputs,
 	/// The bytes are not a valid proof of the statement for these public inputs.
 	InvalidProof,
@@ -31,9 +42,12 @@ pub enum VerifyError {
 impl core::fmt::Display for VerifyError {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
-			Self::MalformedPublicInputs => {
-				f.write_str("public inputs are not canonical field elements")
+			Self::WrongProofLength { expected, actual } => {
+				write!(f, "the proof is {actual} bytes; proofs of this circuit are {expected}")
 			},
+			Self::MalformedPublicInputs => f.write_str(
+				"public inputs are not canonical field elements, or not as many as the circuit has",
+			),
 			Self::InvalidProof => f.write_str("the proof does not verify"),
 		}
 	}
@@ -94,9 +108,11 @@ pub fn prove_instance<C: Circuit<Fp> + Default>(
 	Ok(transcript.finalize())
 }
 
-/// The verifying side of a circuit: its parameters and verifying key.
+/// The verifying side of a circuit version: its registry entry, parameters and verifying key.
 #[derive(Clone, Copy)]
 pub struct VerifierKeys<'a> {
+	/// The circuit version's registry entry (proof length, instance length).
+	pub spec: &'a CircuitSpec,
 	/// IPA parameters the proofs commit with.
 	pub params: &'a Params<vesta::Affine>,
 	/// The circuit's verifying key.
@@ -105,7 +121,24 @@ pub struct VerifierKeys<'a> {
 
 impl<'a, C> From<&'a CircuitKeys<C>> for VerifierKeys<'a> {
 	fn from(keys: &'a CircuitKeys<C>) -> Self {
-		VerifierKeys { params: &keys.params, vk: &keys.vk }
+		VerifierKeys { spec: &keys.spec, params: &keys.params, vk: &keys.vk }
+	}
+}
+
+impl VerifierKeys<'_> {
+	/// The checks made before any verification work: the proof's exact length and the
+	/// instance column's length.
+	fn check_shape(&self, proof: &[u8], instance: &[Fp]) -> Result<(), VerifyError> {
+		if proof.len() != self.spec.proof_len as usize {
+			return Err(VerifyError::WrongProofLength {
+				expected: self.spec.proof_len,
+				actual: proof.len(),
+			});
+		}
+		if instance.len() != self.spec.public_inputs as usize {
+			return Err(VerifyError::MalformedPublicInputs);
+		}
+		Ok(())
 	}
 }
 
@@ -115,6 +148,7 @@ pub fn verify_instance(
 	proof: &[u8],
 	instance: &[Fp],
 ) -> Result<(), VerifyError> {
+	keys.check_shape(proof, instance)?;
 	let strategy = SingleVerifier::new(keys.params);
 	let mut transcript = Blake2bRead::<_, vesta::Affine, Challenge255<_>>::init(proof);
 	verify_proof(keys.params, keys.vk, strategy, &[&[instance]], &mut transcript)
@@ -140,32 +174,34 @@ pub struct BatchError {
 
 /// Verifies many proofs of one circuit at the cost of about one multi-scalar multiplication.
 /// An item whose instance is `None` (public inputs that are not field elements) fails as
-/// [`VerifyError::MalformedPublicInputs`]. Returns every failing index when any item fails.
+/// [`VerifyError::MalformedPublicInputs`], one of the wrong shape as its `check_shape` error;
+/// neither enters the combined check. Returns every failing index when any item fails.
 pub fn verify_instances_batch(
 	keys: VerifierKeys<'_>,
 	items: &[(&[u8], Option<&[Fp]>)],
 ) -> Result<(), BatchError> {
-	let mut failures: Vec<(usize, VerifyError)> = items
-		.iter()
-		.enumerate()
-		.filter(|(_, (_, instance))| instance.is_none())
-		.map(|(index, _)| (index, VerifyError::MalformedPublicInputs))
-		.collect();
-	let mut batch = BatchVerifier::<vesta::Affine>::new();
-	for (proof, instance) in items {
-		if let Some(instance) = instance {
-			batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
+	let mut failures: Vec<(usize, VerifyError)> = Vec::new();
+	let mut well_formed = Vec::with_capacity(items.len());
+	for (index, (proof, instance)) in items.iter().enumerate() {
+		match instance {
+			None => failures.push((index, VerifyError::MalformedPublicInputs)),
+			Some(instance) => match keys.check_shape(proof, instance) {
+				Ok(()) => well_formed.push((index, *proof, *instance)),
+				Err(error) => failures.push((index, error)),
+			},
 		}
+	}
+	let mut batch = BatchVerifier::<vesta::Affine>::new();
+	for (_, proof, instance) in &well_formed {
+		batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
 	}
 	if failures.is_empty() && batch.finalize(keys.params, keys.vk) {
 		return Ok(());
 	}
 	// Name the culprits: check the well-formed items one by one.
-	for (index, (proof, instance)) in items.iter().enumerate() {
-		if let Some(instance) = instance {
-			if let Err(error) = verify_instance(keys, proof, instance) {
-				failures.push((index, error));
-			}
+	for (index, proof, instance) in well_formed {
+		if let Err(error) = verify_instance(keys, proof, instance) {
+			failures.push((index, error));
 		}
 	}
 	failures.sort_by_key(|(index, _)| *index);

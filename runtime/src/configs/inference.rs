@@ -8,6 +8,7 @@ use frame_support::{
 	PalletId,
 };
 use frame_system::EnsureRoot;
+use sable_circuits::CircuitId;
 use sp_runtime::{traits::AccountIdConversion, Permill};
 
 use crate::{
@@ -22,6 +23,9 @@ parameter_types! {
 	pub const InferenceChallengePeriod: BlockNumber = 10 * MINUTES;
 	pub const InferenceUnbondingDelay: BlockNumber = DAYS;
 	pub const InferenceMaxJobDuration: BlockNumber = 7 * DAYS;
+	pub const InferenceCommitmentCircuit: CircuitId = sable_circuits::POI_COMMITMENT_V1.id;
+	pub const InferenceLoraCircuit: CircuitId = sable_circuits::POI_LORA_V1.id;
+	pub const InferenceModelCircuit: CircuitId = sable_circuits::POI_INFERENCE_V1.id;
 }
 
 impl pallet_proof_of_inference::Config for Runtime {
@@ -43,5 +47,8 @@ impl pallet_proof_of_inference::Config for Runtime {
 	type MaxOpenJobsPerProvider = ConstU32<64>;
 	type MaxJobsDuePerBlock = ConstU32<64>;
 	type MaxDueProcessedPerBlock = ConstU32<64>;
+	type CommitmentCircuit = InferenceCommitmentCircuit;
+	type LoraCircuit = InferenceLoraCircuit;
+	type InferenceCircuit = InferenceModelCircuit;
 	type WeightInfo = crate::weights::pallet_proof_of_inference::WeightInfo<Runtime>;
 }

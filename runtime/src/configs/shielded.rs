@@ -16,6 +16,8 @@ parameter_types! {
 	pub const ShieldedPoolId: PalletId = PalletId(*b"sbl/zkpl");
 	/// Unsigned shielded transactions start above ordinary ones; their fee is added.
 	pub const ShieldedPriority: TransactionPriority = 1 << 20;
+	/// The transfer circuit version whose proofs the pool accepts.
+	pub const ShieldedTransferCircuit: sable_circuits::CircuitId = sable_circuits::TRANSFER_V1.id;
 }
 
 /// Pays a shielded fee to the author of the block that includes it (as a tip would be); if
@@ -42,6 +44,7 @@ impl pallet_zk::Config for Runtime {
 	/// Anchors stay valid for the last 256 blocks that added notes.
 	type RootHistorySize = ConstU32<256>;
 	type MaxBatchSize = ConstU32<32>;
+	type TransferCircuit = ShieldedTransferCircuit;
 	type UnsignedPriority = ShieldedPriority;
 	type WeightInfo = crate::weights::pallet_zk::WeightInfo<Runtime>;
 }

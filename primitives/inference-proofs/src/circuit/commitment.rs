@@ -21,8 +21,11 @@ use sable_zk_proofs::circuit::poseidon::{Cell, PoseidonConfig};
 
 use super::known;
 
-/// `2^K` rows: three length-4 hashes (two permutations, about 80 rows, each).
-pub const K: u32 = 9;
+/// The registered version this code is: `2^k` rows: three length-4 hashes (two permutations, about 80 rows, each).
+pub const SPEC: sable_circuits::CircuitSpec = sable_circuits::POI_COMMITMENT_V1;
+
+/// `2^K` rows ([`SPEC`]'s `k`).
+pub const K: u32 = SPEC.k;
 
 /// The opening of one commitment.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -24,9 +24,12 @@ use sable_zk_primitives::{hash::DomainTag, Fp};
 use super::{bind_job, known};
 use crate::gadgets::JobConfig;
 
-/// `2^K` rows: 640 entries, 1,280 multiply-accumulate rows, 256 rounding rows and about 30
+/// The registered version this code is: `2^k` rows: 640 entries, 1,280 multiply-accumulate rows, 256 rounding rows and about 30
 /// Poseidon permutations.
-pub const K: u32 = 12;
+pub const SPEC: sable_circuits::CircuitSpec = sable_circuits::POI_LORA_V1;
+
+/// `2^K` rows ([`SPEC`]'s `k`).
+pub const K: u32 = SPEC.k;
 
 /// A step and the salts of its three commitments.
 #[derive(Clone, Debug, PartialEq, Eq)]

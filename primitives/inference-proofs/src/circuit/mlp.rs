@@ -27,9 +27,12 @@ use sable_zk_primitives::{hash::DomainTag, Fp};
 use super::{bind_job, known};
 use crate::gadgets::JobConfig;
 
-/// `2^K` rows: 577 entries, 544 multiply-accumulate rows, 64 requantization rows and about
+/// The registered version this code is: `2^k` rows: 577 entries, 544 multiply-accumulate rows, 64 requantization rows and about
 /// 17 Poseidon permutations.
-pub const K: u32 = 11;
+pub const SPEC: sable_circuits::CircuitSpec = sable_circuits::POI_INFERENCE_V1;
+
+/// `2^K` rows ([`SPEC`]'s `k`).
+pub const K: u32 = SPEC.k;
 
 /// A model, an input, the inference's trace and the salts of the three commitments.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,115 +1,123 @@
-//! The circuits the node can verify, by id and version, with their verifying keys.
+//! The circuit versions the node verifies, each with its verifying key, checked against the
+//! registry's pinned digest before its first use.
 //!
-//! Keys are rebuilt from circuit code once per process (`docs/zk.md`, "Keys");
-//! [`warm_up`] builds them all so that the first block that needs one is not slow.
+//! Every entry of `sable_circuits::REGISTRY` has a key here (a test checks it), so a block
+//! that used any registered version, old or new, can be verified again by a node syncing
+//! from genesis. A key is built once per process (about two seconds) and compared with its
+//! pinned digest; a key that differs is never used: its circuit answers
+//! [`crate::VerifyError::UnknownCircuit`], and [`check_keys`], which the node runs at start,
+//! fails with an error naming the circuit.
 
-use sable_inference_primitives::{statement, JobKind};
+use std::sync::OnceLock;
+
+use sable_circuits::{CircuitId, CircuitSpec};
+use sable_inference_primitives::JobKind;
 use sable_inference_proofs::keys::verifier_keys;
-use sable_zk_primitives::public_inputs::layout;
 use sable_zk_proofs::{
-	keys::{TransferKeys, TRANSFER_CIRCUIT_ID, TRANSFER_CIRCUIT_VERSION},
+	keys::{vk_digest, KeyMismatch, TransferKeys},
 	proof::VerifierKeys,
 };
 
-use crate::CircuitId;
-
-/// A circuit the host can verify.
+/// A circuit version the host can verify.
 pub(crate) struct Circuit {
-	/// Metric label.
-	pub name: &'static str,
-	/// Length of its instance column.
-	pub public_inputs: usize,
-	keys: fn() -> VerifierKeys<'static>,
+	/// Its registry entry.
+	pub spec: &'static CircuitSpec,
+	build: fn() -> VerifierKeys<'static>,
+	checked: OnceLock<Result<VerifierKeys<'static>, KeyMismatch>>,
 }
 
 impl Circuit {
-	/// The verifying keys (built on first use).
-	pub fn keys(&self) -> VerifierKeys<'static> {
-		(self.keys)()
+	const fn new(id: CircuitId, build: fn() -> VerifierKeys<'static>) -> Self {
+		Circuit { spec: registered(id), build, checked: OnceLock::new() }
+	}
+
+	/// The verifying keys, built on first use and checked against the pinned digest.
+	pub fn keys(&self) -> Result<VerifierKeys<'static>, KeyMismatch> {
+		*self.checked.get_or_init(|| {
+			let keys = (self.build)();
+			let built = vk_digest(keys.vk);
+			if built == self.spec.vk_digest && *keys.spec == *self.spec {
+				Ok(keys)
+			} else {
+				let mismatch = KeyMismatch { spec: *self.spec, built };
+				log::error!(target: super::LOG_TARGET, "{mismatch}");
+				Err(mismatch)
+			}
+		})
 	}
 }
 
-const TRANSFER_V1: CircuitId =
-	CircuitId { id: TRANSFER_CIRCUIT_ID, version: TRANSFER_CIRCUIT_VERSION };
+/// The registry entry of `id`; a circuit the registry does not know fails the build.
+const fn registered(id: CircuitId) -> &'static CircuitSpec {
+	let mut index = 0;
+	while index < sable_circuits::REGISTRY.len() {
+		let spec = &sable_circuits::REGISTRY[index];
+		if spec.id.id == id.id && spec.id.version == id.version {
+			return spec;
+		}
+		index += 1;
+	}
+	panic!("every verifiable circuit version is in the registry")
+}
 
-fn transfer_keys() -> VerifierKeys<'static> {
+fn transfer_v1() -> VerifierKeys<'static> {
 	TransferKeys::get().into()
 }
 
-const fn job_circuit(kind: JobKind) -> CircuitId {
-	let (id, version) = kind.circuit();
-	CircuitId { id, version }
-}
-
-fn commitment_keys() -> VerifierKeys<'static> {
+fn poi_commitment_v1() -> VerifierKeys<'static> {
 	verifier_keys(JobKind::Commitment)
 }
 
-fn lora_keys() -> VerifierKeys<'static> {
+fn poi_lora_v1() -> VerifierKeys<'static> {
 	verifier_keys(JobKind::LoraStep)
 }
 
-fn inference_keys() -> VerifierKeys<'static> {
+fn poi_inference_v1() -> VerifierKeys<'static> {
 	verifier_keys(JobKind::Inference)
 }
 
-/// Every circuit the host knows: the shielded transfer and the three proof-of-inference
-/// circuits (`docs/poi.md`).
-const CIRCUITS: &[(CircuitId, Circuit)] = &[
-	(
-		TRANSFER_V1,
-		Circuit { name: "transfer_v1", public_inputs: layout::COUNT, keys: transfer_keys },
-	),
-	(
-		job_circuit(JobKind::Commitment),
-		Circuit {
-			name: "poi_commitment_v1",
-			public_inputs: statement::COUNT,
-			keys: commitment_keys,
-		},
-	),
-	(
-		job_circuit(JobKind::LoraStep),
-		Circuit { name: "poi_lora_v1", public_inputs: statement::COUNT, keys: lora_keys },
-	),
-	(
-		job_circuit(JobKind::Inference),
-		Circuit { name: "poi_inference_v1", public_inputs: statement::COUNT, keys: inference_keys },
-	),
+/// Every circuit version the host verifies: the shielded transfer and the three
+/// proof-of-inference circuits (`docs/poi.md`).
+static CIRCUITS: [Circuit; 4] = [
+	Circuit::new(sable_circuits::TRANSFER_V1.id, transfer_v1),
+	Circuit::new(sable_circuits::POI_COMMITMENT_V1.id, poi_commitment_v1),
+	Circuit::new(sable_circuits::POI_LORA_V1.id, poi_lora_v1),
+	Circuit::new(sable_circuits::POI_INFERENCE_V1.id, poi_inference_v1),
 ];
 
 /// The circuit with this id and version.
 pub(crate) fn lookup(id: CircuitId) -> Option<&'static Circuit> {
-	CIRCUITS.iter().find(|(known, _)| *known == id).map(|(_, circuit)| circuit)
+	CIRCUITS.iter().find(|circuit| circuit.spec.id == id)
 }
 
 /// The metric label of a circuit, if known.
 pub(crate) fn name(id: CircuitId) -> Option<&'static str> {
-	lookup(id).map(|circuit| circuit.name)
+	lookup(id).map(|circuit| circuit.spec.name)
 }
 
 /// Metric labels of every circuit the host verifies.
 pub(crate) fn names() -> impl Iterator<Item = &'static str> {
-	CIRCUITS.iter().map(|(_, circuit)| circuit.name)
+	CIRCUITS.iter().map(|circuit| circuit.spec.name)
 }
 
-/// Ids of every circuit the host verifies.
+/// Ids of every circuit version the host verifies.
 pub fn known_circuits() -> Vec<CircuitId> {
-	CIRCUITS.iter().map(|(id, _)| *id).collect()
+	CIRCUITS.iter().map(|circuit| circuit.spec.id).collect()
 }
 
-/// Builds every verifying key now (about two seconds per circuit).
-pub fn warm_up() {
-	for (id, circuit) in CIRCUITS {
+/// Builds every verifying key now (about two seconds per circuit) and checks each against
+/// its pinned digest: the first mismatch is the error.
+pub fn check_keys() -> Result<(), KeyMismatch> {
+	for circuit in &CIRCUITS {
 		let started = std::time::Instant::now();
-		let _ = circuit.keys();
+		circuit.keys()?;
 		log::info!(
 			target: super::LOG_TARGET,
-			"verifying key of circuit {}.{} ({}) ready in {} ms",
-			id.id,
-			id.version,
-			circuit.name,
+			"verifying key of circuit {} ({}) ready and matches its pinned digest, in {} ms",
+			circuit.spec.name,
+			circuit.spec.id,
 			started.elapsed().as_millis()
 		);
 	}
+	Ok(())
 }

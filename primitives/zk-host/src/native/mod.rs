@@ -1,5 +1,8 @@
-//! The native side of the host functions: decode, look up the circuit, consult the cache of
-//! verified statements, verify, record metrics.
+//! The native side of the host functions: decode, look up the circuit version and its checked
+//! key, consult the cache of verified statements, verify, record metrics.
+//!
+//! A proof whose length is not its circuit version's exact proof length is
+//! [`VerifyError::MalformedStatement`], refused before any verification work.
 //!
 //! Nothing here can change a verification's result: the cache only remembers statements
 //! that verified (a statement is its circuit, public inputs and proof bytes, so a hit is the
@@ -13,12 +16,13 @@ use std::{collections::BTreeMap, time::Instant};
 
 use codec::DecodeAll;
 use sable_zk_primitives::{encoding::fp_from_bytes, Fp};
-use sable_zk_proofs::proof::{verify_instance, verify_instances_batch};
+use sable_zk_proofs::proof::{self, verify_instance, verify_instances_batch};
 
 use crate::{BatchFailure, CircuitId, Statement, StatementBatch, VerifyError};
 
 pub use cache::{clear_cache, set_cache_enabled, CACHE_CAPACITY};
-pub use circuits::{known_circuits, warm_up};
+pub use circuits::{check_keys, known_circuits};
+pub use sable_zk_proofs::keys::KeyMismatch;
 use metrics::Record;
 pub use metrics::{metrics, register_metrics, Metrics};
 
@@ -28,8 +32,8 @@ const LOG_TARGET: &str = "sable-zk";
 type Pending<'a> = (usize, [u8; 32], &'a Statement);
 
 /// The instance column of `statement`, checked against the circuit's input count.
-fn instance(statement: &Statement, expected_len: usize) -> Result<Vec<Fp>, VerifyError> {
-	if statement.public_inputs.len() != expected_len {
+fn instance(statement: &Statement, expected_len: u32) -> Result<Vec<Fp>, VerifyError> {
+	if statement.public_inputs.len() != expected_len as usize {
 		return Err(VerifyError::MalformedPublicInputs);
 	}
 	statement
@@ -39,14 +43,24 @@ fn instance(statement: &Statement, expected_len: usize) -> Result<Vec<Fp>, Verif
 		.collect()
 }
 
+/// The host's answer for a verifier error.
+fn host_error(error: &proof::VerifyError) -> VerifyError {
+	match error {
+		proof::VerifyError::WrongProofLength { .. } => VerifyError::MalformedStatement,
+		proof::VerifyError::MalformedPublicInputs => VerifyError::MalformedPublicInputs,
+		proof::VerifyError::InvalidProof => VerifyError::InvalidProof,
+	}
+}
+
 /// Verifies one statement, without the cache.
 fn verify_uncached(statement: &Statement) -> Result<(), VerifyError> {
 	let circuit = circuits::lookup(statement.circuit).ok_or(VerifyError::UnknownCircuit)?;
-	let instance = instance(statement, circuit.public_inputs)?;
+	let keys = circuit.keys().map_err(|_| VerifyError::UnknownCircuit)?;
+	let instance = instance(statement, circuit.spec.public_inputs)?;
 	let started = Instant::now();
-	let result = verify_instance(circuit.keys(), &statement.proof, &instance)
-		.map_err(|_| VerifyError::InvalidProof);
-	metrics::get().observe_time(circuit.name, "single", started.elapsed());
+	let result =
+		verify_instance(keys, &statement.proof, &instance).map_err(|error| host_error(&error));
+	metrics::get().observe_time(circuit.spec.name, "single", started.elapsed());
 	result
 }
 
@@ -101,7 +115,9 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 
 	for (circuit_id, items) in pending {
 		let name = circuits::name(circuit_id);
-		let Some(circuit) = circuits::lookup(circuit_id) else {
+		let usable = circuits::lookup(circuit_id)
+			.and_then(|circuit| Some((circuit, circuit.keys().ok()?)));
+		let Some((circuit, keys)) = usable else {
 			for (index, _, _) in &items {
 				failures.push(BatchFailure {
 					index: *index as u32,
@@ -113,7 +129,7 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 		};
 		let mut checked = Vec::with_capacity(items.len());
 		for (index, digest, statement) in &items {
-			match instance(statement, circuit.public_inputs) {
+			match instance(statement, circuit.spec.public_inputs) {
 				Ok(column) => checked.push((*index, *digest, statement.proof.as_slice(), column)),
 				Err(error) => {
 					failures.push(BatchFailure { index: *index as u32, error });
@@ -124,16 +140,19 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 		let started = Instant::now();
 		let inputs: Vec<(&[u8], Option<&[Fp]>)> =
 			checked.iter().map(|(_, _, proof, column)| (*proof, Some(&column[..]))).collect();
-		let bad: Vec<usize> = match verify_instances_batch(circuit.keys(), &inputs) {
+		let bad: Vec<(usize, VerifyError)> = match verify_instances_batch(keys, &inputs) {
 			Ok(()) => Vec::new(),
-			Err(error) => error.failures.into_iter().map(|(position, _)| position).collect(),
+			Err(error) => error
+				.failures
+				.iter()
+				.map(|(position, error)| (*position, host_error(error)))
+				.collect(),
 		};
-		metrics.observe_time(circuit.name, "batch", started.elapsed());
+		metrics.observe_time(circuit.spec.name, "batch", started.elapsed());
 		for (position, (index, digest, _, _)) in checked.iter().enumerate() {
-			if bad.contains(&position) {
-				failures
-					.push(BatchFailure { index: *index as u32, error: VerifyError::InvalidProof });
-				metrics.count_result(name, Err(VerifyError::InvalidProof));
+			if let Some((_, error)) = bad.iter().find(|(bad, _)| *bad == position) {
+				failures.push(BatchFailure { index: *index as u32, error: *error });
+				metrics.count_result(name, Err(*error));
 			} else {
 				cache::insert(*digest);
 				metrics.count_result(name, Ok(()));
