@@ -145,9 +145,15 @@ describe('polkadot.js against a dev node', () => {
     await assert.rejects(api.tx.zk.transfer(reanchored).send(),
       /1010: Invalid Transaction: Custom error: 4/);
 
-    // A proof longer than the runtime's bound (8 KiB): polkadot.js encodes it, the runtime
-    // cannot decode it (docs/zk.md, "Refusal codes": 1002).
-    const oversized = { ...transfer.payload, proof: '0x' + '00'.repeat(8 * 1024 + 1) };
+    // The valid proof with one byte appended (a new extrinsic hash, the same nullifiers):
+    // refused before verification (code 16, not exactly a transfer proof's length).
+    const padded = { ...transfer.payload, proof: transfer.payload.proof + '00' };
+    await assert.rejects(api.tx.zk.transfer(padded).send(),
+      /1010: Invalid Transaction: Custom error: 16/);
+
+    // A proof longer than the runtime's bound (4,544 bytes, the longest registered proof):
+    // polkadot.js encodes it, the runtime cannot decode it (docs/zk.md, "Refusal codes": 1002).
+    const oversized = { ...transfer.payload, proof: '0x' + '00'.repeat(4544 + 1) };
     await assert.rejects(api.tx.zk.transfer(oversized).send(), /1002: Verification Error/);
     // Bytes that are no extrinsic at all, sent raw (polkadot.js would not encode them).
     await assert.rejects(provider.send('author_submitExtrinsic', ['0x10deadbeef']),
