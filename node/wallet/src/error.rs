@@ -3,6 +3,7 @@
 use std::fmt;
 
 use sable_runtime::RuntimeError;
+use sable_zk_primitives::encoding::HexError;
 
 /// Why a wallet command failed.
 #[derive(Debug)]
@@ -74,6 +75,11 @@ impl fmt::Display for WalletError {
 impl std::error::Error for WalletError {}
 
 impl WalletError {
+	/// For `map_err` on hex read from a wallet file: the file is damaged at `what`.
+	pub fn corrupt_hex(what: &str) -> impl FnOnce(HexError) -> WalletError + '_ {
+		move |e| WalletError::Corrupt(format!("{what}: {e}"))
+	}
+
 	/// Whether the chain refused a shielded call because its anchor is no longer one of the
 	/// recent roots: a fresh sync and a new proof will do.
 	pub fn is_expired_anchor(&self) -> bool {
@@ -166,7 +172,7 @@ mod tests {
 		);
 
 		// Every refusal code of the pallet has its own explanation.
-		for code in 1..=15 {
+		for code in 1..=16 {
 			assert!(zk_refusal(code).is_some(), "code {code}");
 		}
 		assert_eq!(zk_refusal(13).map(|(name, _)| name).as_deref(), Some("InvalidProof"));
@@ -193,6 +199,12 @@ mod tests {
 		assert!(failed(ZkError::UnknownAnchor).is_expired_anchor());
 		assert!(!failed(ZkError::InvalidProof).is_expired_anchor());
 		assert!(!WalletError::Rpc("Custom error: 4".into()).is_expired_anchor());
+	}
+
+	#[test]
+	fn damaged_hex_names_what_is_damaged() {
+		let error = WalletError::corrupt_hex("salt")(HexError::OddLength);
+		assert_eq!(error.to_string(), "wallet file is damaged: salt: odd number of hex digits");
 	}
 }
 

@@ -139,5 +139,4 @@ pub trait ZkVerifier {
 		native::verify_batch_encoded(statements)
 	}
 }
->>>>
 
