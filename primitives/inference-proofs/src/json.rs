@@ -21,8 +21,11 @@ use sable_inference_primitives::{
 	statement::JobStatement,
 	JobKind,
 };
-use sable_zk_primitives::{encoding::fp_to_bytes, Fp};
-use sable_zk_proofs::json::{bytes32, field, to_hex};
+use sable_zk_primitives::{
+	encoding::{fp_to_bytes, to_hex},
+	Fp,
+};
+use sable_zk_proofs::json::{bytes32, field};
 
 use crate::{
 	circuit::{

@@ -6,7 +6,7 @@ use std::{
 	process::{Command, Output, Stdio},
 };
 
-use sable_zk_primitives::keys::SpendingKey;
+use sable_zk_primitives::{encoding::to_hex, keys::SpendingKey};
 use sable_zk_proofs::encryption::Address;
 use serde_json::{json, Value};
 
@@ -26,7 +26,7 @@ fn run(command: &str, stdin: &str) -> (Output, Value) {
 fn hex32(x: u64) -> String {
 	let mut bytes = [0u8; 32];
 	bytes[..8].copy_from_slice(&x.to_le_bytes());
-	sable_zk_proofs::json::to_hex(&bytes)
+	to_hex(&bytes)
 }
 
 #[test]
@@ -70,11 +70,27 @@ fn shield_proof_round_trip_and_errors() {
 
 	let (output, _) = run("verify", &json!({"proof": "0x00", "public_inputs": {}}).to_string());
 	assert_eq!(output.status.code(), Some(2));
+
+	// Proof hex with a sign or a non-ASCII character: a reason, not a crash.
+	for proof in ["0x+0", "0xé"] {
+		let request = json!({"proof": proof, "public_inputs": proved["public_inputs"]});
+		let (output, error) = run("verify", &request.to_string());
+		assert_eq!(output.status.code(), Some(2), "{error}");
+		assert!(error["error"].as_str().expect("message").contains("proof: not a hex digit"));
+	}
+
+	// An address in the hex form of before bech32m: refused with what to do instead.
+	let mut old_address = request.clone();
+	old_address["outputs"][0]["to"] = json!(format!("sable1{}", "0".repeat(136)));
+	let (output, error) = run("prove", &old_address.to_string());
+	assert_eq!(output.status.code(), Some(2));
+	let message = error["error"].as_str().expect("message");
+	assert!(message.contains("old hex format") && message.contains("sable keys show"), "{message}");
 }
 
 #[test]
 fn job_proofs_of_every_kind_round_trip_and_errors() {
-	let provider = sable_zk_proofs::json::to_hex(&[5u8; 32]);
+	let provider = to_hex(&[5u8; 32]);
 	for kind in ["commitment", "lora_step", "inference"] {
 		let output = Command::new(env!("CARGO_BIN_EXE_sable-zk-prover"))
 			.args(["sample-job", kind])

@@ -5,21 +5,13 @@
 
 use sable_zk_primitives::{
 	binding::{ciphertext_hash, BindingData, CallKind},
-	encoding::fp_to_bytes,
+	encoding::{fp_to_bytes, to_hex as hex},
 	keys::SpendingKey,
 	note::{output_rhos, Note, Rho},
 	tree::{CommitmentTree, Frontier},
 	Fp,
 };
 use serde_json::{json, Value};
-
-fn hex(bytes: &[u8]) -> String {
-	let mut out = String::from("0x");
-	for byte in bytes {
-		out.push_str(&format!("{byte:02x}"));
-	}
-	out
-}
 
 fn fhex(x: &Fp) -> String {
 	hex(&fp_to_bytes(x))

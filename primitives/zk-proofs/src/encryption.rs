@@ -284,7 +284,7 @@ mod tests {
 	}
 
 	/// The address of the spending key 7, as docs/zk.md and docs/WALLET.md show it.
-	const ADDRESS_OF_KEY_7: &str = "PINNED";
+	const ADDRESS_OF_KEY_7: &str = "sable18w3xh665s8u3v3g0hzj87e4rt5yasxyqk0ee7dwh6hax5aag9y0rd680xz37ne7svfxqzwnksdj7urhxrvhjez3zpfrp9ns09xfsvqqyxcpjj";
 
 	fn address_of_key_7() -> Address {
 		Address::from_spending_key(&SpendingKey::from_field(Fp::from(7)))

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use sable_zk_primitives::{
-	encoding::{fp_from_bytes, fp_to_bytes},
+	encoding::{fp_from_bytes, fp_to_bytes, from_hex_array, to_hex},
 	keys::{OwnerId, SpendingKey},
 	note::{Note, NoteCommitment, Nullifier, Rho},
 	payload::ShieldedProof,
@@ -15,37 +15,13 @@ use sable_zk_primitives::{
 };
 
 use crate::{
-	encryption::Address,
+	encryption::{Address, ADDRESS_PREFIX},
 	witness::{Recipient, Spend, TransferRequest},
 };
 
-/// `0x`-prefixed lowercase hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-	let mut out = String::with_capacity(2 + 2 * bytes.len());
-	out.push_str("0x");
-	for byte in bytes {
-		out.push_str(&format!("{byte:02x}"));
-	}
-	out
-}
-
-/// Parses `0x` hex (the prefix is optional).
-pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
-	let digits = text.strip_prefix("0x").unwrap_or(text);
-	if !digits.len().is_multiple_of(2) {
-		return Err(format!("odd number of hex digits in {text:?}"));
-	}
-	(0..digits.len())
-		.step_by(2)
-		.map(|i| {
-			u8::from_str_radix(&digits[i..i + 2], 16).map_err(|_| format!("not hex: {text:?}"))
-		})
-		.collect()
-}
-
 /// Parses 32 bytes of hex; `what` names the value in the error.
 pub fn bytes32(text: &str, what: &str) -> Result<[u8; 32], String> {
-	from_hex(text)?.try_into().map_err(|_| format!("{what}: expected 32 bytes"))
+	from_hex_array(text).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Parses a canonical field element from hex; `what` names the value in the error.
@@ -260,7 +236,10 @@ impl NoteJson {
 
 impl OutputJson {
 	fn to_recipient(&self) -> Result<Recipient, String> {
-		let owner = if self.to.starts_with(crate::encryption::ADDRESS_PREFIX) {
+		let prefix = ADDRESS_PREFIX.as_bytes();
+		let is_address =
+			self.to.as_bytes().get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+		let owner = if is_address {
 			Address::decode(&self.to).map_err(|e| e.to_string())?.owner
 		} else {
 			OwnerId(field(&self.to, "to")?)

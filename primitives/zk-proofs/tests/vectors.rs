@@ -6,7 +6,7 @@ mod common;
 
 use halo2_proofs::dev::MockProver;
 use sable_zk_primitives::{
-	encoding::fp_from_bytes,
+	encoding::{fp_from_bytes, from_hex_array, to_hex},
 	keys::SpendingKey,
 	note::{Note, Rho},
 	tree::CommitmentTree,
@@ -14,14 +14,12 @@ use sable_zk_primitives::{
 };
 use sable_zk_proofs::{
 	circuit::K,
-	json::{from_hex, to_hex},
 	witness::{Recipient, Spend, TransferRequest},
 };
 use serde_json::Value;
 
 fn field(value: &Value) -> Fp {
-	let bytes: [u8; 32] =
-		from_hex(value.as_str().expect("hex")).expect("hex").try_into().expect("32");
+	let bytes = from_hex_array(value.as_str().expect("hex")).expect("32 bytes of hex");
 	fp_from_bytes(&bytes).expect("canonical")
 }
 
@@ -31,8 +29,7 @@ fn circuit_reveals_the_vector_nullifier_and_commitment() {
 	let vectors: Value =
 		serde_json::from_str(&std::fs::read_to_string(path).expect("vectors")).expect("JSON");
 	let vector = &vectors["notes"][1];
-	let sk_bytes: [u8; 32] =
-		from_hex(vector["sk"].as_str().expect("sk")).expect("hex").try_into().expect("32");
+	let sk_bytes = from_hex_array(vector["sk"].as_str().expect("sk")).expect("32 bytes of hex");
 	let sk = SpendingKey::from_bytes(&sk_bytes).expect("canonical");
 	let note = Note {
 		value: vector["value"].as_u64().expect("value"),

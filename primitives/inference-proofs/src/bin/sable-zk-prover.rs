@@ -19,8 +19,9 @@ use sable_inference_proofs::{
 	json::{request_from_witness, JobRequestJson, KindJson, StatementJson, VerifyJobJson},
 	samples,
 };
+use sable_zk_primitives::encoding::{from_hex, to_hex};
 use sable_zk_proofs::{
-	json::{to_hex, NoteJson, ProveRequestJson, PublicInputsJson, VerifyRequestJson},
+	json::{NoteJson, ProveRequestJson, PublicInputsJson, VerifyRequestJson},
 	keys::TransferKeys,
 	proof::{prove, verify},
 };
@@ -77,7 +78,8 @@ fn run_verify() -> ExitCode {
 		Ok(request) => request,
 		Err(e) => return fail(2, e),
 	};
-	let (proof, inputs) = match sable_zk_proofs::json::from_hex(&request.proof)
+	let (proof, inputs) = match from_hex(&request.proof)
+		.map_err(|e| format!("proof: {e}"))
 		.and_then(|proof| Ok((proof, request.public_inputs.to_inputs()?)))
 	{
 		Ok(parts) => parts,
@@ -133,7 +135,8 @@ fn run_verify_job() -> ExitCode {
 		Ok(request) => request,
 		Err(e) => return fail(2, e),
 	};
-	let parts = sable_zk_proofs::json::from_hex(&request.proof)
+	let parts = from_hex(&request.proof)
+		.map_err(|e| format!("proof: {e}"))
 		.and_then(|proof| Ok((proof, request.statement.to_statement()?)));
 	let (proof, statement) = match parts {
 		Ok(parts) => parts,
