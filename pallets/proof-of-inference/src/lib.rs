@@ -346,14 +346,6 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		fn integrity_test() {
-			for kind in [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference] {
-				assert!(
-					sable_zk_host::circuits::lookup(Pallet::<T>::circuit(kind)).is_some(),
-					"the accepted circuit version of {kind:?} jobs is registered"
-				);
-			}
-		}
 
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			Self::process_due_jobs(now, remaining)
@@ -362,6 +354,12 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxDueProcessedPerBlock::get() > 0, "on_idle must make progress");
 			assert!(!T::ChallengePeriod::get().is_zero(), "a challenge window has a length");
+			for kind in [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference] {
+				assert!(
+					sable_zk_host::circuits::lookup(Pallet::<T>::circuit(kind)).is_some(),
+					"the accepted circuit version of {kind:?} jobs is registered"
+				);
+			}
 		}
 	}
 

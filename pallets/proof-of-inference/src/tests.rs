@@ -466,6 +466,7 @@ fn proofs_for_another_job_provider_model_input_or_circuit_are_refused() {
 			None
 		));
 		accept(&dave(), id);
+		// Refused before verification: an inference proof is not a LoRA proof's length.
 		assert_noop!(
 			Inference::submit_result(
 				RuntimeOrigin::signed(dave()),
@@ -473,7 +474,7 @@ fn proofs_for_another_job_provider_model_input_or_circuit_are_refused() {
 				output,
 				proof(kind, id, &dave())
 			),
-			Error::<Test>::InvalidProof
+			Error::<Test>::WrongProofLength
 		);
 	});
 }

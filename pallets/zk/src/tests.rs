@@ -675,11 +675,13 @@ mod benchmark_fixture {
 		for payload in &payloads {
 			assert_eq!(payload.public_inputs.anchor, fp_to_bytes(&tree.root()));
 		}
-		let batch: Vec<_> = payloads
-			.iter()
-			.map(|payload| Zk::statement(payload).expect("well-formed"))
-			.collect();
-		assert_eq!(batch.len(), FIXTURE_UNSHIELDS + 2);
-		assert_eq!(sable_zk_host::verify(&batch), Ok(()));
+		new_test_ext().execute_with(|| {
+			let batch: Vec<_> = payloads
+				.iter()
+				.map(|payload| Zk::statement(payload).expect("well-formed"))
+				.collect();
+			assert_eq!(batch.len(), FIXTURE_UNSHIELDS + 2);
+			assert_eq!(sable_zk_host::verify(&batch), Ok(()));
+		});
 	}
 }

@@ -74,7 +74,7 @@ fn request(seed: u64) -> TransferRequest {
 
 fn main() {
 	let started = Instant::now();
-	let keys = TransferKeys::build();
+	let keys = TransferKeys::build(sable_zk_proofs::circuit::SPEC);
 	let keygen_ms = ms(started);
 
 	let mut rng = rand::rng();

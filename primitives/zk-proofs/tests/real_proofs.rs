@@ -102,15 +102,28 @@ fn malformed_proof_bytes_are_errors() {
 	let mut flipped = proof.clone();
 	flipped[proof.len() / 2] ^= 0x40;
 	let random: Vec<u8> = (0..proof.len()).map(|i| (i * 7919 % 251) as u8).collect();
-	let cases: [(&str, Vec<u8>); 6] = [
+	// Any other length is refused before verification.
+	let mut padded_1 = proof.clone();
+	padded_1.push(0);
+	let mut padded_100 = proof.clone();
+	padded_100.extend([0u8; 100]);
+	let wrong_lengths: [(&str, Vec<u8>); 6] = [
 		("empty", vec![]),
 		("one byte", vec![0]),
-		("truncated", proof[..proof.len() - 1].to_vec()),
-		("flipped bit", flipped),
-		("random", random),
+		("one byte short", proof[..proof.len() - 1].to_vec()),
+		("one byte appended", padded_1),
+		("100 bytes appended", padded_100),
 		("huge", vec![0xab; 1 << 20]),
 	];
-	for (name, bytes) in cases {
+	for (name, bytes) in wrong_lengths {
+		assert_eq!(
+			verify(keys, &bytes, inputs),
+			Err(VerifyError::WrongProofLength { expected: 4480, actual: bytes.len() }),
+			"{name}"
+		);
+	}
+	// Bytes of the right length that are no proof of the statement.
+	for (name, bytes) in [("flipped bit", flipped), ("random", random)] {
 		assert_eq!(verify(keys, &bytes, inputs), Err(VerifyError::InvalidProof), "{name}");
 	}
 	// A proof for one statement is not a proof for another.
