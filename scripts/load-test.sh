@@ -11,6 +11,7 @@
 #
 #   scripts/load-test.sh [--local] [--duration 60] [--accounts 1000] [--private 150] [--record]
 # (--private 0 skips the private transfers.)
+# The table and the recorded section are `sable-load render` and `sable-load record` (node/load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -73,22 +74,7 @@ echo
 echo "$table"
 
 if [ "$record" = 1 ]; then
-  section="$out/section.md"
-  {
-    echo "<!-- load-test:begin (written by scripts/load-test.sh --record) -->"
-    echo "Measured $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD) against $network, on"
-    echo "$(nproc) cores of $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
-    echo "with the load generator on the same machine: $accounts accounts for $duration s; $private"
-    echo "private transfers proved beforehand, sent singly, then $private more in batches of 32."
-    echo
-    echo "$table"
-    echo "<!-- load-test:end -->"
-  } >"$section"
-  awk -v section="$section" '
-    /<!-- load-test:begin/ { while ((getline line < section) > 0) print line; skip = 1; next }
-    /<!-- load-test:end/ { skip = 0; next }
-    !skip { print }
-  ' docs/PERFORMANCE.md >"$out/PERFORMANCE.md"
-  cp "$out/PERFORMANCE.md" docs/PERFORMANCE.md
-  echo "load-test: recorded in docs/PERFORMANCE.md"
+  "$load_bin" record --doc docs/PERFORMANCE.md --date "$(date -u +%F)" \
+    --commit "$(git rev-parse --short HEAD)" --network "$network" \
+    --accounts "$accounts" --duration "$duration" --private "$private" "${results[@]}"
 fi

@@ -6,6 +6,7 @@
 
 mod observer;
 mod private;
+mod record;
 mod report;
 mod rpc;
 mod transfers;
@@ -62,6 +63,33 @@ enum Command {
 		/// The summaries.
 		files: Vec<std::path::PathBuf>,
 	},
+	/// Writes the table of summaries, with where and how the load ran, into the `load-test`
+	/// section of a Markdown document.
+	Record {
+		/// The document.
+		#[arg(long)]
+		doc: std::path::PathBuf,
+		/// The day the load ran (`YYYY-MM-DD`).
+		#[arg(long)]
+		date: String,
+		/// The commit it ran at.
+		#[arg(long)]
+		commit: String,
+		/// What it ran against ("a dev node").
+		#[arg(long)]
+		network: String,
+		/// Sending accounts of the balance transfers.
+		#[arg(long)]
+		accounts: usize,
+		/// Seconds of balance transfers.
+		#[arg(long)]
+		duration: u64,
+		/// Private transfers, sent singly and again in batches of 32.
+		#[arg(long)]
+		private: usize,
+		/// The summaries.
+		files: Vec<std::path::PathBuf>,
+	},
 }
 
 async fn chain_context(url: &str) -> Result<ChainContext, String> {
@@ -83,12 +111,23 @@ fn render(files: &[std::path::PathBuf]) -> Result<String, String> {
 	Ok(report::markdown(&summaries))
 }
 
+fn record(
+	doc: &std::path::Path,
+	run: &record::Run,
+	files: &[std::path::PathBuf],
+) -> Result<(), String> {
+	let section = record::section(run, &record::machine(), &render(files)?);
+	section.write_to(doc).map_err(|e| e.to_string())
+}
+
 /// What a command produced.
 enum Output {
 	/// A load run's summary.
 	Summary(serde_json::Value),
 	/// A rendered table.
 	Table(String),
+	/// A document with a recorded section.
+	Recorded(std::path::PathBuf),
 }
 
 /// A load run, ready to start.
@@ -100,6 +139,10 @@ enum Load {
 async fn run(cli: Cli) -> Result<Output, String> {
 	let load = match cli.command {
 		Command::Render { files } => return render(&files).map(Output::Table),
+		Command::Record { doc, date, commit, network, accounts, duration, private, files } => {
+			let run = record::Run { date, commit, network, accounts, duration, private };
+			return record(&doc, &run, &files).map(|()| Output::Recorded(doc));
+		},
 		Command::Transfers { accounts, duration, presign_rate, in_flight } => {
 			Load::Transfers(transfers::Options {
 				url: cli.url.clone(),
@@ -129,6 +172,10 @@ async fn main() -> ExitCode {
 	match run(Cli::parse()).await {
 		Ok(Output::Table(table)) => {
 			print!("{table}");
+			ExitCode::SUCCESS
+		},
+		Ok(Output::Recorded(doc)) => {
+			eprintln!("sable-load: recorded in {}", doc.display());
 			ExitCode::SUCCESS
 		},
 		Ok(Output::Summary(summary)) => {

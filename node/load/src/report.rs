@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use frame_support::dispatch::DispatchClass;
+use sable_report::stats::{median, round};
 use serde_json::{json, Value};
 
 use crate::observer::{BlockStats, Chain};
@@ -18,21 +19,8 @@ fn normal_limits() -> (u64, u64) {
 	(max_weight, u64::from(max_length))
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-	if values.is_empty() {
-		return 0.0;
-	}
-	values.sort_by(f64::total_cmp);
-	values[values.len() / 2]
-}
-
 fn max(values: impl IntoIterator<Item = f64>) -> f64 {
 	values.into_iter().fold(0.0, f64::max)
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-	let scale = 10f64.powi(digits);
-	(value * scale).round() / scale
 }
 
 /// Sums up the blocks first seen between `from` and `to`. Rates are over chain time: from
@@ -85,7 +73,7 @@ pub fn summarize(
 		"weight_full_pct_max": round(max(weight_share.iter().copied()), 1),
 		"length_full_pct_mean": round(length_share.iter().sum::<f64>() / blocks, 1),
 		"length_full_pct_max": round(max(length_share.iter().copied()), 1),
-		"finality_lag_s_median": round(median(lag_seconds.clone()), 1),
+		"finality_lag_s_median": round(median(&lag_seconds).unwrap_or(0.0), 1),
 		"finality_lag_s_max": round(max(lag_seconds), 1),
 		"finality_lag_blocks_max": chain.lag_blocks.iter().copied().max().unwrap_or(0),
 		"unfinalized_blocks": window.iter().filter(|b| b.finalized.is_none()).count(),
