@@ -17,22 +17,22 @@ mod common;
 use std::{process::Command, sync::Mutex, time::Duration};
 
 use codec::Encode;
-use common::{tx, Node};
+use common::{extrinsics_of, find_block, leaf_count, tx, Node};
 use frame_support::dispatch::DispatchClass;
 use pallet_zk::{CallKind, ShieldedAction, ShieldedProof, WeightInfo};
 use rand::{rngs::StdRng, SeedableRng};
 use sable_runtime::{Runtime, RuntimeCall, CENTS, UNITS};
+use sable_wallet::extrinsic;
 use sable_zk_primitives::{
 	encoding::fp_from_bytes, keys::SpendingKey, note::Note, tree::CommitmentTree, Fp,
 };
 use sable_zk_proofs::{
 	encryption::{Address, IncomingViewingKey},
-	json::from_hex,
 	keys::TransferKeys,
 	shielded::{prove_shielded, BindingContext, ShieldedRequest},
 	witness::Spend,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;
 
 const SIZES: [usize; 4] = [10, 50, 100, 200];
@@ -72,36 +72,25 @@ fn dummy(seed: u64) -> Spend {
 	Spend::dummy(&mut StdRng::seed_from_u64(seed))
 }
 
-fn leaf_count(node: &Node) -> u64 {
-	node.rpc("zk_treeState", json!([])).ok().and_then(|s| s["leafCount"].as_u64()).unwrap_or(0)
-}
-
 /// Starts a dev node and applies the shields; returns it once all notes are in the tree.
-fn chain_with_shields(dir: &std::path::Path, name: &str, shields: &[ShieldedProof]) -> Node {
-	let node = Node::start(name, dir, &["--dev", "--pool-limit", "4096", "--pool-kbytes", "65536"]);
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let context = tx::ChainContext::of(&node);
+fn chain_with_shields(name: &str, shields: &[ShieldedProof]) -> Node {
+	let node = Node::dev(name, &["--pool-limit", "4096", "--pool-kbytes", "65536"]);
+	let context = tx::chain_context(&node);
 	let alice = Sr25519Keyring::Alice.pair();
 	for (nonce, shield) in shields.iter().enumerate() {
 		let call = RuntimeCall::Zk(pallet_zk::Call::shield { payload: Box::new(shield.clone()) });
-		node.rpc(
-			"author_submitExtrinsic",
-			json!([tx::to_rpc_hex(&tx::signed(&context, call, &alice, &alice, nonce as u32))]),
-		)
-		.expect("shield accepted");
+		node.submit(&extrinsic::signed(&context, call, &alice, nonce as u32))
+			.expect("shield accepted");
 	}
 	node.wait_for("all shields", Duration::from_secs(300), |n| {
-		leaf_count(n) >= 2 * shields.len() as u64
+		leaf_count(n, Value::Null) >= 2 * shields.len() as u64
 	});
 	node
 }
 
+/// The genesis hash of the `--dev` chain.
 fn genesis_hash() -> [u8; 32] {
-	let dir = tempfile::tempdir().expect("temp dir");
-	let node = Node::start("genesis", dir.path(), &["--dev"]);
-	node.wait_for("RPC", Duration::from_secs(60), |n| n.best_number().is_some());
-	let hash = node.rpc("chain_getBlockHash", json!([0])).expect("genesis");
-	from_hex(hash.as_str().expect("hex")).expect("hex").try_into().expect("32 bytes")
+	tx::chain_context(&Node::dev("genesis", &[])).genesis_hash.0
 }
 
 /// Time to import block `number` as a node that never saw its transactions, in ms: the
@@ -142,20 +131,11 @@ fn import_ms(node: &Node, number: u64) -> (usize, f64) {
 	(extrinsics, samples[1])
 }
 
-/// The block holding the extrinsics with these hashes (searching back from the best block).
+/// The block holding `count` transfers in batches (searching back from the best block).
 fn block_with_transfers(node: &Node, count: usize) -> Option<u64> {
-	let mut hash = node.rpc("chain_getBlockHash", json!([])).ok()?;
-	for _ in 0..10 {
-		let block = node.rpc("chain_getBlock", json!([hash])).ok()?;
-		let header = &block["block"]["header"];
-		// Timestamp, then `count / 32` rounded up batches.
-		let extrinsics = block["block"]["extrinsics"].as_array()?.len();
-		if extrinsics == 1 + count.div_ceil(BATCH) {
-			return common::hex_number(&header["number"]);
-		}
-		hash = header["parentHash"].clone();
-	}
-	None
+	let best = node.rpc("chain_getBlockHash", json!([])).ok()?;
+	// Timestamp, then `count / 32` rounded up batches.
+	find_block(node, best, 10, |block| extrinsics_of(block).len() == 1 + count.div_ceil(BATCH))
 }
 
 fn main() {
@@ -225,8 +205,7 @@ fn main() {
 
 	let mut import = serde_json::Map::new();
 	for n in SIZES {
-		let dir = tempfile::tempdir().expect("temp dir");
-		let node = chain_with_shields(dir.path(), &format!("import-{n}"), &shields);
+		let node = chain_with_shields(&format!("import-{n}"), &shields);
 		// Submit right after a block so every batch lands in the next one.
 		let best = node.best_number().unwrap_or(0);
 		node.wait_for("a new block", Duration::from_secs(30), |node| {
@@ -237,11 +216,12 @@ fn main() {
 			let call = RuntimeCall::Zk(pallet_zk::Call::submit_batch {
 				actions: actions.try_into().expect("<= 32"),
 			});
-			node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&tx::bare(call))]))
-				.expect("batch accepted");
+			node.submit(&extrinsic::bare(call)).expect("batch accepted");
 		}
 		let target = 2 * SHIELDS as u64 + 2 * n as u64;
-		node.wait_for("the transfers", Duration::from_secs(120), |node| leaf_count(node) >= target);
+		node.wait_for("the transfers", Duration::from_secs(120), |node| {
+			leaf_count(node, Value::Null) >= target
+		});
 		let number = block_with_transfers(&node, n).expect("one block holds all transfers");
 		let mut node = node;
 		node.stop();

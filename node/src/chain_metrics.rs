@@ -17,7 +17,6 @@ use sable_runtime::{Hash, Runtime, RuntimeEvent};
 use sc_client_api::{BlockchainEvents, StorageProvider};
 use sp_api::ProvideRuntimeApi;
 use sp_core::storage::StorageKey;
-use sp_io::hashing::twox_128;
 use substrate_prometheus_endpoint::{
 	register, Counter, CounterVec, Gauge, Opts, PrometheusError, Registry, F64, U64,
 };
@@ -94,7 +93,11 @@ impl ChainMetrics {
 
 	/// Counts the events of the finalized block `hash`.
 	fn count_events(&self, client: &FullClient, hash: Hash) {
-		let key = StorageKey([twox_128(b"System"), twox_128(b"Events")].concat());
+		// `System::Events` (frame_system keeps the item private), under the runtime's pallet name.
+		let system = <sable_runtime::System as frame_support::traits::PalletInfoAccess>::name();
+		let key = StorageKey(
+			frame_support::storage::storage_prefix(system.as_bytes(), b"Events").to_vec(),
+		);
 		let records = match client.storage(hash, &key) {
 			Ok(Some(data)) => match EventRecords::decode(&mut &data.0[..]) {
 				Ok(records) => records,

@@ -11,9 +11,10 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use common::{free_balance, hex_bytes, tx, wallet::sable, Node};
+use common::{free_balance, hex_bytes, leaf_count, tx, wallet::sable, Node};
 use sable_runtime::{AccountId, RuntimeCall, UNITS};
-use sable_zk_proofs::json::to_hex;
+use sable_wallet::extrinsic::signed;
+use sable_zk_primitives::encoding::to_hex;
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
 
@@ -40,9 +41,7 @@ fn post(node: &Node, body: &str) -> (String, String) {
 /// were answered and how many refused by the rate limit.
 fn concurrent_calls(url: &str, count: usize) -> (usize, usize) {
 	use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClientBuilder};
-	let runtime =
-		tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-	runtime.block_on(async {
+	common::block_on(async {
 		let client = WsClientBuilder::default()
 			.max_concurrent_requests(count)
 			.request_timeout(Duration::from_secs(120))
@@ -62,21 +61,10 @@ fn concurrent_calls(url: &str, count: usize) -> (usize, usize) {
 
 #[test]
 fn rpc_size_and_rate_limits() {
-	let dir = tempfile::Builder::new().prefix("sable-rpc-limits-").tempdir().expect("temp dir");
-	let node = Node::start(
+	let node = Node::dev(
 		"dev-rpc-limits",
-		dir.path(),
-		&[
-			"--dev",
-			"--rpc-max-request-size",
-			"1",
-			"--rpc-max-response-size",
-			"1",
-			"--rpc-rate-limit",
-			"60",
-		],
+		&["--rpc-max-request-size", "1", "--rpc-max-response-size", "1", "--rpc-rate-limit", "60"],
 	);
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
 
 	// A 2 MiB request is refused before it is parsed.
 	let padding = "0".repeat(2 << 20);
@@ -94,7 +82,7 @@ fn rpc_size_and_rate_limits() {
 
 	// 100 calls at once on one WebSocket connection: the first 60 (a minute's quota) are
 	// answered at once, the rest wait for the quota and give up after 10 tries with -32999.
-	let (answered, limited) = concurrent_calls(&format!("ws://127.0.0.1:{}", node.rpc_port), 100);
+	let (answered, limited) = concurrent_calls(&node.ws_url(), 100);
 	println!("rate limit: {answered} answered, {limited} refused with -32999");
 	assert!(answered >= 60, "the burst is served: {answered}");
 	assert!(limited >= 1, "calls over the rate are refused: {limited} of 100");
@@ -106,11 +94,9 @@ fn rpc_size_and_rate_limits() {
 
 #[test]
 fn a_flood_of_invalid_transfers_is_refused_and_does_not_poison_the_cache() {
-	let dir = tempfile::Builder::new().prefix("sable-zk-flood-").tempdir().expect("temp dir");
-	let node = Node::start("dev-zk-flood", dir.path(), &["--dev"]);
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
-	let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+	let node = Node::dev("dev-zk-flood", &[]);
+	let url = node.ws_url();
+	let (a, b) = (node.base_path.join("a"), node.base_path.join("b"));
 	assert_eq!(sable(&a, &url, &["keys", "new"], None).0, 0);
 	assert_eq!(sable(&b, &url, &["keys", "new"], None).0, 0);
 	let (_, keys) = sable(&b, &url, &["keys", "show"], None);
@@ -153,10 +139,7 @@ fn a_flood_of_invalid_transfers_is_refused_and_does_not_poison_the_cache() {
 	node.rpc("author_submitExtrinsic", json!([to_hex(&valid)]))
 		.expect("the valid transfer is accepted");
 	node.wait_for("the transfer's notes", Duration::from_secs(60), |n| {
-		n.rpc("zk_treeState", json!([]))
-			.ok()
-			.and_then(|state| state["leafCount"].as_u64())
-			.is_some_and(|leaves| leaves == 4)
+		leaf_count(n, Value::Null) == 4
 	});
 	let (_, synced) = sable(&b, &url, &["sync"], None);
 	assert_eq!(synced["balance"], "1000000000000");
@@ -182,11 +165,10 @@ fn the_transaction_pool_holds_no_more_than_its_limit_and_blocks_go_on() {
 	// by a node whose pool holds 20.
 	let mut funding = Node::start("dev-pool-funding", dir.path(), &["--dev"]);
 	funding.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let context = tx::ChainContext::of(&funding);
+	let context = tx::chain_context(&funding);
 	for (nonce, sender) in senders.iter().enumerate() {
 		let fund = transfer(&sender.public().into(), 10 * UNITS);
-		let fund = tx::signed(&context, fund, &alice, &alice, nonce as u32);
-		funding.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&fund)])).expect("funding");
+		funding.submit(&signed(&context, fund, &alice, nonce as u32)).expect("funding");
 	}
 	let last: AccountId = senders[SENDERS - 1].public().into();
 	funding.wait_for("funded senders", Duration::from_secs(60), |n| free_balance(n, &last) > 0);
@@ -207,8 +189,7 @@ fn the_transaction_pool_holds_no_more_than_its_limit_and_blocks_go_on() {
 	let before = node.best_number().expect("best");
 	let mut refused = 0;
 	for sender in &senders {
-		let xt = tx::signed(&context, transfer(&bob, UNITS), sender, sender, 0);
-		if let Err(error) = node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&xt)])) {
+		if let Err(error) = node.submit(&signed(&context, transfer(&bob, UNITS), sender, 0)) {
 			// Refused at the door: no room.
 			assert!(error.contains("1014") || error.contains("1016"), "{error}");
 			refused += 1;

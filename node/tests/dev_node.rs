@@ -6,20 +6,15 @@ mod common;
 use codec::{Compact, Decode, Encode};
 use common::{finalized_block_with, free_balance, hex_bytes, tx, Node};
 use sable_runtime::{Balance, BalancesCall, RuntimeCall, UNITS};
+use sable_wallet::extrinsic;
+use sable_zk_primitives::encoding::to_hex;
 use serde_json::json;
 use sp_keyring::Sr25519Keyring;
 use std::time::Duration;
 
-fn dev_node(name: &str) -> (Node, tempfile::TempDir) {
-	let dir = tempfile::Builder::new().prefix("sable-dev-").tempdir().expect("temp dir");
-	let node = Node::start(name, dir.path(), &["--dev"]);
-	node.wait_for("RPC to answer", Duration::from_secs(60), |n| n.best_number().is_some());
-	(node, dir)
-}
-
 #[test]
 fn dev_chain_produces_and_finalizes_blocks_and_includes_a_transfer() {
-	let (node, _dir) = dev_node("dev-transfer");
+	let node = Node::dev("dev-transfer", &[]);
 	node.wait_for("best >= 3 and finalized >= 2", Duration::from_secs(120), |n| {
 		n.best_number().unwrap_or(0) >= 3 && n.finalized_number().unwrap_or(0) >= 2
 	});
@@ -29,7 +24,7 @@ fn dev_chain_produces_and_finalizes_blocks_and_includes_a_transfer() {
 	let amount: Balance = 42 * UNITS;
 	let bob_before = free_balance(&node, &bob);
 
-	let context = tx::ChainContext::of(&node);
+	let context = tx::chain_context(&node);
 	let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
 		dest: bob.clone().into(),
 		value: amount,
@@ -39,12 +34,12 @@ fn dev_chain_produces_and_finalizes_blocks_and_includes_a_transfer() {
 		.expect("nonce")
 		.as_u64()
 		.expect("nonce is a number") as u32;
-	let extrinsic = tx::to_rpc_hex(&tx::signed(&context, call, &alice, &alice, nonce));
-	let hash = node.rpc("author_submitExtrinsic", json!([extrinsic])).expect("transfer accepted");
+	let transfer = extrinsic::signed(&context, call, &alice, nonce);
+	let hash = node.submit(&transfer).expect("transfer accepted");
 	assert!(hash.as_str().is_some_and(|h| h.starts_with("0x")), "extrinsic hash: {hash}");
 
 	node.wait_for("the transfer in a finalized block", Duration::from_secs(120), |n| {
-		finalized_block_with(n, &extrinsic).is_some()
+		finalized_block_with(n, &extrinsic::to_hex(&transfer)).is_some()
 	});
 	assert_eq!(free_balance(&node, &bob), bob_before + amount, "Bob received exactly the amount");
 }
@@ -60,7 +55,7 @@ fn finalized_metric(node: &Node) -> Option<f64> {
 
 #[test]
 fn prometheus_serves_finalized_height() {
-	let (node, _dir) = dev_node("dev-prometheus");
+	let node = Node::dev("dev-prometheus", &[]);
 	let served = node.metrics().expect("metrics endpoint answers");
 	assert!(served.contains("substrate_block_height"), "{served}");
 	// Sable's verification series exist, at zero, before any proof was verified: alerts and
@@ -92,25 +87,23 @@ fn prometheus_serves_finalized_height() {
 
 #[test]
 fn malformed_extrinsics_are_rejected_and_blocks_continue() {
-	let (node, _dir) = dev_node("dev-bad-input");
-	let context = tx::ChainContext::of(&node);
+	let node = Node::dev("dev-bad-input", &[]);
+	let context = tx::chain_context(&node);
 	let bob = Sr25519Keyring::Bob.to_account_id();
 	let call =
 		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: bob.into(), value: UNITS });
 
 	// Signed by Bob's key while claiming to be Alice: the signature does not verify.
-	let forged =
-		tx::signed(&context, call, &Sr25519Keyring::Alice.pair(), &Sr25519Keyring::Bob.pair(), 0);
-	let error = node
-		.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(&forged)]))
-		.expect_err("a forged signature is refused");
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	let forged = extrinsic::signed_as(&context, call, alice, &Sr25519Keyring::Bob.pair(), 0);
+	let error = node.submit(&forged).expect_err("a forged signature is refused");
 	assert!(error.contains("1010") && error.contains("bad signature"), "{error}");
 
 	// A bare (v4, unsigned) extrinsic whose call names pallet index 200, which does not exist.
 	let mut unknown_call = vec![0x04u8, 200, 0];
 	unknown_call = [Compact(unknown_call.len() as u32).encode(), unknown_call].concat();
 	let error = node
-		.rpc("author_submitExtrinsic", json!([common::to_hex(&unknown_call)]))
+		.rpc("author_submitExtrinsic", json!([to_hex(&unknown_call)]))
 		.expect_err("an unknown call index is refused");
 	assert!(error.contains("\"code\"") && error.contains("message"), "{error}");
 
@@ -128,7 +121,7 @@ fn malformed_extrinsics_are_rejected_and_blocks_continue() {
 
 #[test]
 fn rpc_serves_consensus_methods_and_modern_metadata() {
-	let (node, _dir) = dev_node("dev-rpc");
+	let node = Node::dev("dev-rpc", &[]);
 	let methods = node.rpc("rpc_methods", json!([])).expect("rpc_methods");
 	let names: Vec<&str> =
 		methods["methods"].as_array().expect("list").iter().filter_map(|m| m.as_str()).collect();

@@ -12,13 +12,10 @@ use rand::{rngs::StdRng, SeedableRng};
 use sable_inference_primitives::JobKind;
 use sable_inference_proofs::samples;
 use sable_runtime::{AccountId, RuntimeCall, UNITS};
+use sable_wallet::extrinsic::signed;
+use sable_zk_primitives::encoding::to_hex;
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;
-
-fn submit(node: &Node, extrinsic: &sable_runtime::UncheckedExtrinsic) {
-	node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(extrinsic)]))
-		.expect("extrinsic accepted by the pool");
-}
 
 fn finalized_hash(node: &Node) -> Value {
 	node.rpc("chain_getFinalizedHead", json!([])).expect("finalized head")
@@ -38,10 +35,8 @@ fn wait_for_state(node: &Node, state: &str) -> Value {
 
 #[test]
 fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
-	let dir = tempfile::Builder::new().prefix("sable-poi-").tempdir().expect("temp dir");
-	let node = Node::start("dev-poi", dir.path(), &["--dev"]);
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let context = tx::ChainContext::of(&node);
+	let node = Node::dev("dev-poi", &[]);
+	let context = tx::chain_context(&node);
 	let (alice, bob) = (Sr25519Keyring::Alice.pair(), Sr25519Keyring::Bob.pair());
 	let bob_account: AccountId = Sr25519Keyring::Bob.to_account_id();
 	let collector = sable_runtime::configs::InferenceFeeCollector::get();
@@ -55,7 +50,7 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 		RuntimeCall::ProofOfInference(pallet_proof_of_inference::Call::register_provider {
 			bond: 200 * UNITS,
 		});
-	submit(&node, &tx::signed(&context, register, &bob, &bob, 0));
+	node.submit(&signed(&context, register, &bob, 0)).expect("register_provider in the pool");
 	let deadline = node.best_number().expect("best") as u32 + 200;
 	let create = RuntimeCall::ProofOfInference(pallet_proof_of_inference::Call::create_job {
 		kind: JobKind::Inference,
@@ -65,17 +60,17 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 		deadline,
 		designated: Some(bob_account.clone()),
 	});
-	submit(&node, &tx::signed(&context, create, &alice, &alice, 0));
+	node.submit(&signed(&context, create, &alice, 0)).expect("create_job in the pool");
 	let job = wait_for_state(&node, "open");
 	assert_eq!(job["kind"], "inference");
 	assert_eq!(job["payment"], payment.to_string());
 	assert_eq!(job["designated"], bob_account.to_string());
-	assert_eq!(job["model"], common::to_hex(&statement.model));
+	assert_eq!(job["model"], to_hex(&statement.model));
 
 	// Bob accepts, locking 10 SBL of collateral.
 	let accept =
 		RuntimeCall::ProofOfInference(pallet_proof_of_inference::Call::accept_job { job_id: 0 });
-	submit(&node, &tx::signed(&context, accept, &bob, &bob, 1));
+	node.submit(&signed(&context, accept, &bob, 1)).expect("accept_job in the pool");
 	let job = wait_for_state(&node, "accepted");
 	assert_eq!(job["status"]["provider"], bob_account.to_string());
 	let provider = node.rpc("poi_provider", json!([bob_account.to_string()])).expect("provider");
@@ -98,9 +93,9 @@ fn an_inference_job_is_created_accepted_proven_and_paid_on_a_dev_node() {
 		output: proven.statement.output,
 		proof: proven.proof.try_into().expect("proof fits"),
 	});
-	submit(&node, &tx::signed(&context, result, &bob, &bob, 2));
+	node.submit(&signed(&context, result, &bob, 2)).expect("submit_result in the pool");
 	let job = wait_for_state(&node, "completed");
-	assert_eq!(job["status"]["output"], common::to_hex(&statement.output));
+	assert_eq!(job["status"]["output"], to_hex(&statement.output));
 
 	// Paid: 2% to the fee account, the rest to Bob; the collateral is unlocked.
 	assert_eq!(free_balance(&node, &collector), collector_before + payment / 50);

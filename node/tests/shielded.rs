@@ -6,12 +6,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{free_balance, tx, Node};
+use common::{free_balance, hex_array, hex_bytes, leaf_count, tx, Node};
 use pallet_zk::{CallKind, ShieldedProof};
 use rand::{rngs::StdRng, SeedableRng};
 use sable_runtime::{RuntimeCall, CENTS, UNITS};
+use sable_wallet::extrinsic;
 use sable_zk_primitives::{
-	encoding::{fp_from_bytes, fp_to_bytes},
+	encoding::{fp_from_bytes, fp_to_bytes, to_hex},
 	keys::SpendingKey,
 	note::Note,
 	tree::{CommitmentTree, Frontier},
@@ -19,7 +20,6 @@ use sable_zk_primitives::{
 };
 use sable_zk_proofs::{
 	encryption::{Address, IncomingViewingKey},
-	json::from_hex,
 	keys::TransferKeys,
 	shielded::{prove_shielded, BindingContext, ShieldedRequest},
 	witness::Spend,
@@ -54,7 +54,7 @@ impl Wallet {
 			let page = node.rpc("zk_leaves", json!([self.tree.len(), 100])).expect("zk_leaves");
 			for leaf in page["leaves"].as_array().expect("leaves") {
 				let commitment = bytes32(&leaf["commitment"]);
-				let ciphertext = from_hex(leaf["ciphertext"].as_str().expect("hex")).expect("hex");
+				let ciphertext = hex_bytes(&leaf["ciphertext"]).expect("ciphertext hex");
 				let position =
 					self.tree.append(fp_from_bytes(&commitment).expect("canonical")).expect("room");
 				assert_eq!(Some(position), leaf["index"].as_u64());
@@ -87,21 +87,11 @@ impl Wallet {
 }
 
 fn bytes32(value: &Value) -> [u8; 32] {
-	from_hex(value.as_str().expect("hex string")).expect("hex").try_into().expect("32 bytes")
-}
-
-fn genesis_hash(node: &Node) -> [u8; 32] {
-	bytes32(&node.rpc("chain_getBlockHash", json!([0])).expect("genesis hash"))
+	hex_array(value).unwrap_or_else(|| panic!("32 bytes of hex: {value}"))
 }
 
 fn leaf_count_at_finalized(node: &Node) -> u64 {
-	let Ok(head) = node.rpc("chain_getFinalizedHead", json!([])) else {
-		return 0;
-	};
-	node.rpc("zk_treeState", json!([head]))
-		.ok()
-		.and_then(|state| state["leafCount"].as_u64())
-		.unwrap_or(0)
+	node.rpc("chain_getFinalizedHead", json!([])).map_or(0, |head| leaf_count(node, head))
 }
 
 fn prove(
@@ -115,18 +105,12 @@ fn prove(
 	prove_shielded(TransferKeys::get(), &request, &context, &mut rng).expect("proves").payload
 }
 
-fn submit(node: &Node, extrinsic: &sable_runtime::UncheckedExtrinsic) -> Result<Value, String> {
-	node.rpc("author_submitExtrinsic", json!([tx::to_rpc_hex(extrinsic)]))
-}
-
 #[test]
 fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
-	let dir = tempfile::Builder::new().prefix("sable-zk-").tempdir().expect("temp dir");
-	let node = Node::start("dev-shielded", dir.path(), &["--dev"]);
 	// Proofs bind the genesis hash, which the runtime knows from block 1 on.
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let genesis = genesis_hash(&node);
-	let context = tx::ChainContext::of(&node);
+	let node = Node::dev("dev-shielded", &[]);
+	let context = tx::chain_context(&node);
+	let genesis = context.genesis_hash.0;
 	let mut alice = Wallet::new(0xa11ce);
 	let mut bob = Wallet::new(0xb0b);
 	alice.sync(&node);
@@ -151,7 +135,7 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	);
 	let alice_key = Sr25519Keyring::Alice.pair();
 	let call = RuntimeCall::Zk(pallet_zk::Call::shield { payload: Box::new(shield) });
-	submit(&node, &tx::signed(&context, call, &alice_key, &alice_key, 0)).expect("shield accepted");
+	node.submit(&extrinsic::signed(&context, call, &alice_key, 0)).expect("shield accepted");
 	node.wait_for("the shield finalized", Duration::from_secs(120), |n| {
 		leaf_count_at_finalized(n) >= 2
 	});
@@ -175,16 +159,16 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 		None,
 	);
 	let call = RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(transfer.clone()) });
-	submit(&node, &tx::bare(call)).expect("transfer accepted");
+	node.submit(&extrinsic::bare(call)).expect("transfer accepted");
 	node.wait_for("the transfer finalized", Duration::from_secs(120), |n| {
 		leaf_count_at_finalized(n) >= 4
 	});
 	// Spent: the same transfer again is refused by the pool.
 	let call = RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(transfer) });
-	let error = submit(&node, &tx::bare(call)).expect_err("double spend refused");
+	let error = node.submit(&extrinsic::bare(call)).expect_err("double spend refused");
 	assert!(error.contains("1010"), "{error}");
 	let spent = node
-		.rpc("zk_isSpent", json!([common::to_hex(&alice_spent_nullifier(&alice))]))
+		.rpc("zk_isSpent", json!([to_hex(&alice_spent_nullifier(&alice))]))
 		.expect("zk_isSpent");
 	assert_eq!(spent, json!(true));
 
@@ -213,20 +197,20 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 		payload: Box::new(tampered),
 		recipient: charlie.clone(),
 	});
-	let error = submit(&node, &tx::bare(call)).expect_err("tampered proof refused");
+	let error = node.submit(&extrinsic::bare(call)).expect_err("tampered proof refused");
 	assert!(error.contains("1010") && error.contains("Custom error: 13"), "{error}");
 	let redirected = RuntimeCall::Zk(pallet_zk::Call::unshield {
 		payload: Box::new(unshield.clone()),
 		recipient: Sr25519Keyring::Dave.to_account_id(),
 	});
-	let error = submit(&node, &tx::bare(redirected)).expect_err("redirected unshield refused");
+	let error = node.submit(&extrinsic::bare(redirected)).expect_err("redirected unshield refused");
 	assert!(error.contains("Custom error: 7"), "{error}");
 
 	let call = RuntimeCall::Zk(pallet_zk::Call::unshield {
 		payload: Box::new(unshield),
 		recipient: charlie.clone(),
 	});
-	submit(&node, &tx::bare(call)).expect("unshield accepted");
+	node.submit(&extrinsic::bare(call)).expect("unshield accepted");
 	node.wait_for("the unshield finalized", Duration::from_secs(120), |n| {
 		leaf_count_at_finalized(n) >= 6
 	});

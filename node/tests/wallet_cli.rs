@@ -25,11 +25,9 @@ fn error_of(value: &Value) -> &str {
 
 #[test]
 fn keys_sync_and_errors_against_a_dev_node() {
-	let dir = tempfile::Builder::new().prefix("sable-wallet-").tempdir().expect("temp dir");
-	let node = Node::start("dev-wallet", dir.path(), &["--dev"]);
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
-	let (alice, bob) = (dir.path().join("alice"), dir.path().join("bob"));
+	let node = Node::dev("dev-wallet", &[]);
+	let url = node.ws_url();
+	let (alice, bob) = (node.base_path.join("alice"), node.base_path.join("bob"));
 
 	// Keys: a plain key file, mode 0600, never overwritten.
 	let (code, keys) = sable(&alice, &url, &["keys", "new"], None);
@@ -90,11 +88,9 @@ fn keys_sync_and_errors_against_a_dev_node() {
 #[test]
 fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 	use sable_runtime::{CENTS, UNITS};
-	let dir = tempfile::Builder::new().prefix("sable-wallet-e2e-").tempdir().expect("temp dir");
-	let node = Node::start("dev-wallet-e2e", dir.path(), &["--dev"]);
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
-	let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+	let node = Node::dev("dev-wallet-e2e", &[]);
+	let url = node.ws_url();
+	let (a, b) = (node.base_path.join("a"), node.base_path.join("b"));
 	for wallet in [&a, &b] {
 		assert_eq!(sable(wallet, &url, &["keys", "new"], None).0, 0);
 	}
@@ -169,7 +165,7 @@ fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 
 	// A's key in a fresh store, synced one leaf per request and killed mid-sync again and
 	// again: the resumed store ends up exactly as A's, nothing lost or counted twice.
-	let c = dir.path().join("c");
+	let c = node.base_path.join("c");
 	std::fs::create_dir_all(&c).expect("dir");
 	std::fs::copy(a.join("keys.json"), c.join("keys.json")).expect("copy keys");
 	let interrupted = sync_killed_repeatedly(&c, &url);
@@ -199,9 +195,7 @@ fn submit_under_unknown_anchor(url: &str, prepared: &Value, signer: Option<&str>
 		other => panic!("not a shielded call: {other:?}"),
 	};
 	payload.public_inputs.anchor = [7; 32];
-	let runtime =
-		tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-	runtime.block_on(async {
+	common::block_on(async {
 		let node = NodeClient::connect(url).await.expect("connect");
 		let extrinsic = match signer {
 			Some(suri) => {
@@ -269,10 +263,8 @@ fn sync_killed_repeatedly(data_dir: &Path, url: &str) -> usize {
 #[test]
 fn proof_of_inference_jobs_of_every_kind_from_the_cli() {
 	use sable_inference_primitives::JobKind;
-	let dir = tempfile::Builder::new().prefix("sable-wallet-job-").tempdir().expect("temp dir");
-	let node = Node::start("dev-wallet-job", dir.path(), &["--dev"]);
-	node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
-	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let node = Node::dev("dev-wallet-job", &[]);
+	let url = node.ws_url();
 	// A client and a provider of their own for each kind, so that the three run side by side.
 	let parties = [
 		(JobKind::Commitment, Sr25519Keyring::Alice, Sr25519Keyring::Bob),
@@ -281,7 +273,7 @@ fn proof_of_inference_jobs_of_every_kind_from_the_cli() {
 	];
 	std::thread::scope(|scope| {
 		for (kind, client, provider) in parties {
-			let work = dir.path().join(format!("{kind:?}"));
+			let work = node.base_path.join(format!("{kind:?}"));
 			let url = &url;
 			scope.spawn(move || job_of_kind(kind, client, provider, &work, url));
 		}

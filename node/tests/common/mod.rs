@@ -16,6 +16,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
+use sable_zk_primitives::encoding::{from_hex, from_hex_array, to_hex};
 use serde_json::{json, Value};
 
 /// The node binary cargo built for these tests.
@@ -39,6 +40,9 @@ pub struct Node {
 	pub base_path: PathBuf,
 	pub log: PathBuf,
 	args: Vec<String>,
+	/// The temporary directory holding `base_path`, for nodes made by [`Node::dev`]; a field
+	/// so that it is removed after the process is killed.
+	temp_dir: Option<tempfile::TempDir>,
 }
 
 impl Node {
@@ -53,9 +57,27 @@ impl Node {
 			base_path: base_path.to_path_buf(),
 			log: base_path.join(format!("{name}.log")),
 			args: args.iter().map(|arg| arg.to_string()).collect(),
+			temp_dir: None,
 		};
 		node.restart();
 		node
+	}
+
+	/// A `--dev` node with `extra_args`, in a temporary directory of its own (removed when the
+	/// node is dropped), returned once it has produced block 1.
+	pub fn dev(name: &str, extra_args: &[&str]) -> Node {
+		let dir =
+			tempfile::Builder::new().prefix(&format!("sable-{name}-")).tempdir().expect("temp dir");
+		let args: Vec<&str> = ["--dev"].into_iter().chain(extra_args.iter().copied()).collect();
+		let mut node = Node::start(name, dir.path(), &args);
+		node.temp_dir = Some(dir);
+		node.wait_for("block 1", Duration::from_secs(90), |n| n.best_number().unwrap_or(0) >= 1);
+		node
+	}
+
+	/// The node's WebSocket RPC address.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
 	}
 
 	/// Starts the process again with the same ports, base path and arguments.
@@ -220,34 +242,36 @@ fn dechunk(mut body: &str) -> String {
 	out
 }
 
+/// Runs `future` to completion on a current-thread tokio runtime, for the async RPC clients
+/// (the wallet's and jsonrpsee's).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+	tokio::runtime::Builder::new_current_thread()
+		.enable_all()
+		.build()
+		.expect("tokio runtime")
+		.block_on(future)
+}
+
 /// Parses a `"0x1a"` JSON string.
 pub fn hex_number(value: &Value) -> Option<u64> {
-	u64::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
+	u64::from_str_radix(value.as_str()?.strip_prefix("0x")?, 16).ok()
 }
 
 /// Decodes a `"0x..."` JSON string into bytes.
 pub fn hex_bytes(value: &Value) -> Option<Vec<u8>> {
-	let text = value.as_str()?.trim_start_matches("0x");
-	(0..text.len())
-		.step_by(2)
-		.map(|i| text.get(i..i + 2).and_then(|byte| u8::from_str_radix(byte, 16).ok()))
-		.collect()
+	from_hex(value.as_str()?).ok()
 }
 
-/// Encodes bytes as a `"0x..."` string.
-pub fn to_hex(bytes: &[u8]) -> String {
-	let mut out = String::from("0x");
-	for byte in bytes {
-		out.push_str(&format!("{byte:02x}"));
-	}
-	out
+/// Decodes a `"0x..."` JSON string of exactly `N` bytes, such as a block hash.
+pub fn hex_array<const N: usize>(value: &Value) -> Option<[u8; N]> {
+	from_hex_array(value.as_str()?).ok()
 }
 
 /// Free balance of `who` at the best block (0 for an account that does not exist).
 pub fn free_balance(node: &Node, who: &sable_runtime::AccountId) -> sable_runtime::Balance {
 	use codec::Decode;
 	let key = frame_system::Account::<sable_runtime::Runtime>::hashed_key_for(who);
-	let value = node.rpc("state_getStorage", serde_json::json!([to_hex(&key)])).expect("storage");
+	let value = node.rpc("state_getStorage", json!([to_hex(&key)])).expect("storage");
 	let Some(bytes) = hex_bytes(&value) else {
 		return 0;
 	};
@@ -258,20 +282,46 @@ pub fn free_balance(node: &Node, who: &sable_runtime::AccountId) -> sable_runtim
 	info.data.free
 }
 
-/// Finds the block, at or below the finalized head, whose extrinsics include `extrinsic`.
-pub fn finalized_block_with(node: &Node, extrinsic: &str) -> Option<u64> {
-	let head = node.rpc("chain_getFinalizedHead", serde_json::json!([])).ok()?;
-	let mut hash = head;
-	for _ in 0..30 {
-		let block = node.rpc("chain_getBlock", serde_json::json!([hash])).ok()?;
+/// The number of the first block that satisfies `found` (given the `chain_getBlock` JSON),
+/// walking back from the block with hash `from` through at most `depth` blocks.
+pub fn find_block(
+	node: &Node,
+	from: Value,
+	depth: usize,
+	found: impl Fn(&Value) -> bool,
+) -> Option<u64> {
+	let mut hash = from;
+	for _ in 0..depth {
+		let block = node.rpc("chain_getBlock", json!([hash])).ok()?;
 		let header = &block["block"]["header"];
-		let extrinsics = block["block"]["extrinsics"].as_array()?;
-		if extrinsics.iter().any(|x| x.as_str() == Some(extrinsic)) {
+		if found(&block) {
 			return hex_number(&header["number"]);
 		}
 		hash = header["parentHash"].clone();
 	}
 	None
+}
+
+/// The block extrinsics (hex) of a `chain_getBlock` answer.
+pub fn extrinsics_of(block: &Value) -> &[Value] {
+	block["block"]["extrinsics"].as_array().map_or(&[], Vec::as_slice)
+}
+
+/// Finds the block, at or below the finalized head, whose extrinsics include `extrinsic`.
+pub fn finalized_block_with(node: &Node, extrinsic: &str) -> Option<u64> {
+	let head = node.rpc("chain_getFinalizedHead", json!([])).ok()?;
+	find_block(node, head, 30, |block| {
+		extrinsics_of(block).iter().any(|x| x.as_str() == Some(extrinsic))
+	})
+}
+
+/// Leaves in the shielded pool's tree at block `at` (a hash, or `null` for the best block);
+/// 0 if the node does not answer.
+pub fn leaf_count(node: &Node, at: Value) -> u64 {
+	node.rpc("zk_treeState", json!([at]))
+		.ok()
+		.and_then(|state| state["leafCount"].as_u64())
+		.unwrap_or(0)
 }
 
 /// Sum of the samples of metric `name` whose labels include every one of `labels`.

@@ -1,55 +1,25 @@
-//! Builds signed extrinsics for the Sable runtime the way a wallet does: from the chain's
-//! genesis hash, the runtime version and the account nonce, signed with a dev key.
+//! Extrinsics for a test node, built by the wallet's own builder (`sable_wallet::extrinsic`):
+//! the chain context as the wallet reads it, and submission over RPC.
 
-use codec::Encode;
-use sable_runtime::{RuntimeCall, UncheckedExtrinsic};
-use sable_wallet::extrinsic;
-use sp_core::{sr25519, Pair, H256};
+use sable_runtime::UncheckedExtrinsic;
+use sable_wallet::{
+	extrinsic::{self, ChainContext},
+	node_client::NodeClient,
+};
+use serde_json::{json, Value};
 
-/// Everything about the chain that a signature commits to.
-pub struct ChainContext {
-	pub genesis_hash: H256,
-	pub spec_version: u32,
-	pub transaction_version: u32,
+use super::{block_on, Node};
+
+/// What a signature commits to on `node`'s chain, read by the wallet's client.
+pub fn chain_context(node: &Node) -> ChainContext {
+	block_on(async { NodeClient::connect(&node.ws_url()).await?.chain_context().await })
+		.unwrap_or_else(|e| panic!("{}: chain context: {e}\n{}", node.name, node.log_tail()))
 }
 
-impl ChainContext {
-	/// Reads the context from a running node.
-	pub fn of(node: &super::Node) -> ChainContext {
-		let genesis = node.rpc("chain_getBlockHash", serde_json::json!([0])).expect("genesis hash");
-		let genesis_bytes = super::hex_bytes(&genesis).expect("hash is hex");
-		let version = node.rpc("state_getRuntimeVersion", serde_json::json!([])).expect("version");
-		ChainContext {
-			genesis_hash: H256::from_slice(&genesis_bytes),
-			spec_version: version["specVersion"].as_u64().expect("specVersion") as u32,
-			transaction_version: version["transactionVersion"].as_u64().expect("txVersion") as u32,
-		}
+impl Node {
+	/// Submits `extrinsic` with `author_submitExtrinsic`; `Ok` holds its hash, `Err` the
+	/// node's refusal.
+	pub fn submit(&self, extrinsic: &UncheckedExtrinsic) -> Result<Value, String> {
+		self.rpc("author_submitExtrinsic", json!([extrinsic::to_hex(extrinsic)]))
 	}
-}
-
-/// `call` signed by `signer_key` but claiming to come from `sender`; a wallet passes the
-/// same pair twice, a forger does not. Built by the wallet's own extrinsic builder.
-pub fn signed(
-	context: &ChainContext,
-	call: RuntimeCall,
-	sender: &sr25519::Pair,
-	signer_key: &sr25519::Pair,
-	nonce: u32,
-) -> UncheckedExtrinsic {
-	let context = extrinsic::ChainContext {
-		genesis_hash: context.genesis_hash,
-		spec_version: context.spec_version,
-		transaction_version: context.transaction_version,
-	};
-	extrinsic::signed_as(&context, call, sender.public().into(), signer_key, nonce)
-}
-
-/// An unsigned (bare) extrinsic, as shielded transfers and unshields are sent.
-pub fn bare(call: RuntimeCall) -> UncheckedExtrinsic {
-	extrinsic::bare(call)
-}
-
-/// The hex form `author_submitExtrinsic` takes.
-pub fn to_rpc_hex(extrinsic: &UncheckedExtrinsic) -> String {
-	super::to_hex(&extrinsic.encode())
 }

@@ -12,25 +12,14 @@ use sable_runtime::{
 use sp_consensus_babe::digests::{PreDigest, SecondaryPlainPreDigest};
 use sp_runtime::{BuildStorage, Digest, DigestItem};
 
-/// Merges a preset's JSON patch into the default genesis config, as sc-chain-spec does.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
-/// The full genesis config of preset `name`.
+/// The full genesis config of preset `name`: the preset's patch merged into the default
+/// config by sc-chain-spec's own merge, as the node builds a chain spec from a preset.
 pub fn genesis_config(name: &str) -> RuntimeGenesisConfig {
 	let patch = sable_runtime::genesis_config_presets::get_preset(&name.into())
 		.unwrap_or_else(|| panic!("preset {name} exists"));
 	let patch: serde_json::Value = serde_json::from_slice(&patch).expect("preset is JSON");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-	merge(&mut config, patch);
+	sc_chain_spec::json_merge(&mut config, patch);
 	serde_json::from_value(config).expect("preset deserializes into the genesis config")
 }
 
