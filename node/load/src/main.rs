@@ -15,7 +15,6 @@ use std::{process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 use sable_wallet::{extrinsic::ChainContext, node_client::NodeClient};
-use sp_core::H256;
 
 #[derive(Parser)]
 #[command(name = "sable-load", about = "Load a Sable node and measure what it sustains")]
@@ -94,11 +93,7 @@ enum Command {
 
 async fn chain_context(url: &str) -> Result<ChainContext, String> {
 	let node = NodeClient::connect(url).await.map_err(|e| e.to_string())?;
-	let genesis = node.genesis_hash().await.map_err(|e| e.to_string())?;
-	let genesis = sable_zk_proofs::json::bytes32(&genesis, "genesis hash")?;
-	let (spec_version, transaction_version) =
-		node.runtime_version().await.map_err(|e| e.to_string())?;
-	Ok(ChainContext { genesis_hash: H256(genesis), spec_version, transaction_version })
+	node.chain_context().await.map_err(|e| e.to_string())
 }
 
 fn render(files: &[std::path::PathBuf]) -> Result<String, String> {

@@ -63,7 +63,7 @@ async fn shield_all(
 ) -> Result<(), String> {
 	let alice = sr25519::Pair::from_string("//Alice", None).map_err(|e| format!("{e:?}"))?;
 	let mut nonce = rpc.next_index(&AccountId::from(alice.public()).to_string()).await?;
-	let (_, leaves_before) = node.tree_state().await.map_err(|e| e.to_string())?;
+	let leaves_before = node.tree_state().await.map_err(|e| e.to_string())?.leaf_count;
 	let started = Instant::now();
 	let mut shields = Vec::with_capacity(wallets.len());
 	for wallet in wallets.iter_mut() {
@@ -88,7 +88,7 @@ async fn shield_all(
 	let wanted = leaves_before + 2 * wallets.len() as u64;
 	let deadline = Instant::now() + Duration::from_secs(300);
 	loop {
-		let (_, leaves) = node.tree_state().await.map_err(|e| e.to_string())?;
+		let leaves = node.tree_state().await.map_err(|e| e.to_string())?.leaf_count;
 		if leaves >= wanted {
 			return Ok(());
 		}

@@ -176,8 +176,9 @@ mod tests {
 			assert!(zk_refusal(code).is_some(), "code {code}");
 		}
 		assert_eq!(zk_refusal(13).map(|(name, _)| name).as_deref(), Some("InvalidProof"));
+		assert_eq!(zk_refusal(16).map(|(name, _)| name).as_deref(), Some("WrongProofLength"));
 		assert_eq!(zk_refusal(0), None);
-		assert_eq!(zk_refusal(16), None);
+		assert_eq!(zk_refusal(17), None);
 
 		// Not a custom error, or no detail at all: shown as the node said it.
 		let undecodable = Refusal::new(1002, "Verification Error", Some("\"Could not decode\""));

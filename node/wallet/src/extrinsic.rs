@@ -85,5 +85,5 @@ pub fn bare(call: RuntimeCall) -> UncheckedExtrinsic {
 
 /// The SCALE bytes of an extrinsic, as `author_submitExtrinsic` takes them (hex).
 pub fn to_hex(extrinsic: &UncheckedExtrinsic) -> String {
-	sable_zk_proofs::json::to_hex(&extrinsic.encode())
+	sable_zk_primitives::encoding::to_hex(&extrinsic.encode())
 }

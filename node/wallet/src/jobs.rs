@@ -8,7 +8,7 @@ use std::path::Path;
 
 use sable_inference_proofs::json::{JobRequestJson, StatementJson};
 use sable_runtime::{AccountId, Balance, RuntimeCall, RuntimeEvent};
-use sable_zk_proofs::json::{from_hex, to_hex};
+use sable_zk_primitives::encoding::{from_hex, to_hex};
 use serde::{Deserialize, Serialize};
 use sp_core::sr25519;
 
@@ -110,7 +110,7 @@ pub async fn submit_result(
 		));
 	}
 	let proof = from_hex(&file.proof)
-		.map_err(WalletError::Input)?
+		.map_err(|e| WalletError::Input(format!("the proof is not hex: {e}")))?
 		.try_into()
 		.map_err(|_| WalletError::Input("the proof is longer than 8 KiB".into()))?;
 	let result = pallet_proof_of_inference::Call::submit_result {

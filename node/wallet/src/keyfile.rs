@@ -6,15 +6,23 @@ use chacha20poly1305::{
 	aead::{Aead, KeyInit},
 	ChaCha20Poly1305, Key, Nonce,
 };
+use std::path::{Path, PathBuf};
+
 use rand::RngExt;
-use sable_zk_primitives::keys::SpendingKey;
-use sable_zk_proofs::{
-	encryption::Address,
-	json::{bytes32, from_hex, to_hex},
+use sable_zk_primitives::{
+	encoding::{from_hex, from_hex_array, to_hex},
+	keys::SpendingKey,
 };
+use sable_zk_proofs::encryption::Address;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Result, WalletError};
+use crate::{
+	error::{Result, WalletError},
+	files,
+};
+
+/// The key file's name in the data directory.
+pub const KEY_FILE: &str = "keys.json";
 
 /// scrypt cost: 2^15 iterations, r = 8, p = 1 (about 100 ms and 32 MiB).
 const SCRYPT_LOG_N: u8 = 15;
@@ -95,6 +103,37 @@ impl KeyFile {
 		Ok(KeyFile { version: 1, address, secret })
 	}
 
+	/// Where the key file of data directory `dir` lives.
+	pub fn path(dir: &Path) -> PathBuf {
+		dir.join(KEY_FILE)
+	}
+
+	/// Reads the key file of data directory `dir`.
+	pub fn load(dir: &Path) -> Result<KeyFile> {
+		let path = Self::path(dir);
+		let bytes = files::read_optional(&path)?
+			.ok_or_else(|| WalletError::NoKeys(dir.display().to_string()))?;
+		serde_json::from_slice(&bytes)
+			.map_err(|e| WalletError::Corrupt(format!("{}: {e}", path.display())))
+	}
+
+	/// Refuses with [`WalletError::KeysExist`] if data directory `dir` holds a key file.
+	pub fn ensure_absent(dir: &Path) -> Result<()> {
+		let path = Self::path(dir);
+		match files::read_optional(&path)? {
+			Some(_) => Err(WalletError::KeysExist(path.display().to_string())),
+			None => Ok(()),
+		}
+	}
+
+	/// Writes this key file into data directory `dir` (mode 0600), never over another one.
+	pub fn save(&self, dir: &Path) -> Result<()> {
+		Self::ensure_absent(dir)?;
+		let bytes =
+			serde_json::to_vec_pretty(self).map_err(|e| WalletError::Corrupt(e.to_string()))?;
+		files::write_atomic(&Self::path(dir), &bytes, true)
+	}
+
 	/// Whether a passphrase is needed.
 	pub fn is_encrypted(&self) -> bool {
 		matches!(self.secret, Secret::Scrypt { .. })
@@ -104,22 +143,22 @@ impl KeyFile {
 	pub fn spending_key(&self, passphrase: Option<&str>) -> Result<SpendingKey> {
 		let bytes = match &self.secret {
 			Secret::None { spending_key } => {
-				bytes32(spending_key, "spending key").map_err(WalletError::Corrupt)?
+				from_hex_array(spending_key).map_err(WalletError::corrupt_hex("spending key"))?
 			},
 			Secret::Scrypt { log_n, r, p, salt, nonce, ciphertext } => {
 				let passphrase = passphrase.ok_or(WalletError::Passphrase(
 					"it is encrypted: type the passphrase on a terminal or set SABLE_PASSPHRASE",
 				))?;
-				let salt = from_hex(salt).map_err(WalletError::Corrupt)?;
-				let nonce: [u8; 12] = from_hex(nonce)
-					.map_err(WalletError::Corrupt)?
-					.try_into()
-					.map_err(|_| WalletError::Corrupt("nonce length".into()))?;
+				let salt = from_hex(salt).map_err(WalletError::corrupt_hex("salt"))?;
+				let nonce: [u8; 12] =
+					from_hex_array(nonce).map_err(WalletError::corrupt_hex("nonce"))?;
 				let key = derive_key(passphrase, &salt, *log_n, *r, *p)?;
 				let plain = ChaCha20Poly1305::new(&key)
 					.decrypt(
 						Nonce::from_slice(&nonce),
-						from_hex(ciphertext).map_err(WalletError::Corrupt)?.as_slice(),
+						from_hex(ciphertext)
+							.map_err(WalletError::corrupt_hex("ciphertext"))?
+							.as_slice(),
 					)
 					.map_err(|_| WalletError::Passphrase("wrong passphrase"))?;
 				plain.try_into().map_err(|_| WalletError::Corrupt("key length".into()))?
@@ -170,5 +209,31 @@ mod tests {
 		file.address =
 			KeyFile::new(&SpendingKey::from_field(Fp::from(1)), None).expect("other").address;
 		assert!(matches!(file.spending_key(None), Err(WalletError::Corrupt(_))));
+	}
+
+	#[test]
+	fn key_files_are_saved_once_and_loaded_back() {
+		let dir = tempfile::tempdir().expect("dir");
+		assert!(matches!(KeyFile::load(dir.path()), Err(WalletError::NoKeys(_))));
+		let file = KeyFile::new(&sk(), None).expect("key file");
+		KeyFile::ensure_absent(dir.path()).expect("no key file yet");
+		file.save(dir.path()).expect("saved");
+		assert_eq!(KeyFile::load(dir.path()).expect("loads"), file);
+		let other = KeyFile::new(&SpendingKey::from_field(Fp::from(1)), None).expect("other");
+		assert!(matches!(other.save(dir.path()), Err(WalletError::KeysExist(_))));
+		assert!(matches!(KeyFile::ensure_absent(dir.path()), Err(WalletError::KeysExist(_))));
+		assert_eq!(KeyFile::load(dir.path()).expect("still the first"), file);
+		std::fs::write(KeyFile::path(dir.path()), b"{").expect("damage");
+		assert!(matches!(KeyFile::load(dir.path()), Err(WalletError::Corrupt(_))));
+	}
+
+	#[test]
+	fn a_damaged_hex_field_is_reported_as_damage() {
+		let mut file = KeyFile::new(&sk(), Some("pw")).expect("key file");
+		if let Secret::Scrypt { nonce, .. } = &mut file.secret {
+			nonce.push('\u{e9}');
+		}
+		let error = file.spending_key(Some("pw")).expect_err("damaged");
+		assert!(error.to_string().starts_with("wallet file is damaged: nonce: "), "{error}");
 	}
 }

@@ -15,4 +15,7 @@ pub mod node_client;
 pub mod shielded;
 pub mod store;
 pub mod submit;
+pub mod substrate_rpc;
 pub mod sync;
+
+pub use submit::events_key;

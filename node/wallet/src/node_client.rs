@@ -1,42 +1,24 @@
-//! The node's JSON-RPC over WebSocket (jsonrpsee): chain identity and the shielded pool's
-//! wallet queries (`zk_*`, docs/zk.md).
+//! The node's JSON-RPC over WebSocket (jsonrpsee): the generated clients of the shielded
+//! pool's and the proof-of-inference pallet's RPC crates (`zk_*`, `poi_*`, with their own
+//! response types) and of the standard methods in [`crate::substrate_rpc`].
 
+use codec::Encode;
 use jsonrpsee::{
-	core::client::{ClientT, Subscription, SubscriptionClientT},
-	rpc_params,
+	core::client::Error as ClientError,
 	ws_client::{WsClient, WsClientBuilder},
 };
-use sable_zk_proofs::json::{bytes32, from_hex};
-use serde::Deserialize;
-use serde_json::Value;
+use pallet_proof_of_inference_rpc::{JobJson, ProofOfInferenceApiClient};
+use pallet_zk_rpc::{LeavesPage, TreeStateJson, ZkApiClient};
+use sable_runtime::{opaque::Block, AccountId, Hash, Nonce, UncheckedExtrinsic};
+use sc_transaction_pool_api::TransactionStatus;
+use sp_core::{storage::StorageKey, Bytes, H256};
+use sp_runtime::generic::SignedBlock;
 
-use crate::error::{Refusal, Result, WalletError};
-
-/// One leaf of `zk_leaves`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Leaf {
-	/// Position in the tree.
-	pub index: u64,
-	/// Note commitment.
-	pub commitment: [u8; 32],
-	/// Note ciphertext.
-	pub ciphertext: Vec<u8>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LeafJson {
-	index: u64,
-	commitment: String,
-	ciphertext: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PageJson {
-	leaves: Vec<LeafJson>,
-	next: Option<u64>,
-}
+use crate::{
+	error::{Refusal, Result, WalletError},
+	extrinsic::ChainContext,
+	substrate_rpc::SubstrateApiClient,
+};
 
 /// A connection to a node.
 pub struct NodeClient {
@@ -49,14 +31,43 @@ fn rpc_error(e: impl std::fmt::Display) -> WalletError {
 }
 
 /// A submission's error: the node's refusal when it answered with one.
-fn refusal(e: jsonrpsee::core::client::Error) -> WalletError {
+fn refusal(e: ClientError) -> WalletError {
 	match e {
-		jsonrpsee::core::client::Error::Call(error) => WalletError::Refused(Refusal::new(
+		ClientError::Call(error) => WalletError::Refused(Refusal::new(
 			error.code(),
 			error.message(),
 			error.data().map(|data| data.get()),
 		)),
 		other => rpc_error(other),
+	}
+}
+
+/// What a status of a watched extrinsic means for the wallet.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+	/// Still on its way; the text says where, if worth saying.
+	Progress(Option<String>),
+	/// Finalized in this block.
+	Finalized(H256),
+	/// It will not finalize.
+	Failed(String),
+}
+
+fn step(status: &TransactionStatus<Hash, Hash>) -> Step {
+	match status {
+		TransactionStatus::Future => Step::Progress(Some("future".into())),
+		TransactionStatus::Ready => Step::Progress(Some("ready".into())),
+		TransactionStatus::InBlock((hash, _)) => {
+			Step::Progress(Some(format!("in block {hash:#x}")))
+		},
+		TransactionStatus::Broadcast(_) | TransactionStatus::Retracted(_) => Step::Progress(None),
+		TransactionStatus::Finalized((hash, _)) => Step::Finalized(*hash),
+		TransactionStatus::Invalid => Step::Failed("the transaction was invalid".into()),
+		TransactionStatus::Dropped => Step::Failed("the transaction was dropped".into()),
+		TransactionStatus::Usurped(_) | TransactionStatus::FinalityTimeout(_) => {
+			let json = serde_json::to_string(status).unwrap_or_else(|e| e.to_string());
+			Step::Failed(format!("the transaction did not finalize: {json}"))
+		},
 	}
 }
 
@@ -75,151 +86,125 @@ impl NodeClient {
 		&self.url
 	}
 
-	/// The chain's genesis hash, hex.
-	pub async fn genesis_hash(&self) -> Result<String> {
-		self.client.request("chain_getBlockHash", rpc_params![0]).await.map_err(rpc_error)
-	}
-
-	/// Up to `limit` leaves from `from`, and where the next page starts.
-	pub async fn leaves(&self, from: u64, limit: u32) -> Result<(Vec<Leaf>, Option<u64>)> {
-		let page: PageJson =
-			self.client.request("zk_leaves", rpc_params![from, limit]).await.map_err(rpc_error)?;
-		let leaves = page
-			.leaves
-			.into_iter()
-			.map(|leaf| {
-				Ok(Leaf {
-					index: leaf.index,
-					commitment: bytes32(&leaf.commitment, "commitment")
-						.map_err(WalletError::Rpc)?,
-					ciphertext: from_hex(&leaf.ciphertext).map_err(WalletError::Rpc)?,
-				})
-			})
-			.collect::<Result<_>>()?;
-		Ok((leaves, page.next))
-	}
-
-	/// The latest anchor (hex) and the number of leaves under it.
-	pub async fn tree_state(&self) -> Result<(String, u64)> {
-		#[derive(Deserialize)]
-		#[serde(rename_all = "camelCase")]
-		struct State {
-			root: String,
-			leaf_count: u64,
-		}
-		let state: State =
-			self.client.request("zk_treeState", rpc_params![]).await.map_err(rpc_error)?;
-		Ok((state.root, state.leaf_count))
-	}
-
-	/// The account's next nonce, counting transactions in the pool.
-	pub async fn next_index(&self, account: &str) -> Result<u32> {
+	/// The chain's genesis hash.
+	pub async fn genesis_hash(&self) -> Result<H256> {
 		self.client
-			.request("system_accountNextIndex", rpc_params![account])
+			.block_hash(Some(0))
+			.await
+			.map_err(rpc_error)?
+			.ok_or_else(|| WalletError::Rpc("the node has no genesis block".into()))
+	}
+
+	/// Everything a signature commits to: the genesis hash and the best block's runtime
+	/// version.
+	pub async fn chain_context(&self) -> Result<ChainContext> {
+		let genesis_hash = self.genesis_hash().await?;
+		let version = self.client.runtime_version(None).await.map_err(rpc_error)?;
+		Ok(ChainContext {
+			genesis_hash,
+			spec_version: version.spec_version,
+			transaction_version: version.transaction_version,
+		})
+	}
+
+	/// Up to `limit` leaves from `from`, and where the next page starts (`zk_leaves`).
+	pub async fn leaves(&self, from: u64, limit: u32) -> Result<LeavesPage> {
+		ZkApiClient::<Hash>::leaves(&self.client, from, limit, None).await.map_err(rpc_error)
+	}
+
+	/// The latest anchor and the number of leaves under it (`zk_treeState`).
+	pub async fn tree_state(&self) -> Result<TreeStateJson> {
+		ZkApiClient::<Hash>::tree_state(&self.client, None).await.map_err(rpc_error)
+	}
+
+	/// Whether `nullifier` is spent (`zk_isSpent`).
+	pub async fn is_spent(&self, nullifier: [u8; 32]) -> Result<bool> {
+		ZkApiClient::<Hash>::is_spent(&self.client, H256(nullifier), None).await.map_err(rpc_error)
+	}
+
+	/// The job as the node reports it (`poi_job`); `None` if there is no such job.
+	pub async fn job(&self, job_id: u64) -> Result<Option<JobJson>> {
+		ProofOfInferenceApiClient::<Hash, AccountId>::job(&self.client, job_id, None)
 			.await
 			.map_err(rpc_error)
 	}
 
-	/// `(spec_version, transaction_version)` of the runtime at the best block.
-	pub async fn runtime_version(&self) -> Result<(u32, u32)> {
-		let version: Value = self
-			.client
-			.request("state_getRuntimeVersion", rpc_params![])
-			.await
-			.map_err(rpc_error)?;
-		let field = |name: &str| {
-			version[name]
-				.as_u64()
-				.map(|v| v as u32)
-				.ok_or_else(|| WalletError::Rpc(format!("runtime version without {name}")))
-		};
-		Ok((field("specVersion")?, field("transactionVersion")?))
+	/// The account's next nonce, counting transactions in the pool.
+	pub async fn next_index(&self, account: &AccountId) -> Result<Nonce> {
+		self.client.account_next_index(account.clone()).await.map_err(rpc_error)
 	}
 
 	/// The number of the block with `hash`.
-	pub async fn block_number(&self, hash: &str) -> Result<u64> {
-		let header: Value =
-			self.client.request("chain_getHeader", rpc_params![hash]).await.map_err(rpc_error)?;
-		header["number"]
-			.as_str()
-			.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-			.ok_or_else(|| WalletError::Rpc(format!("header of {hash} without a number")))
+	pub async fn block_number(&self, hash: H256) -> Result<u64> {
+		let header = self.client.header(Some(hash)).await.map_err(rpc_error)?;
+		let header = header.ok_or_else(|| WalletError::Rpc(format!("no block {hash:#x}")))?;
+		Ok(header.number.into())
 	}
 
 	/// The number of the best block.
 	pub async fn best_number(&self) -> Result<u64> {
-		let header: Value =
-			self.client.request("chain_getHeader", rpc_params![]).await.map_err(rpc_error)?;
-		header["number"]
-			.as_str()
-			.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-			.ok_or_else(|| WalletError::Rpc("best header without a number".into()))
+		let header = self.client.header(None).await.map_err(rpc_error)?;
+		let header = header.ok_or_else(|| WalletError::Rpc("the node has no best block".into()))?;
+		Ok(header.number.into())
 	}
 
-	/// `poi_job(job_id)`: the job as the node reports it (`null` if unknown).
-	pub async fn job(&self, job_id: u64) -> Result<Value> {
-		self.client.request("poi_job", rpc_params![job_id]).await.map_err(rpc_error)
+	/// The block with `hash`, its extrinsics as opaque bytes.
+	pub async fn block(&self, hash: H256) -> Result<SignedBlock<Block>> {
+		let block = self.client.block(Some(hash)).await.map_err(rpc_error)?;
+		block.ok_or_else(|| WalletError::Rpc(format!("no block {hash:#x}")))
 	}
 
-	/// The hex extrinsics of the block with `hash`.
-	pub async fn block_extrinsics(&self, hash: &str) -> Result<Vec<String>> {
-		let block: Value =
-			self.client.request("chain_getBlock", rpc_params![hash]).await.map_err(rpc_error)?;
-		Ok(block["block"]["extrinsics"]
-			.as_array()
-			.map(|xs| xs.iter().filter_map(|x| x.as_str().map(String::from)).collect())
-			.unwrap_or_default())
+	/// Raw storage at `key` in the block with `hash`.
+	pub async fn storage(&self, key: &[u8], hash: H256) -> Result<Option<Vec<u8>>> {
+		let value =
+			self.client.storage(StorageKey(key.to_vec()), Some(hash)).await.map_err(rpc_error)?;
+		Ok(value.map(|data| data.0))
 	}
 
-	/// Raw storage at `key` (hex) in the block with `hash`.
-	pub async fn storage(&self, key: &str, hash: &str) -> Result<Option<Vec<u8>>> {
-		let value: Option<String> = self
-			.client
-			.request("state_getStorage", rpc_params![key, hash])
-			.await
-			.map_err(rpc_error)?;
-		value.map(|v| from_hex(&v).map_err(WalletError::Rpc)).transpose()
-	}
-
-	/// Submits `extrinsic` (hex) and waits until it is finalized; returns the hash of the
-	/// block that holds it. A refusal by the pool (for example a spent note or an expired
-	/// anchor) comes back as [`WalletError::Refused`].
+	/// Submits `extrinsic` and waits until it is finalized; returns the hash of the block that
+	/// holds it. `on_status` hears where it is on the way. A refusal by the pool (for example a
+	/// spent note or an expired anchor) comes back as [`WalletError::Refused`].
 	pub async fn submit_and_wait(
 		&self,
-		extrinsic: &str,
+		extrinsic: &UncheckedExtrinsic,
 		mut on_status: impl FnMut(&str),
-	) -> Result<String> {
-		let mut subscription: Subscription<Value> = self
-			.client
-			.subscribe(
-				"author_submitAndWatchExtrinsic",
-				rpc_params![extrinsic],
-				"author_unwatchExtrinsic",
-			)
-			.await
-			.map_err(refusal)?;
+	) -> Result<H256> {
+		let mut subscription =
+			self.client.watch_extrinsic(Bytes(extrinsic.encode())).await.map_err(refusal)?;
 		while let Some(status) = subscription.next().await {
-			let status = status.map_err(rpc_error)?;
-			if let Some(hash) = status.get("inBlock").and_then(Value::as_str) {
-				on_status(&format!("in block {hash}"));
-			} else if let Some(hash) = status.get("finalized").and_then(Value::as_str) {
-				return Ok(hash.to_string());
-			} else if let Some(name) = status.as_str() {
-				if matches!(name, "invalid" | "dropped") {
-					return Err(WalletError::Rpc(format!("the transaction was {name}")));
-				}
-				on_status(name);
-			} else if status.get("usurped").is_some() || status.get("finalityTimeout").is_some() {
-				return Err(WalletError::Rpc(format!(
-					"the transaction did not finalize: {status}"
-				)));
+			match step(&status.map_err(rpc_error)?) {
+				Step::Progress(Some(text)) => on_status(&text),
+				Step::Progress(None) => {},
+				Step::Finalized(hash) => return Ok(hash),
+				Step::Failed(why) => return Err(WalletError::Rpc(why)),
 			}
 		}
 		Err(WalletError::Rpc("the node closed the subscription before finality".into()))
 	}
+}
 
-	/// Whether a nullifier (hex) is spent.
-	pub async fn is_spent(&self, nullifier: &str) -> Result<bool> {
-		self.client.request("zk_isSpent", rpc_params![nullifier]).await.map_err(rpc_error)
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn statuses_are_followed_to_finality_and_failures_end_the_wait() {
+		let hash = H256::repeat_byte(0xab);
+		let full = format!("0x{}", "ab".repeat(32));
+		assert_eq!(step(&TransactionStatus::Ready), Step::Progress(Some("ready".into())));
+		assert_eq!(
+			step(&TransactionStatus::InBlock((hash, 3))),
+			Step::Progress(Some(format!("in block {full}")))
+		);
+		assert_eq!(step(&TransactionStatus::Broadcast(vec!["peer".into()])), Step::Progress(None));
+		assert_eq!(step(&TransactionStatus::Finalized((hash, 3))), Step::Finalized(hash));
+		assert_eq!(
+			step(&TransactionStatus::Dropped),
+			Step::Failed("the transaction was dropped".into())
+		);
+		assert_eq!(
+			step(&TransactionStatus::Usurped(hash)),
+			Step::Failed(format!("the transaction did not finalize: {{\"usurped\":\"{full}\"}}"))
+		);
 	}
 }

@@ -9,10 +9,11 @@ use std::{
 };
 
 use sable_runtime::{AccountId, RuntimeCall};
-use sable_zk_primitives::{binding::CallKind, keys::SpendingKey, payload::ShieldedProof};
+use sable_zk_primitives::{
+	binding::CallKind, encoding::from_hex_array, keys::SpendingKey, payload::ShieldedProof,
+};
 use sable_zk_proofs::{
 	encryption::Address,
-	json::bytes32,
 	keys::TransferKeys,
 	shielded::{prove_shielded, BindingContext, ShieldedRequest},
 	witness::Spend,
@@ -160,7 +161,7 @@ impl Spender<'_> {
 			.genesis_hash
 			.as_deref()
 			.ok_or_else(|| WalletError::Corrupt("store never synced".into()))?;
-		bytes32(genesis, "genesis hash").map_err(WalletError::Corrupt)
+		from_hex_array(genesis).map_err(WalletError::corrupt_hex("genesis hash"))
 	}
 
 	/// Syncs and proves `operation` without submitting it: for another client (polkadot.js,

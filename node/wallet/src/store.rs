@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use sable_zk_primitives::{
-	encoding::fp_from_bytes,
+	encoding::{fp_from_bytes, from_hex_array},
 	tree::{CommitmentTree, MerklePath},
 };
-use sable_zk_proofs::json::{bytes32, NoteJson};
+use sable_zk_proofs::json::NoteJson;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -100,7 +100,7 @@ impl WalletState {
 	pub fn tree(&self) -> Result<CommitmentTree> {
 		let mut tree = CommitmentTree::default();
 		for leaf in &self.leaves {
-			let leaf = bytes32(leaf, "leaf")
+			let leaf = from_hex_array(leaf)
 				.ok()
 				.and_then(|bytes| fp_from_bytes(&bytes))
 				.ok_or_else(|| WalletError::Corrupt(format!("leaf {leaf} is not canonical")))?;

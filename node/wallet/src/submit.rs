@@ -2,13 +2,15 @@
 //! until finality, then the extrinsic's own events from the block (a failed dispatch is
 //! reported with the runtime's error).
 
-use codec::Decode;
+use codec::{Decode, Encode};
+use frame_support::traits::PalletInfoAccess;
 use sable_runtime::{AccountId, RuntimeCall, RuntimeError, RuntimeEvent, UncheckedExtrinsic};
+use sable_zk_primitives::encoding::to_hex;
 use sp_core::{sr25519, Pair, H256};
 
 use crate::{
 	error::{Result, WalletError},
-	extrinsic::{self, ChainContext},
+	extrinsic,
 	node_client::NodeClient,
 };
 
@@ -35,29 +37,34 @@ pub async fn sign(
 	call: RuntimeCall,
 	signer: &sr25519::Pair,
 ) -> Result<UncheckedExtrinsic> {
-	let account = AccountId::from(signer.public()).to_string();
-	let nonce = node.next_index(&account).await?;
-	let (spec_version, transaction_version) = node.runtime_version().await?;
-	let genesis = sable_zk_proofs::json::bytes32(&node.genesis_hash().await?, "genesis hash")
-		.map_err(WalletError::Rpc)?;
-	let context = ChainContext { genesis_hash: H256(genesis), spec_version, transaction_version };
+	let nonce = node.next_index(&AccountId::from(signer.public())).await?;
+	let context = node.chain_context().await?;
 	Ok(extrinsic::signed(&context, call, signer, nonce))
+}
+
+/// The storage key of `System::Events`, the events of a block: one definition for every
+/// reader (`frame_system` keeps the storage item private).
+pub fn events_key() -> [u8; 32] {
+	let pallet = <sable_runtime::System as PalletInfoAccess>::name();
+	frame_support::storage::storage_prefix(pallet.as_bytes(), b"Events")
 }
 
 /// Submits `extrinsic`, waits for finality, and returns its events; an extrinsic included but
 /// failed is an error naming the runtime's reason.
 pub async fn submit(node: &NodeClient, extrinsic: &UncheckedExtrinsic) -> Result<Finalized> {
-	let hex = extrinsic::to_hex(extrinsic);
 	eprintln!("submitting to {}", node.url());
-	let block_hash = node.submit_and_wait(&hex, |status| eprintln!("  {status}")).await?;
-	let extrinsics = node.block_extrinsics(&block_hash).await?;
-	let index = extrinsics
+	let hash = node.submit_and_wait(extrinsic, |status| eprintln!("  {status}")).await?;
+	let block_hash = to_hex(hash.as_bytes());
+	let encoded = extrinsic.encode();
+	let index = node
+		.block(hash)
+		.await?
+		.block
+		.extrinsics
 		.iter()
-		.position(|x| *x == hex)
+		.position(|x| x.encode() == encoded)
 		.ok_or_else(|| WalletError::Rpc(format!("the extrinsic is not in block {block_hash}")))?;
-	let key = frame_support::storage::storage_prefix(b"System", b"Events");
-	let bytes =
-		node.storage(&sable_zk_proofs::json::to_hex(&key), &block_hash).await?.unwrap_or_default();
+	let bytes = node.storage(&events_key(), hash).await?.unwrap_or_default();
 	let records = Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..])
 		.map_err(|e| WalletError::Rpc(format!("cannot decode the block's events: {e}")))?;
 	let mut events = Vec::new();
@@ -78,6 +85,28 @@ pub async fn submit(node: &NodeClient, extrinsic: &UncheckedExtrinsic) -> Result
 		}
 		events.push(record.event);
 	}
-	let block_number = node.block_number(&block_hash).await?;
+	let block_number = node.block_number(hash).await?;
 	Ok(Finalized { block_hash, block_number, events })
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sable_runtime::{Runtime, System};
+
+	#[test]
+	fn the_events_key_is_where_frame_system_keeps_the_events() {
+		sp_io::TestExternalities::default().execute_with(|| {
+			System::set_block_number(1);
+			System::deposit_event(frame_system::Event::<Runtime>::CodeUpdated {
+				hash: H256::repeat_byte(1),
+			});
+			let raw = sp_io::storage::get(&events_key()).expect("events under the key");
+			let records =
+				Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &raw[..])
+					.expect("event records");
+			assert_eq!(records, System::events());
+			assert_eq!(records.len(), 1);
+		});
+	}
 }

@@ -4,15 +4,16 @@
 
 use std::path::Path;
 
-use sable_zk_primitives::{encoding::fp_to_bytes, keys::SpendingKey};
-use sable_zk_proofs::{
-	encryption::IncomingViewingKey,
-	json::{to_hex, NoteJson},
+use pallet_zk_rpc::LeafJson;
+use sable_zk_primitives::{
+	encoding::{fp_to_bytes, from_hex_array, to_hex},
+	keys::SpendingKey,
 };
+use sable_zk_proofs::{encryption::IncomingViewingKey, json::NoteJson};
 
 use crate::{
 	error::{Result, WalletError},
-	node_client::{Leaf, NodeClient},
+	node_client::NodeClient,
 	store::{HistoryEntry, OwnedNote, WalletState},
 };
 
@@ -32,7 +33,7 @@ pub struct SyncReport {
 
 /// Appends a page of leaves (which must start at the next position) and keeps the notes
 /// `sk` can open. Returns the positions of the notes found.
-pub fn ingest(state: &mut WalletState, sk: &SpendingKey, page: &[Leaf]) -> Result<Vec<u64>> {
+pub fn ingest(state: &mut WalletState, sk: &SpendingKey, page: &[LeafJson]) -> Result<Vec<u64>> {
 	let ivk = IncomingViewingKey::from_spending_key(sk);
 	let nk = sk.nullifier_key();
 	let mut found = Vec::new();
@@ -47,7 +48,7 @@ pub fn ingest(state: &mut WalletState, sk: &SpendingKey, page: &[Leaf]) -> Resul
 		if let Some((note, _memo)) = ivk.decrypt(sk.owner(), &leaf.ciphertext) {
 			// A ciphertext can claim any note: keep it only if it is the committed one. Zero-value
 			// notes (padding outputs) are worth nothing and are not kept.
-			if note.commitment().0 == leaf.commitment && note.value > 0 {
+			if note.commitment().0 == leaf.commitment.0 && note.value > 0 {
 				state.notes.push(OwnedNote {
 					position: leaf.index,
 					note: NoteJson::from_note(&note),
@@ -60,7 +61,7 @@ pub fn ingest(state: &mut WalletState, sk: &SpendingKey, page: &[Leaf]) -> Resul
 				found.push(leaf.index);
 			}
 		}
-		state.leaves.push(to_hex(&leaf.commitment));
+		state.leaves.push(to_hex(leaf.commitment.as_bytes()));
 	}
 	Ok(found)
 }
@@ -83,7 +84,7 @@ pub async fn sync_pages(
 	sk: &SpendingKey,
 	page_size: u32,
 ) -> Result<SyncReport> {
-	let genesis = node.genesis_hash().await?;
+	let genesis = to_hex(node.genesis_hash().await?.as_bytes());
 	match &state.genesis_hash {
 		Some(store) if *store != genesis => {
 			return Err(WalletError::WrongChain { store: store.clone(), node: genesis })
@@ -93,30 +94,31 @@ pub async fn sync_pages(
 	}
 	let mut report = SyncReport::default();
 	loop {
-		let (page, next) = node.leaves(state.synced(), page_size.max(1)).await?;
-		report.leaves += page.len() as u64;
-		report.received.extend(ingest(state, sk, &page)?);
+		let page = node.leaves(state.synced(), page_size.max(1)).await?;
+		report.leaves += page.leaves.len() as u64;
+		report.received.extend(ingest(state, sk, &page.leaves)?);
 		state.save(path)?;
-		if next.is_none() || page.is_empty() {
+		if page.next.is_none() || page.leaves.is_empty() {
 			break;
 		}
 	}
-	for index in 0..state.notes.len() {
-		if !state.notes[index].spent && node.is_spent(&state.notes[index].nullifier).await? {
-			let note = &mut state.notes[index];
+	let WalletState { notes, history, .. } = &mut *state;
+	for note in notes.iter_mut().filter(|note| !note.spent) {
+		let nullifier =
+			from_hex_array(&note.nullifier).map_err(WalletError::corrupt_hex("nullifier"))?;
+		if node.is_spent(nullifier).await? {
 			note.spent = true;
-			state
-				.history
-				.push(HistoryEntry::Spent { position: note.position, value: note.note.value });
+			history.push(HistoryEntry::Spent { position: note.position, value: note.note.value });
 			report.spent.push(note.position);
 		}
 	}
 	state.save(path)?;
 	// The rebuilt tree must be the chain's (when no leaf arrived in between).
-	let (root, leaf_count) = node.tree_state().await?;
-	if leaf_count == state.synced() && root != to_hex(&fp_to_bytes(&state.tree()?.root())) {
+	let chain = node.tree_state().await?;
+	if chain.leaf_count == state.synced() && chain.root.0 != fp_to_bytes(&state.tree()?.root()) {
 		return Err(WalletError::Corrupt(format!(
-			"the rebuilt note tree's root differs from the chain's ({root}); delete the store and sync again"
+			"the rebuilt note tree's root differs from the chain's ({}); delete the store and sync again",
+			to_hex(chain.root.as_bytes())
 		)));
 	}
 	Ok(report)
@@ -130,10 +132,11 @@ mod tests {
 		Fp,
 	};
 	use sable_zk_proofs::encryption::{Address, MEMO_LEN};
+	use sp_core::{Bytes, H256};
 
-	fn leaf(index: u64, note: &Note, to: &Address) -> Leaf {
+	fn leaf(index: u64, note: &Note, to: &Address) -> LeafJson {
 		let ciphertext = to.encrypt(note, &[0; MEMO_LEN], &mut rand::rng());
-		Leaf { index, commitment: note.commitment().0, ciphertext }
+		LeafJson { index, commitment: H256(note.commitment().0), ciphertext: Bytes(ciphertext) }
 	}
 
 	#[test]
@@ -172,7 +175,7 @@ mod tests {
 		assert_eq!(bobs.balance(), 7);
 		// A ciphertext that opens to a note other than the committed one is not kept.
 		let mut forged = leaf(0, &note(1_000, &alice, 4), &to_alice);
-		forged.commitment = note(1, &alice, 5).commitment().0;
+		forged.commitment = H256(note(1, &alice, 5).commitment().0);
 		let mut state = WalletState::default();
 		assert_eq!(ingest(&mut state, &alice, &[forged]).expect("ingest"), Vec::<u64>::new());
 		// Witnesses come from the rebuilt tree.

@@ -1,0 +1,72 @@
+//! The commands, one module each; every command returns a [`Reply`] that
+//! [`crate::output`] prints as text or JSON.
+
+pub(crate) mod job;
+pub(crate) mod keys;
+pub(crate) mod notes;
+pub(crate) mod spend;
+pub(crate) mod sync;
+
+use std::path::PathBuf;
+
+use sable_runtime::AccountId;
+use sable_wallet::{
+	error::{Result, WalletError},
+	node_client::NodeClient,
+};
+use serde_json::Value;
+use sp_core::crypto::Ss58Codec;
+
+/// What a command prints: `json` with `--output json`, `text` otherwise.
+pub(crate) struct Reply {
+	/// For scripts.
+	pub(crate) json: Value,
+	/// For people.
+	pub(crate) text: String,
+}
+
+impl Reply {
+	/// A reply of `json` for scripts and `text` for people.
+	pub(crate) fn new(json: Value, text: impl Into<String>) -> Reply {
+		Reply { json, text: text.into() }
+	}
+}
+
+/// Where a command works: the data directory and the node.
+pub(crate) struct Context {
+	/// The data directory (key file and note store).
+	pub(crate) dir: PathBuf,
+	/// The node's WebSocket RPC endpoint.
+	pub(crate) node: String,
+}
+
+impl Context {
+	/// The note store's path.
+	pub(crate) fn store_path(&self) -> PathBuf {
+		self.dir.join("wallet.json")
+	}
+
+	/// Connects to the node.
+	pub(crate) async fn connect(&self) -> Result<NodeClient> {
+		NodeClient::connect(&self.node).await
+	}
+}
+
+/// Parses a transparent account given in SS58.
+pub(crate) fn account(ss58: &str) -> Result<AccountId> {
+	AccountId::from_ss58check(ss58)
+		.map_err(|e| WalletError::Input(format!("{ss58} is not an SS58 account: {e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn accounts_are_read_from_ss58() {
+		let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		assert_eq!(account(alice).expect("alice").to_ss58check(), alice);
+		let error = account("5GrwvaEF").expect_err("too short");
+		assert!(error.to_string().starts_with("5GrwvaEF is not an SS58 account"), "{error}");
+	}
+}

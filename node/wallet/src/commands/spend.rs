@@ -1,0 +1,129 @@
+//! `sable shield`, `sable send` and `sable unshield`: sync, prove, then submit and follow to
+//! finality, or with `--no-submit` print the proven call for another client to submit.
+
+use std::path::Path;
+
+use codec::Encode;
+use sable_wallet::{
+	error::{Result, WalletError},
+	extrinsic,
+	shielded::{Operation, Outcome, Prepared, Spender},
+	store::WalletState,
+	submit,
+};
+use sable_zk_primitives::encoding::to_hex;
+use sable_zk_proofs::{encryption::Address, json::ShieldedProofJson};
+use serde_json::json;
+use sp_core::crypto::Ss58Codec;
+
+use super::{account, keys, Context, Reply};
+
+/// Shields `amount`, paid by the secret URI `from` or the one in the file `from_file` (neither
+/// is needed with `no_submit`).
+pub(crate) async fn shield(
+	context: &Context,
+	amount: u64,
+	from: Option<&str>,
+	from_file: Option<&Path>,
+	no_submit: bool,
+) -> Result<Reply> {
+	let suri = match (from, from_file) {
+		(Some(suri), _) => Some(suri.to_string()),
+		(None, Some(path)) => Some(
+			std::fs::read_to_string(path)
+				.map_err(|e| WalletError::Io(path.display().to_string(), e))?
+				.trim()
+				.to_string(),
+		),
+		(None, None) if no_submit => None,
+		(None, None) => {
+			return Err(WalletError::Input("shield needs --from SURI or --from-file PATH".into()))
+		},
+	};
+	let from = suri.as_deref().map(submit::pair_from_suri).transpose()?;
+	spend(context, Operation::Shield { from, amount }, false, no_submit).await
+}
+
+/// Sends `amount` privately to the shielded `address`, paying `fee` from the notes.
+pub(crate) async fn send(
+	context: &Context,
+	address: &str,
+	amount: u64,
+	fee: u64,
+	force: bool,
+	no_submit: bool,
+) -> Result<Reply> {
+	let to = Address::decode(address).map_err(|e| WalletError::Input(e.to_string()))?;
+	spend(context, Operation::Send { to, amount, fee }, force, no_submit).await
+}
+
+/// Moves `amount` out of the pool to the transparent account `ss58`, paying `fee`.
+pub(crate) async fn unshield(
+	context: &Context,
+	ss58: &str,
+	amount: u64,
+	fee: u64,
+	no_submit: bool,
+) -> Result<Reply> {
+	let to = account(ss58)?;
+	spend(context, Operation::Unshield { to, amount, fee }, false, no_submit).await
+}
+
+async fn spend(
+	context: &Context,
+	operation: Operation,
+	force: bool,
+	no_submit: bool,
+) -> Result<Reply> {
+	let sk = keys::unlock(&context.dir)?;
+	let node = context.connect().await?;
+	let store_path = context.store_path();
+	let state = WalletState::load(&store_path)?;
+	let mut spender = Spender { node: &node, sk, state, store_path, force };
+	if no_submit {
+		return Ok(prepared(&operation, spender.prepare_only(&operation).await?));
+	}
+	let Outcome { block_hash, block_number, spent, proving } = spender.run(&operation).await?;
+	let balance = spender.state.balance();
+	let json = json!({
+		"block_hash": block_hash,
+		"block_number": block_number,
+		"spent": spent,
+		"proving_ms": proving.as_millis() as u64,
+		"balance": balance.to_string(),
+	});
+	let text = format!("finalized in block #{block_number} ({block_hash}); balance {balance}");
+	Ok(Reply::new(json, text))
+}
+
+/// A proven call for another client to submit: its payload in the metadata's field names,
+/// the SCALE-encoded call and, for the unsigned calls, the whole extrinsic.
+fn prepared(operation: &Operation, prepared: Prepared) -> Reply {
+	let name = match operation {
+		Operation::Shield { .. } => "shield",
+		Operation::Send { .. } => "transfer",
+		Operation::Unshield { .. } => "unshield",
+	};
+	let call_data = to_hex(&prepared.call.encode());
+	let mut json = json!({
+		"pallet": "zk",
+		"call": name,
+		"payload": ShieldedProofJson::from_payload(&prepared.payload),
+		"call_data": call_data,
+		"proving_ms": prepared.proving.as_millis() as u64,
+	});
+	if let Operation::Unshield { to, .. } = operation {
+		json["recipient"] = json!(to.to_ss58check());
+	}
+	let text = match operation {
+		Operation::Shield { .. } => {
+			format!("proved zk.shield (sign and submit it from the paying account):\n{call_data}")
+		},
+		Operation::Send { .. } | Operation::Unshield { .. } => {
+			let extrinsic = extrinsic::to_hex(&extrinsic::bare(prepared.call));
+			json["extrinsic"] = json!(extrinsic);
+			format!("proved zk.{name}; unsigned extrinsic (submit with author_submitExtrinsic):\n{extrinsic}")
+		},
+	};
+	Reply::new(json, text)
+}

@@ -1,0 +1,324 @@
+//! The wallet's node client against a stand-in node that answers with the node's own types:
+//! the pallets' generated RPC servers (over fixed data) and polkadot-sdk's types for the
+//! standard methods, so a wire format the wallet misreads fails here rather than on a chain.
+
+use codec::Encode;
+use jsonrpsee::{
+	core::{RpcResult, SubscriptionResult},
+	server::{PendingSubscriptionSink, RpcModule, Server, ServerHandle, SubscriptionMessage},
+	types::{ErrorObject, ErrorObjectOwned, Params},
+};
+use pallet_proof_of_inference_rpc::{JobJson, ProofOfInferenceApiServer, ProviderJson, StatusJson};
+use pallet_zk_rpc::{LeafJson, LeavesPage, TreeStateJson, ZkApiServer};
+use sable_runtime::{
+	opaque::{Block, UncheckedExtrinsic as OpaqueExtrinsic},
+	AccountId, Hash, Header, Runtime, RuntimeCall, RuntimeEvent,
+};
+use sable_wallet::{error::WalletError, extrinsic, node_client::NodeClient, submit};
+use sc_transaction_pool_api::TransactionStatus;
+use sp_core::{
+	storage::{StorageData, StorageKey},
+	Bytes, H256,
+};
+use sp_io::hashing::twox_128;
+use sp_runtime::{generic::SignedBlock, traits::Header as _, DispatchError};
+
+type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
+
+const GENESIS: H256 = H256::repeat_byte(0x11);
+const BLOCK: H256 = H256::repeat_byte(0x22);
+const NUMBER: u32 = 7;
+const NONCE: u32 = 4;
+
+/// What the stand-in node holds: one block with `extrinsics` and their `events`, and
+/// `refusal` for every submission when set.
+struct Chain {
+	extrinsics: Vec<OpaqueExtrinsic>,
+	events: Vec<EventRecord>,
+	refusal: Option<(i32, &'static str, &'static str)>,
+}
+
+/// `System::Events` as polkadot-sdk lays it out (twox128 of the pallet, then of the item),
+/// written here independently of the wallet's own definition.
+fn events_storage_key() -> Vec<u8> {
+	[twox_128(b"System"), twox_128(b"Events")].concat()
+}
+
+fn header() -> Header {
+	Header::new(NUMBER, H256::zero(), H256::zero(), H256::zero(), Default::default())
+}
+
+struct Pool;
+
+impl ZkApiServer<Hash> for Pool {
+	fn tree_state(&self, _: Option<Hash>) -> RpcResult<TreeStateJson> {
+		Ok(TreeStateJson { root: H256::repeat_byte(0x33), leaf_count: 3, anchor_history: 100 })
+	}
+
+	fn leaves(&self, from: u64, limit: u32, _: Option<Hash>) -> RpcResult<LeavesPage> {
+		let leaves: Vec<LeafJson> = (from..3.min(from + u64::from(limit)))
+			.map(|index| LeafJson {
+				index,
+				commitment: H256::repeat_byte(index as u8),
+				ciphertext: Bytes(vec![index as u8; 5]),
+			})
+			.collect();
+		let end = from + leaves.len() as u64;
+		Ok(LeavesPage { from, leaves, next: (end < 3).then_some(end), leaf_count: 3 })
+	}
+
+	fn is_spent(&self, nullifier: H256, _: Option<Hash>) -> RpcResult<bool> {
+		Ok(nullifier == H256::repeat_byte(0x99))
+	}
+
+	fn is_known_anchor(&self, _: H256, _: Option<Hash>) -> RpcResult<bool> {
+		Ok(false)
+	}
+
+	fn pool_total(&self, _: Option<Hash>) -> RpcResult<String> {
+		Ok("0".into())
+	}
+}
+
+struct Jobs;
+
+fn job_zero() -> JobJson {
+	JobJson {
+		job_id: 0,
+		client: "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY".into(),
+		kind: "inference".into(),
+		model: H256::repeat_byte(1),
+		input: H256::repeat_byte(2),
+		payment: "50000000000000".into(),
+		collateral: "0".into(),
+		deadline: 104,
+		designated: None,
+		status: StatusJson {
+			state: "challenged".into(),
+			provider: Some("5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty".into()),
+			output: Some(H256::repeat_byte(3)),
+			challenge_ends: Some(200),
+		},
+	}
+}
+
+impl ProofOfInferenceApiServer<Hash, AccountId> for Jobs {
+	fn job(&self, job_id: u64, _: Option<Hash>) -> RpcResult<Option<JobJson>> {
+		Ok((job_id == 0).then(job_zero))
+	}
+
+	fn provider(&self, _: AccountId, _: Option<Hash>) -> RpcResult<Option<ProviderJson>> {
+		Ok(None)
+	}
+
+	fn provider_jobs(&self, _: AccountId, _: Option<Hash>) -> RpcResult<Vec<u64>> {
+		Ok(Vec::new())
+	}
+}
+
+fn invalid_params(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(-32602, e.to_string(), None::<()>)
+}
+
+/// The block hash parameter of `params` (`[hash]` or `[null]`), checked to be [`BLOCK`] or
+/// absent; `Ok(false)` for another block.
+fn at_block(params: &Params) -> Result<bool, ErrorObjectOwned> {
+	let (hash,): (Option<H256>,) = params.parse()?;
+	Ok(hash.is_none_or(|hash| hash == BLOCK))
+}
+
+fn standard_methods(chain: Chain) -> RpcModule<Chain> {
+	let mut module = RpcModule::new(chain);
+	let methods: [(&'static str, fn(Params, &Chain) -> RpcResult<serde_json::Value>); 6] = [
+		("chain_getBlockHash", |params, _| {
+			let (number,): (Option<u32>,) = params.parse()?;
+			Ok(serde_json::json!((number == Some(0)).then_some(GENESIS)))
+		}),
+		("chain_getHeader", |params, _| Ok(serde_json::json!(at_block(&params)?.then(header)))),
+		("chain_getBlock", |params, chain| {
+			let block = at_block(&params)?.then(|| SignedBlock::<Block> {
+				block: Block { header: header(), extrinsics: chain.extrinsics.clone() },
+				justifications: None,
+			});
+			serde_json::to_value(block).map_err(invalid_params)
+		}),
+		("state_getStorage", |params, chain| {
+			let (key, hash): (StorageKey, Option<H256>) = params.parse()?;
+			let value = (key.0 == events_storage_key() && hash == Some(BLOCK))
+				.then(|| StorageData(chain.events.encode()));
+			serde_json::to_value(value).map_err(invalid_params)
+		}),
+		("state_getRuntimeVersion", |_, _| {
+			serde_json::to_value(sable_runtime::VERSION).map_err(invalid_params)
+		}),
+		("system_accountNextIndex", |params, _| {
+			let (_account,): (AccountId,) = params.parse()?;
+			Ok(serde_json::json!(NONCE))
+		}),
+	];
+	for (name, method) in methods {
+		module
+			.register_method(name, move |params, chain, _| method(params, chain))
+			.expect("a new method");
+	}
+	module
+		.register_subscription(
+			"author_submitAndWatchExtrinsic",
+			"author_extrinsicUpdate",
+			"author_unwatchExtrinsic",
+			|params, pending: PendingSubscriptionSink, chain, _| async move {
+				let (_extrinsic,): (Bytes,) = params.parse()?;
+				if let Some((code, message, data)) = chain.refusal {
+					pending.reject(ErrorObject::owned(code, message, Some(data))).await;
+					return Ok(());
+				}
+				let sink = pending.accept().await?;
+				for status in [
+					TransactionStatus::Ready,
+					TransactionStatus::Broadcast(vec!["peer".into()]),
+					TransactionStatus::InBlock((BLOCK, 1)),
+					TransactionStatus::Finalized((BLOCK, 1)),
+				] {
+					let status: TransactionStatus<H256, H256> = status;
+					sink.send(SubscriptionMessage::from_json(&status)?).await?;
+				}
+				SubscriptionResult::Ok(())
+			},
+		)
+		.expect("a new subscription");
+	module
+}
+
+/// Serves `chain` on a free local port.
+async fn serve(chain: Chain) -> (ServerHandle, String) {
+	let server = Server::builder().build("127.0.0.1:0").await.expect("a local port");
+	let url = format!("ws://{}", server.local_addr().expect("address"));
+	let mut module = standard_methods(chain);
+	module.merge(ZkApiServer::<Hash>::into_rpc(Pool)).expect("zk methods");
+	module.merge(ProofOfInferenceApiServer::<Hash, AccountId>::into_rpc(Jobs)).expect("poi");
+	(server.start(module), url)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+	tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+fn remark(byte: u8) -> sable_runtime::UncheckedExtrinsic {
+	extrinsic::bare(RuntimeCall::System(frame_system::Call::remark { remark: vec![byte] }))
+}
+
+fn opaque(extrinsic: &sable_runtime::UncheckedExtrinsic) -> OpaqueExtrinsic {
+	OpaqueExtrinsic::try_from_encoded_extrinsic(&extrinsic.encode()).expect("opaque")
+}
+
+fn record(index: u32, event: RuntimeEvent) -> EventRecord {
+	EventRecord { phase: frame_system::Phase::ApplyExtrinsic(index), event, topics: Vec::new() }
+}
+
+fn success() -> RuntimeEvent {
+	RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess {
+		dispatch_info: Default::default(),
+	})
+}
+
+fn failure(error: DispatchError) -> RuntimeEvent {
+	RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+		dispatch_error: error,
+		dispatch_info: Default::default(),
+	})
+}
+
+/// A block holding another extrinsic first and then `remark(1)`, with `events`.
+fn chain(events: Vec<EventRecord>) -> Chain {
+	Chain { extrinsics: vec![opaque(&remark(0)), opaque(&remark(1))], events, refusal: None }
+}
+
+#[test]
+fn the_chain_queries_read_the_nodes_types() {
+	runtime().block_on(async {
+		let (_server, url) = serve(chain(Vec::new())).await;
+		let node = NodeClient::connect(&url).await.expect("connects");
+		assert_eq!(node.genesis_hash().await.expect("genesis"), GENESIS);
+		let context = node.chain_context().await.expect("context");
+		assert_eq!(context.genesis_hash, GENESIS);
+		assert_eq!(context.spec_version, sable_runtime::VERSION.spec_version);
+		assert_eq!(context.transaction_version, sable_runtime::VERSION.transaction_version);
+		let alice = submit::pair_from_suri("//Alice").expect("alice");
+		let account = AccountId::from(sp_core::Pair::public(&alice));
+		assert_eq!(node.next_index(&account).await.expect("nonce"), NONCE);
+		assert_eq!(node.best_number().await.expect("best"), u64::from(NUMBER));
+		assert_eq!(node.block_number(BLOCK).await.expect("number"), u64::from(NUMBER));
+		let unknown = node.block_number(H256::repeat_byte(0x44)).await.expect_err("no block");
+		assert!(unknown.to_string().contains(&format!("no block 0x{}", "44".repeat(32))));
+		assert_eq!(node.block(BLOCK).await.expect("block").block.extrinsics.len(), 2);
+	});
+}
+
+#[test]
+fn the_pallets_methods_come_through_their_generated_clients() {
+	runtime().block_on(async {
+		let (_server, url) = serve(chain(Vec::new())).await;
+		let node = NodeClient::connect(&url).await.expect("connects");
+		let page = node.leaves(1, 1).await.expect("leaves");
+		assert_eq!((page.from, page.next, page.leaf_count), (1, Some(2), 3));
+		assert_eq!(page.leaves[0].commitment, H256::repeat_byte(1));
+		assert_eq!(page.leaves[0].ciphertext.0, vec![1; 5]);
+		assert_eq!(node.leaves(2, 1024).await.expect("last page").next, None);
+		let state = node.tree_state().await.expect("tree state");
+		assert_eq!((state.root, state.leaf_count), (H256::repeat_byte(0x33), 3));
+		assert!(node.is_spent([0x99; 32]).await.expect("spent"));
+		assert!(!node.is_spent([0x98; 32]).await.expect("unspent"));
+		assert_eq!(node.job(0).await.expect("job"), Some(job_zero()));
+		assert_eq!(node.job(1).await.expect("no job"), None);
+	});
+}
+
+#[test]
+fn a_submission_is_followed_to_its_own_events() {
+	runtime().block_on(async {
+		let other = record(0, failure(DispatchError::BadOrigin));
+		let events = vec![other, record(1, success())];
+		let (_server, url) = serve(chain(events)).await;
+		let node = NodeClient::connect(&url).await.expect("connects");
+		let finalized = submit::submit(&node, &remark(1)).await.expect("finalized");
+		assert_eq!(finalized.block_hash, format!("0x{}", "22".repeat(32)));
+		assert_eq!(finalized.block_number, u64::from(NUMBER));
+		assert_eq!(finalized.events, vec![success()], "only its own events");
+
+		let missing = submit::submit(&node, &remark(2)).await.expect_err("not in the block");
+		assert!(missing.to_string().contains("the extrinsic is not in block 0x2222"), "{missing}");
+	});
+}
+
+#[test]
+fn a_failed_dispatch_is_reported_with_the_runtimes_error() {
+	runtime().block_on(async {
+		let anchor = DispatchError::from(pallet_zk::Error::<Runtime>::UnknownAnchor);
+		let (_server, url) = serve(chain(vec![record(1, failure(anchor))])).await;
+		let node = NodeClient::connect(&url).await.expect("connects");
+		let failed = submit::submit(&node, &remark(1)).await.expect_err("failed");
+		assert!(matches!(failed, WalletError::Failed { .. }) && failed.is_expired_anchor());
+		assert!(failed.to_string().contains("but failed: Zk(UnknownAnchor)"), "{failed}");
+	});
+}
+
+#[test]
+fn a_refusal_by_the_pool_is_read_as_one() {
+	runtime().block_on(async {
+		let mut refusing = chain(Vec::new());
+		refusing.refusal = Some((1010, "Invalid Transaction", "Custom error: 4"));
+		let (_server, url) = serve(refusing).await;
+		let node = NodeClient::connect(&url).await.expect("connects");
+		let refused = submit::submit(&node, &remark(1)).await.expect_err("refused");
+		assert!(matches!(&refused, WalletError::Refused(r) if r.code == 1010), "{refused}");
+		assert!(refused.is_expired_anchor(), "{refused}");
+	});
+}
+
+#[test]
+fn an_unreachable_node_is_named() {
+	runtime().block_on(async {
+		let error = NodeClient::connect("ws://127.0.0.1:1").await.err().expect("unreachable");
+		assert!(error.to_string().starts_with("cannot reach the node at ws://127.0.0.1:1"));
+	});
+}
