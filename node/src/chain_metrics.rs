@@ -93,11 +93,7 @@ impl ChainMetrics {
 
 	/// Counts the events of the finalized block `hash`.
 	fn count_events(&self, client: &FullClient, hash: Hash) {
-		// `System::Events` (frame_system keeps the item private), under the runtime's pallet name.
-		let system = <sable_runtime::System as frame_support::traits::PalletInfoAccess>::name();
-		let key = StorageKey(
-			frame_support::storage::storage_prefix(system.as_bytes(), b"Events").to_vec(),
-		);
+		let key = StorageKey(sable_runtime::events_storage_key().to_vec());
 		let records = match client.storage(hash, &key) {
 			Ok(Some(data)) => match EventRecords::decode(&mut &data.0[..]) {
 				Ok(records) => records,

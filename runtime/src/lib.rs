@@ -171,3 +171,11 @@ mod runtime {
 	#[runtime::pallet_index(21)]
 	pub type ProofOfInference = pallet_proof_of_inference;
 }
+
+/// The storage key of `System::Events` (the events of a block), for readers outside the
+/// runtime: the node's chain metrics and the wallet. `frame_system` keeps the storage item
+/// private, so this is its one public definition.
+pub fn events_storage_key() -> [u8; 32] {
+	use frame_support::traits::PalletInfoAccess;
+	frame_support::storage::storage_prefix(System::name().as_bytes(), b"Events")
+}

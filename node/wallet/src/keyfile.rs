@@ -13,7 +13,7 @@ use sable_zk_primitives::{
 	encoding::{from_hex, from_hex_array, to_hex},
 	keys::SpendingKey,
 };
-use sable_zk_proofs::encryption::Address;
+use sable_zk_proofs::encryption::{Address, AddressError, ADDRESS_PREFIX};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -108,13 +108,44 @@ impl KeyFile {
 		dir.join(KEY_FILE)
 	}
 
-	/// Reads the key file of data directory `dir`.
+	/// Reads the key file of data directory `dir`. A file that records its address in the
+	/// old hex form is rewritten with the same address in the current (bech32m) form.
 	pub fn load(dir: &Path) -> Result<KeyFile> {
 		let path = Self::path(dir);
 		let bytes = files::read_optional(&path)?
 			.ok_or_else(|| WalletError::NoKeys(dir.display().to_string()))?;
-		serde_json::from_slice(&bytes)
-			.map_err(|e| WalletError::Corrupt(format!("{}: {e}", path.display())))
+		let mut file: KeyFile = serde_json::from_slice(&bytes)
+			.map_err(|e| WalletError::Corrupt(format!("{}: {e}", path.display())))?;
+		if file.upgrade_legacy_address()? {
+			let bytes = serde_json::to_vec_pretty(&file)
+				.map_err(|e| WalletError::Corrupt(e.to_string()))?;
+			files::write_atomic(&path, &bytes, true)?;
+			eprintln!(
+				"{}: address rewritten in the bech32m form: {}",
+				path.display(),
+				file.address
+			);
+		}
+		Ok(file)
+	}
+
+	/// Replaces an address recorded as `sable1` + hex(owner ‖ pk_enc ‖ 4-byte checksum) by
+	/// the same keys' bech32m address; whether it did. Only the recorded copy changes:
+	/// [`KeyFile::spending_key`] still checks it against the key.
+	fn upgrade_legacy_address(&mut self) -> Result<bool> {
+		if Address::decode(&self.address) != Err(AddressError::LegacyHex) {
+			return Ok(false);
+		}
+		let digits = self.address.get(ADDRESS_PREFIX.len()..).unwrap_or_default();
+		let bytes = from_hex(digits).map_err(WalletError::corrupt_hex("address"))?;
+		let payload: [u8; 64] = bytes
+			.get(..64)
+			.and_then(|payload| payload.try_into().ok())
+			.ok_or_else(|| WalletError::Corrupt("address length".into()))?;
+		let address = Address::from_payload(&payload)
+			.map_err(|e| WalletError::Corrupt(format!("address: {e}")))?;
+		self.address = address.encode();
+		Ok(true)
 	}
 
 	/// Refuses with [`WalletError::KeysExist`] if data directory `dir` holds a key file.
@@ -209,6 +240,38 @@ mod tests {
 		file.address =
 			KeyFile::new(&SpendingKey::from_field(Fp::from(1)), None).expect("other").address;
 		assert!(matches!(file.spending_key(None), Err(WalletError::Corrupt(_))));
+	}
+
+	#[test]
+	fn a_key_file_with_an_old_hex_address_is_rewritten_in_bech32m() {
+		let dir = tempfile::tempdir().expect("dir");
+		let current = KeyFile::new(&sk(), Some("pass")).expect("key file");
+		let address = Address::from_spending_key(&sk());
+		let mut payload = address.payload().to_vec();
+		payload.extend([0xc0, 0xff, 0xee, 0x00]); // the old BLAKE2b checksum's place
+		let old = KeyFile {
+			address: format!("{ADDRESS_PREFIX}{}", &to_hex(&payload)[2..]),
+			..current.clone()
+		};
+		assert_eq!(Address::decode(&old.address), Err(AddressError::LegacyHex));
+		old.save(dir.path()).expect("saved");
+
+		// No passphrase needed: the keys are in the recorded address itself.
+		let loaded = KeyFile::load(dir.path()).expect("loads");
+		assert_eq!(loaded.address, address.encode());
+		assert_eq!(loaded, current);
+		let on_disk: KeyFile =
+			serde_json::from_slice(&std::fs::read(KeyFile::path(dir.path())).expect("read"))
+				.expect("json");
+		assert_eq!(on_disk.address, address.encode(), "the file is rewritten");
+		assert!(loaded.spending_key(Some("pass")).expect("unlocks") == sk());
+
+		// An old-looking address whose keys are not valid is damage, not an address.
+		let damaged =
+			KeyFile { address: format!("{ADDRESS_PREFIX}{}", "ff".repeat(68)), ..current.clone() };
+		let other = tempfile::tempdir().expect("dir");
+		damaged.save(other.path()).expect("saved");
+		assert!(matches!(KeyFile::load(other.path()), Err(WalletError::Corrupt(_))));
 	}
 
 	#[test]

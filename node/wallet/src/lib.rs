@@ -17,5 +17,3 @@ pub mod store;
 pub mod submit;
 pub mod substrate_rpc;
 pub mod sync;
-
-pub use submit::events_key;

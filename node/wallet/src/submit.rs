@@ -3,7 +3,6 @@
 //! reported with the runtime's error).
 
 use codec::{Decode, Encode};
-use frame_support::traits::PalletInfoAccess;
 use sable_runtime::{AccountId, RuntimeCall, RuntimeError, RuntimeEvent, UncheckedExtrinsic};
 use sable_zk_primitives::encoding::to_hex;
 use sp_core::{sr25519, Pair, H256};
@@ -42,13 +41,6 @@ pub async fn sign(
 	Ok(extrinsic::signed(&context, call, signer, nonce))
 }
 
-/// The storage key of `System::Events`, the events of a block: one definition for every
-/// reader (`frame_system` keeps the storage item private).
-pub fn events_key() -> [u8; 32] {
-	let pallet = <sable_runtime::System as PalletInfoAccess>::name();
-	frame_support::storage::storage_prefix(pallet.as_bytes(), b"Events")
-}
-
 /// Submits `extrinsic`, waits for finality, and returns its events; an extrinsic included but
 /// failed is an error naming the runtime's reason.
 pub async fn submit(node: &NodeClient, extrinsic: &UncheckedExtrinsic) -> Result<Finalized> {
@@ -64,7 +56,7 @@ pub async fn submit(node: &NodeClient, extrinsic: &UncheckedExtrinsic) -> Result
 		.iter()
 		.position(|x| x.encode() == encoded)
 		.ok_or_else(|| WalletError::Rpc(format!("the extrinsic is not in block {block_hash}")))?;
-	let bytes = node.storage(&events_key(), hash).await?.unwrap_or_default();
+	let bytes = node.storage(&sable_runtime::events_storage_key(), hash).await?.unwrap_or_default();
 	let records = Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..])
 		.map_err(|e| WalletError::Rpc(format!("cannot decode the block's events: {e}")))?;
 	let mut events = Vec::new();
@@ -101,7 +93,8 @@ mod tests {
 			System::deposit_event(frame_system::Event::<Runtime>::CodeUpdated {
 				hash: H256::repeat_byte(1),
 			});
-			let raw = sp_io::storage::get(&events_key()).expect("events under the key");
+			let raw = sp_io::storage::get(&sable_runtime::events_storage_key())
+				.expect("events under the key");
 			let records =
 				Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &raw[..])
 					.expect("event records");

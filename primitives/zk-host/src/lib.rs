@@ -139,4 +139,3 @@ pub trait ZkVerifier {
 		native::verify_batch_encoded(statements)
 	}
 }
-

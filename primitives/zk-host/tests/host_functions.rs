@@ -7,7 +7,7 @@ use codec::Encode;
 use ff::Field;
 use rand::{rngs::StdRng, SeedableRng};
 use sable_zk_host::{
-	circuits, native, zk_verifier, BatchFailure, CircuitId, PublicInputs, ProofError, Statement,
+	circuits, native, zk_verifier, BatchFailure, CircuitId, ProofError, PublicInputs, Statement,
 	StatementBatch, VerifyError,
 };
 use sable_zk_primitives::{keys::SpendingKey, tree::CommitmentTree, Fp};

@@ -146,7 +146,8 @@ impl Address {
 		Address { owner: sk.owner(), pk_enc: pallas::Point::generator() * ivk.0 }
 	}
 
-	fn payload(&self) -> [u8; 64] {
+	/// The data part of the address: `owner || pk_enc` (canonical encodings).
+	pub fn payload(&self) -> [u8; 64] {
 		let mut bytes = [0u8; 64];
 		bytes[..32].copy_from_slice(&fp_to_bytes(&self.owner.0));
 		bytes[32..].copy_from_slice(&self.pk_enc.to_bytes());
@@ -193,10 +194,19 @@ impl Address {
 		if bytes.len() != 64 {
 			return Err(AddressError::Length);
 		}
-		let (mut owner_bytes, mut pk_bytes) = ([0u8; 32], [0u8; 32]);
-		for (slot, byte) in owner_bytes.iter_mut().chain(pk_bytes.iter_mut()).zip(bytes) {
+		let mut payload = [0u8; 64];
+		for (slot, byte) in payload.iter_mut().zip(bytes) {
 			*slot = byte;
 		}
+		Self::from_payload(&payload)
+	}
+
+	/// The address whose data part is `payload` (`owner || pk_enc`), with the keys checked:
+	/// a canonical owner id and a non-identity Pallas point.
+	pub fn from_payload(payload: &[u8; 64]) -> Result<Self, AddressError> {
+		let (mut owner_bytes, mut pk_bytes) = ([0u8; 32], [0u8; 32]);
+		owner_bytes.copy_from_slice(&payload[..32]);
+		pk_bytes.copy_from_slice(&payload[32..]);
 		let owner = fp_from_bytes(&owner_bytes).ok_or(AddressError::InvalidKey)?;
 		let pk_enc = Option::<pallas::Point>::from(pallas::Point::from_bytes(&pk_bytes))
 			.filter(|p| !bool::from(p.is_identity()))

@@ -106,8 +106,10 @@ impl<C: Circuit<Fp> + Default> CircuitKeys<C> {
 /// BLAKE2b-256 (personal `Sable_VK_Digest_`) of a verifying key's pinned form.
 pub fn vk_digest(vk: &VerifyingKey<vesta::Affine>) -> [u8; 32] {
 	let pinned = format!("{:?}", vk.pinned());
-	let digest =
-		blake2b_simd::Params::new().hash_length(32).personal(b"Sable_VK_Digest_").hash(pinned.as_bytes());
+	let digest = blake2b_simd::Params::new()
+		.hash_length(32)
+		.personal(b"Sable_VK_Digest_")
+		.hash(pinned.as_bytes());
 	let mut out = [0u8; 32];
 	out.copy_from_slice(digest.as_bytes());
 	out

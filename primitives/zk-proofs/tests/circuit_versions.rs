@@ -62,7 +62,11 @@ impl<const POWER: usize> Circuit<Fp> for Power<POWER> {
 		PowerConfig { powers, instance, selector }
 	}
 
-	fn synthesize(&self, config: PowerConfig, mut layouter: impl Layouter<Fp>) -> Result<(), Error> {
+	fn synthesize(
+		&self,
+		config: PowerConfig,
+		mut layouter: impl Layouter<Fp>,
+	) -> Result<(), Error> {
 		let last = layouter.assign_region(
 			|| "powers",
 			|mut region| {
@@ -109,8 +113,8 @@ fn a_version_1_proof_keeps_verifying_beside_version_2_and_is_refused_by_it() {
 	let mut rng = StdRng::seed_from_u64(7);
 	let a = Fp::from(5);
 	let v1 = keys::<2>(1);
-	let v1_proof = prove_instance(&v1, &Power { a: Value::known(a) }, &[a * a], &mut rng)
-		.expect("v1 proves");
+	let v1_proof =
+		prove_instance(&v1, &Power { a: Value::known(a) }, &[a * a], &mut rng).expect("v1 proves");
 	assert_eq!(verify_instance((&v1).into(), &v1_proof, &[a * a]), Ok(()));
 
 	// Version 2 is added: a verifier now holds both keys.
@@ -128,20 +132,14 @@ fn a_version_1_proof_keeps_verifying_beside_version_2_and_is_refused_by_it() {
 	// A verifier set to version 2 refuses the version 1 proof: its length is not v2's.
 	assert_eq!(
 		verify_instance((&v2).into(), &v1_proof, &[a * a]),
-		Err(VerifyError::WrongProofLength {
-			expected: v2.spec.proof_len,
-			actual: v1_proof.len()
-		})
+		Err(VerifyError::WrongProofLength { expected: v2.spec.proof_len, actual: v1_proof.len() })
 	);
 	// Cut or padded to v2's length, it is no v2 proof either.
 	let mut resized = v1_proof.clone();
 	resized.resize(v2.spec.proof_len as usize, 0);
 	assert_eq!(verify_instance((&v2).into(), &resized, &[a * a]), Err(VerifyError::InvalidProof));
 	// And a v2 proof of the wrong statement fails.
-	assert_eq!(
-		verify_instance((&v2).into(), &v2_proof, &[a * a]),
-		Err(VerifyError::InvalidProof)
-	);
+	assert_eq!(verify_instance((&v2).into(), &v2_proof, &[a * a]), Err(VerifyError::InvalidProof));
 }
 
 #[test]

@@ -22,9 +22,9 @@ use crate::{BatchFailure, CircuitId, Statement, StatementBatch, VerifyError};
 
 pub use cache::{clear_cache, set_cache_enabled, CACHE_CAPACITY};
 pub use circuits::{check_keys, known_circuits};
-pub use sable_zk_proofs::keys::KeyMismatch;
 use metrics::Record;
 pub use metrics::{metrics, register_metrics, Metrics};
+pub use sable_zk_proofs::keys::KeyMismatch;
 
 const LOG_TARGET: &str = "sable-zk";
 
@@ -115,8 +115,8 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 
 	for (circuit_id, items) in pending {
 		let name = circuits::name(circuit_id);
-		let usable = circuits::lookup(circuit_id)
-			.and_then(|circuit| Some((circuit, circuit.keys().ok()?)));
+		let usable =
+			circuits::lookup(circuit_id).and_then(|circuit| Some((circuit, circuit.keys().ok()?)));
 		let Some((circuit, keys)) = usable else {
 			for (index, _, _) in &items {
 				failures.push(BatchFailure {
