@@ -81,7 +81,8 @@ pub(crate) const fn max_of(specs: &[CircuitSpec], field: Field) -> u32 {
 	max
 }
 
-/// 64 hex digits as 32 bytes, at compile time (a malformed literal fails the build).
+/// 64 hex digits as 32 bytes. Only called to initialize the registry's constants, so it runs
+/// at compile time: a malformed literal fails the build, and its `panic!`s never run.
 pub(crate) const fn digest(hex: &str) -> [u8; 32] {
 	const fn nibble(digit: u8) -> u8 {
 		match digit {
