@@ -19,8 +19,8 @@
 //! Every call checks, in this order and before any state is touched: the switch, the values
 //! allowed for the call kind and the minimum fee, the anchor, the nullifiers (unspent and
 //! pairwise distinct within the call or batch), the pool's funds, the binding recomputed from
-//! the call's own data, room in the tree; then the proof; then it writes. An error leaves the
-//! state as it was.
+//! the call's own data, room in the tree, the proof's exact length; then the proof; then it
+//! writes. An error leaves the state as it was.
 //!
 //! ## Unsigned calls
 //! `transfer`, `unshield` and `submit_batch` have no signer, so they reveal no transparent
