@@ -3,13 +3,13 @@
 
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU128, ConstU32, ConstU64, Hooks},
+	traits::{ConstU128, ConstU32, ConstU64, Contains, Hooks},
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
 use sable_zk_host::{circuits, CircuitId};
 use sp_core::crypto::AccountId32;
-use sp_runtime::{traits::IdentityLookup, BuildStorage, Permill};
+use sp_runtime::{traits::IdentityLookup, BuildStorage, Perbill, Permill};
 
 use crate as pallet_proof_of_inference;
 
@@ -59,14 +59,24 @@ impl pallet_balances::Config for Test {
 
 pub const EXISTENTIAL_DEPOSIT: Balance = 10;
 pub const MINIMUM_BOND: Balance = 1_000;
-pub const COLLATERAL: Balance = 300;
+/// Collateral is 10% of the payment, at least this.
+pub const MINIMUM_COLLATERAL: Balance = 300;
 pub const MINIMUM_PAYMENT: Balance = 100;
+pub const MODEL_DEPOSIT: Balance = 50;
+pub const JOB_DEPOSIT_BASE: Balance = 20;
+pub const JOB_DEPOSIT_PER_BYTE: Balance = 1;
+/// A dispute deposit is 5% of the payment, at least this.
+pub const MINIMUM_DISPUTE_DEPOSIT: Balance = 200;
 pub const CHALLENGE_PERIOD: u64 = 5;
+pub const DISPUTE_PERIOD: u64 = 7;
+pub const RETENTION_PERIOD: u64 = 20;
 pub const UNBONDING_DELAY: u64 = 10;
 pub const MAX_JOB_DURATION: u64 = 100;
 pub const MAX_OPEN_JOBS: u32 = 4;
 pub const MAX_DUE_PER_BLOCK: u32 = 8;
 pub const MAX_DUE_PROCESSED: u32 = 16;
+pub const MAX_REQUEST_LEN: u32 = 256;
+pub const MAX_REASON_LEN: u32 = 64;
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 
 /// Clients.
@@ -91,10 +101,18 @@ pub fn collector() -> AccountId {
 parameter_types! {
 	pub Collector: AccountId = collector();
 	pub const Fee: Permill = Permill::from_percent(10);
-	pub const CommitmentCircuit: CircuitId = circuits::POI_COMMITMENT_V1.id;
-	pub const LoraCircuit: CircuitId = circuits::POI_LORA_V1.id;
-	/// A test may switch the accepted circuit version.
-	pub storage InferenceCircuit: CircuitId = circuits::POI_INFERENCE_V1.id;
+	pub const CollateralRatio: Perbill = Perbill::from_percent(10);
+	pub const DisputeDepositRatio: Perbill = Perbill::from_percent(5);
+	/// A test may stop accepting a circuit version.
+	pub storage Refused: Option<CircuitId> = None;
+}
+
+/// Every registered job circuit version except the one a test refuses.
+pub struct AcceptedCircuits;
+impl Contains<CircuitId> for AcceptedCircuits {
+	fn contains(circuit: &CircuitId) -> bool {
+		circuits::lookup(*circuit).is_some() && Refused::get() != Some(*circuit)
+	}
 }
 
 impl pallet_proof_of_inference::Config for Test {
@@ -103,19 +121,27 @@ impl pallet_proof_of_inference::Config for Test {
 	type Currency = Balances;
 	type DisputeOrigin = EnsureRoot<AccountId>;
 	type FeeCollector = Collector;
+	type AcceptedCircuits = AcceptedCircuits;
 	type ProtocolFee = Fee;
 	type MinimumBond = ConstU128<MINIMUM_BOND>;
-	type JobCollateral = ConstU128<COLLATERAL>;
+	type MinimumCollateral = ConstU128<MINIMUM_COLLATERAL>;
+	type CollateralRatio = CollateralRatio;
 	type MinimumPayment = ConstU128<MINIMUM_PAYMENT>;
+	type ModelDeposit = ConstU128<MODEL_DEPOSIT>;
+	type JobDepositBase = ConstU128<JOB_DEPOSIT_BASE>;
+	type JobDepositPerByte = ConstU128<JOB_DEPOSIT_PER_BYTE>;
+	type MinimumDisputeDeposit = ConstU128<MINIMUM_DISPUTE_DEPOSIT>;
+	type DisputeDepositRatio = DisputeDepositRatio;
 	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
+	type DisputePeriod = ConstU64<DISPUTE_PERIOD>;
+	type RetentionPeriod = ConstU64<RETENTION_PERIOD>;
 	type UnbondingDelay = ConstU64<UNBONDING_DELAY>;
 	type MaxJobDuration = ConstU64<MAX_JOB_DURATION>;
 	type MaxOpenJobsPerProvider = ConstU32<MAX_OPEN_JOBS>;
 	type MaxJobsDuePerBlock = ConstU32<MAX_DUE_PER_BLOCK>;
 	type MaxDueProcessedPerBlock = ConstU32<MAX_DUE_PROCESSED>;
-	type CommitmentCircuit = CommitmentCircuit;
-	type LoraCircuit = LoraCircuit;
-	type InferenceCircuit = InferenceCircuit;
+	type MaxRequestLen = ConstU32<MAX_REQUEST_LEN>;
+	type MaxReasonLen = ConstU32<MAX_REASON_LEN>;
 	type WeightInfo = ();
 }
 

@@ -1,5 +1,6 @@
 //! Tests of the proof-of-inference pallet with real Halo2 proofs verified natively through
-//! the `zk_verifier` host functions.
+//! the `zk_verifier` host functions. Each economic rule is tested as the attack it stops
+//! (`docs/poi.md`, "Attacks").
 
 use std::{
 	collections::HashMap,
@@ -12,42 +13,53 @@ use frame_support::{
 	weights::Weight,
 };
 use rand::{rngs::StdRng, RngExt, SeedableRng};
-use sable_inference_primitives::JobKind;
 use sable_inference_proofs::{job::JobWitness, samples};
-use sable_zk_host::CircuitId;
+use sable_zk_host::{circuits, CircuitId};
 use sp_runtime::{traits::BadOrigin, DispatchError};
 
-use crate::{mock::*, Commitment, Error, Event, HoldReason, JobId, JobStatus, ProofOf};
+use crate::{
+	mock::*, Commitment, Error, Event, HoldReason, JobId, JobStatus, ModelId, OutputOf, ProofOf,
+	Timeline,
+};
 
-const KINDS: [JobKind; 3] = [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference];
 const PAYMENT: Balance = 10_000;
-const BOND: Balance = 2_000;
+/// 10% of `PAYMENT`, above the minimum collateral.
+const COLLATERAL: Balance = 1_000;
+/// 5% of `PAYMENT` is below the minimum dispute deposit.
+const DISPUTE_DEPOSIT: Balance = MINIMUM_DISPUTE_DEPOSIT;
+const BOND: Balance = 3_000;
+const PRICE: Balance = 500;
+const REQUEST: [u8; 16] = [7; 16];
+const JOB_DEPOSIT: Balance = JOB_DEPOSIT_BASE + 16 * JOB_DEPOSIT_PER_BYTE;
 
-fn witness(kind: JobKind) -> &'static JobWitness {
-	static WITNESSES: OnceLock<[JobWitness; 3]> = OnceLock::new();
-	let all = WITNESSES.get_or_init(|| KINDS.map(|kind| samples::of_kind(kind, 1)));
-	&all[KINDS.iter().position(|k| *k == kind).expect("a kind")]
+/// The sample commitment job: its model, input and output openings.
+fn witness() -> &'static JobWitness {
+	static WITNESS: OnceLock<JobWitness> = OnceLock::new();
+	WITNESS.get_or_init(|| samples::commitment(1))
 }
 
-/// `(model, input, output)` commitments of the sample job of `kind`.
-fn commitments(kind: JobKind) -> (Commitment, Commitment, Commitment) {
-	let s = witness(kind).statement(0, [0; 32]);
-	(s.model, s.input, s.output)
+/// `(model, input, output)` commitments of the sample commitment job.
+fn commitments() -> (Commitment, Commitment, Commitment) {
+	let s = witness().statement(0, [0; 32]);
+	(s.model, s.input, s.output[0])
 }
 
-/// A real proof of the sample job of `kind` for `job_id` and `provider` (cached per run).
-fn proof(kind: JobKind, job_id: JobId, provider: &AccountId) -> ProofOf {
-	type ProofCache = Mutex<HashMap<(u8, JobId, [u8; 32]), Vec<u8>>>;
+fn output() -> OutputOf {
+	OutputOf::truncate_from(vec![commitments().2])
+}
+
+/// A real proof of the sample commitment job for `job_id` and `provider` (cached per run).
+fn proof(job_id: JobId, provider: &AccountId) -> ProofOf {
+	type ProofCache = Mutex<HashMap<(JobId, [u8; 32]), Vec<u8>>>;
 	static PROOFS: OnceLock<ProofCache> = OnceLock::new();
 	let provider: [u8; 32] = *provider.as_ref();
-	let key = (kind as u8, job_id, provider);
 	let cache = PROOFS.get_or_init(Default::default);
-	if let Some(proof) = cache.lock().expect("cache").get(&key) {
+	if let Some(proof) = cache.lock().expect("cache").get(&(job_id, provider)) {
 		return proof.clone().try_into().expect("fits");
 	}
 	let mut rng = StdRng::seed_from_u64(job_id);
-	let proven = witness(kind).prove(job_id, provider, &mut rng).expect("proves");
-	cache.lock().expect("cache").insert(key, proven.proof.clone());
+	let proven = witness().prove(job_id, provider, &mut rng).expect("proves");
+	cache.lock().expect("cache").insert((job_id, provider), proven.proof.clone());
 	proven.proof.try_into().expect("fits")
 }
 
@@ -61,44 +73,55 @@ fn register(provider: &AccountId) {
 	assert_ok!(Inference::register_provider(RuntimeOrigin::signed(provider.clone()), BOND));
 }
 
-fn create(
-	client: &AccountId,
-	kind: JobKind,
-	deadline: u64,
-	designated: Option<AccountId>,
-) -> JobId {
-	let (model, input, _) = commitments(kind);
+/// Registers `provider` (if needed) and a commitment model of it.
+fn commitment_model(provider: &AccountId) -> ModelId {
+	if crate::Providers::<Test>::get(provider).is_none() {
+		register(provider);
+	}
+	let id = crate::NextModelId::<Test>::get();
+	assert_ok!(Inference::register_model(
+		RuntimeOrigin::signed(provider.clone()),
+		circuits::POI_COMMITMENT_V1.id,
+		commitments().0,
+		PRICE,
+		[1; 32],
+		[2; 32],
+	));
+	id
+}
+
+fn create_paying(client: &AccountId, model: ModelId, payment: Balance, deadline: u64) -> JobId {
 	let id = crate::NextJobId::<Test>::get();
 	assert_ok!(Inference::create_job(
 		RuntimeOrigin::signed(client.clone()),
-		kind,
 		model,
-		input,
-		PAYMENT,
+		commitments().1,
+		None,
+		REQUEST.to_vec().try_into().expect("fits"),
+		payment,
 		deadline,
-		designated
 	));
 	id
+}
+
+fn create(client: &AccountId, model: ModelId, deadline: u64) -> JobId {
+	create_paying(client, model, PAYMENT, deadline)
 }
 
 fn accept(provider: &AccountId, job_id: JobId) {
 	assert_ok!(Inference::accept_job(RuntimeOrigin::signed(provider.clone()), job_id));
 }
 
-fn submit(
-	provider: &AccountId,
-	job_id: JobId,
-	kind: JobKind,
-) -> frame_support::dispatch::DispatchResultWithPostInfo {
+fn submit(provider: &AccountId, job_id: JobId) -> frame_support::dispatch::DispatchResultWithPostInfo {
 	Inference::submit_result(
 		RuntimeOrigin::signed(provider.clone()),
 		job_id,
-		commitments(kind).2,
-		proof(kind, job_id, provider),
+		output(),
+		proof(job_id, provider),
 	)
 }
 
-fn status(job_id: JobId) -> JobStatus<AccountId, u64> {
+fn status(job_id: JobId) -> JobStatus<Balance, u64> {
 	crate::Jobs::<Test>::get(job_id).expect("job exists").status
 }
 
@@ -124,175 +147,262 @@ fn events() -> Vec<Event<Test>> {
 		.collect()
 }
 
-/// Carol is a provider; Alice creates, Carol accepts and proves a job of `kind`.
-fn proven_job(kind: JobKind) -> JobId {
-	register(&carol());
-	let job = create(&alice(), kind, 20, None);
-	accept(&carol(), job);
-	assert_ok!(submit(&carol(), job, kind));
-	job
+fn reason(text: &str) -> crate::ReasonOf<Test> {
+	text.as_bytes().to_vec().try_into().expect("fits")
 }
 
-fn assert_paid(job: JobId, kind: JobKind) {
-	let (_, _, output) = commitments(kind);
-	assert_eq!(status(job), JobStatus::Completed { provider: carol(), output });
-	assert_eq!(free(&alice()), INITIAL_BALANCE - PAYMENT);
-	assert_eq!(free(&carol()), INITIAL_BALANCE - BOND + PAYMENT - fee(PAYMENT));
-	assert_eq!(free(&collector()), EXISTENTIAL_DEPOSIT + fee(PAYMENT));
+/// Carol serves a commitment model; Alice's job for it is accepted and proven. Returns the
+/// job and the block its challenge window ends.
+fn challenged_job() -> (JobId, u64) {
+	let model = commitment_model(&carol());
+	let job = create(&alice(), model, 20);
+	accept(&carol(), job);
+	assert_ok!(submit(&carol(), job));
+	let JobStatus::Challenged { ends } = status(job) else { panic!("challenged") };
+	(job, ends)
+}
+
+/// Alice paid Carol for `job`: payment minus fee to Carol, fee to the collector, Carol's
+/// bond unlocked, Alice's job deposit still held until pruning.
+fn assert_paid(job: JobId) {
+	assert!(matches!(status(job), JobStatus::Completed { .. }));
 	assert_eq!(held(HoldReason::JobPayment, &alice()), 0);
+	assert_eq!(held(HoldReason::JobDeposit, &alice()), JOB_DEPOSIT);
+	assert_eq!(free(&collector()), EXISTENTIAL_DEPOSIT + fee(PAYMENT));
 	assert_eq!(held(HoldReason::ProviderBond, &carol()), BOND);
 	let provider = crate::Providers::<Test>::get(carol()).expect("provider");
 	assert_eq!((provider.locked, provider.open_jobs, provider.completed), (0, 0, 1));
 	assert!(crate::ProviderJobs::<Test>::get(carol()).is_empty());
+	assert_eq!(crate::Results::<Test>::get(job), Some(output()));
 	assert!(events().contains(&Event::JobCompleted {
 		job_id: job,
 		provider: carol(),
-		output,
+		output: output(),
 		paid: PAYMENT - fee(PAYMENT),
 		fee: fee(PAYMENT),
 	}));
 }
 
-#[test]
-fn inference_and_lora_results_settle_at_once() {
-	for kind in [JobKind::Inference, JobKind::LoraStep] {
-		new_test_ext().execute_with(|| {
-			let job = create(&alice(), kind, 20, None);
-			assert_eq!(held(HoldReason::JobPayment, &alice()), PAYMENT, "held at creation");
-			register(&carol());
-			accept(&carol(), job);
-			assert_eq!(
-				crate::Providers::<Test>::get(carol()).expect("provider").locked,
-				COLLATERAL
-			);
-			assert_eq!(crate::ProviderJobs::<Test>::get(carol()).into_inner(), vec![job]);
-			assert_ok!(submit(&carol(), job, kind));
-			assert_paid(job, kind);
-		});
-	}
-}
+// Models.
 
 #[test]
-fn commitment_result_settles_when_the_client_accepts_early() {
+fn models_are_registered_by_providers_with_a_deposit() {
 	new_test_ext().execute_with(|| {
-		let job = proven_job(JobKind::Commitment);
-		let (_, _, output) = commitments(JobKind::Commitment);
-		let ends = 1 + CHALLENGE_PERIOD;
-		assert_eq!(status(job), JobStatus::Challenged { provider: carol(), output, ends });
-		assert_eq!(held(HoldReason::JobPayment, &alice()), PAYMENT, "still in escrow");
+		let register_model = |who: AccountId, circuit: CircuitId, commitment: Commitment| {
+			Inference::register_model(
+				RuntimeOrigin::signed(who),
+				circuit,
+				commitment,
+				PRICE,
+				[1; 32],
+				[2; 32],
+			)
+		};
+		let circuit = circuits::POI_COMMITMENT_V1.id;
+		let model = commitments().0;
+		assert_noop!(register_model(carol(), circuit, model), Error::<Test>::NotProvider);
+		register(&carol());
 		assert_noop!(
-			Inference::accept_result(RuntimeOrigin::signed(bob()), job),
-			Error::<Test>::NotClient
-		);
-		assert_ok!(Inference::accept_result(RuntimeOrigin::signed(alice()), job));
-		assert_paid(job, JobKind::Commitment);
-		// Settled once: nothing more can pay out.
-		assert_noop!(
-			Inference::accept_result(RuntimeOrigin::signed(alice()), job),
-			Error::<Test>::NotChallenged
+			register_model(carol(), circuits::TRANSFER_V1.id, model),
+			Error::<Test>::CircuitNotAccepted
 		);
 		assert_noop!(
-			Inference::finalize(RuntimeOrigin::signed(bob()), job),
-			Error::<Test>::NotChallenged
+			register_model(carol(), CircuitId::new(circuits::POI_COMMITMENT, 99), model),
+			Error::<Test>::CircuitNotAccepted
 		);
-		assert_noop!(submit(&carol(), job, JobKind::Commitment), Error::<Test>::NotAccepted);
-		run_to(ends + 2);
-		assert_paid(job, JobKind::Commitment);
+		Refused::set(&Some(circuit));
+		assert_noop!(register_model(carol(), circuit, model), Error::<Test>::CircuitNotAccepted);
+		Refused::set(&None);
+		assert_noop!(
+			register_model(carol(), circuit, [0xff; 32]),
+			Error::<Test>::NonCanonicalCommitment
+		);
+		assert_ok!(register_model(carol(), circuit, model));
+		assert_eq!(held(HoldReason::ModelDeposit, &carol()), MODEL_DEPOSIT);
+		let stored = crate::Models::<Test>::get(0).expect("stored");
+		assert_eq!((stored.provider, stored.circuit, stored.price), (carol(), circuit, PRICE));
+		assert_eq!((stored.retired, stored.open_jobs, stored.deposit), (false, 0, MODEL_DEPOSIT));
 	});
 }
 
 #[test]
-fn commitment_result_settles_after_the_window_by_itself_or_by_anyone() {
+fn a_retired_model_takes_no_jobs_or_results_and_disappears_after_its_last_job() {
 	new_test_ext().execute_with(|| {
-		let job = proven_job(JobKind::Commitment);
-		let ends = 1 + CHALLENGE_PERIOD;
-		run_to(ends - 1);
+		let model = commitment_model(&carol());
+		let job = create(&alice(), model, 20);
+		accept(&carol(), job);
 		assert_noop!(
-			Inference::finalize(RuntimeOrigin::signed(bob()), job),
-			Error::<Test>::ChallengeNotOver
+			Inference::retire_model(RuntimeOrigin::signed(dave()), model),
+			Error::<Test>::NotModelProvider
 		);
-		// The block at `ends` settles it in on_idle.
-		run_to(ends + 1);
-		assert_paid(job, JobKind::Commitment);
+		assert_ok!(Inference::retire_model(RuntimeOrigin::signed(carol()), model));
+		// A result for a retired model is refused and changes nothing.
+		assert_noop!(submit(&carol(), job), Error::<Test>::ModelRetired);
+		assert_noop!(
+			Inference::create_job(
+				RuntimeOrigin::signed(bob()),
+				model,
+				commitments().1,
+				None,
+				Default::default(),
+				PAYMENT,
+				20
+			),
+			Error::<Test>::ModelRetired
+		);
+		// Still stored while its job is open; removed with the deposit back when it ends.
+		assert!(crate::Models::<Test>::contains_key(model));
+		assert_eq!(held(HoldReason::ModelDeposit, &carol()), MODEL_DEPOSIT);
+		run_to(22);
+		assert!(matches!(status(job), JobStatus::Refunded { slashed: true, .. }));
+		assert!(!crate::Models::<Test>::contains_key(model));
+		assert_eq!(held(HoldReason::ModelDeposit, &carol()), 0);
+		assert!(events().contains(&Event::ModelRemoved { model_id: model }));
+		// An unused model goes at once.
+		let unused = commitment_model(&carol());
+		assert_ok!(Inference::retire_model(RuntimeOrigin::signed(carol()), unused));
+		assert!(!crate::Models::<Test>::contains_key(unused));
 	});
+}
+
+// Jobs.
+
+#[test]
+fn job_creation_checks_its_arguments_before_holding_anything() {
 	new_test_ext().execute_with(|| {
-		let job = proven_job(JobKind::Commitment);
-		// Full blocks: no idle weight, so only a permissionless call settles.
-		for _ in 0..CHALLENGE_PERIOD {
-			next_block_with_idle(Weight::zero());
+		let model = commitment_model(&carol());
+		let (_, input, _) = commitments();
+		let attempt = |who: AccountId, model, input, delivery, payment, deadline| {
+			Inference::create_job(
+				RuntimeOrigin::signed(who),
+				model,
+				input,
+				delivery,
+				REQUEST.to_vec().try_into().expect("fits"),
+				payment,
+				deadline,
+			)
+		};
+		assert_noop!(attempt(alice(), 9, input, None, PAYMENT, 20), Error::<Test>::UnknownModel);
+		assert_noop!(attempt(carol(), model, input, None, PAYMENT, 20), Error::<Test>::OwnJob);
+		assert_noop!(
+			attempt(alice(), model, input, None, PRICE - 1, 20),
+			Error::<Test>::PaymentTooLow
+		);
+		assert_noop!(attempt(alice(), model, input, None, PAYMENT, 1), Error::<Test>::DeadlineInPast);
+		assert_noop!(
+			attempt(alice(), model, input, None, PAYMENT, 2 + MAX_JOB_DURATION),
+			Error::<Test>::DeadlineTooFar
+		);
+		assert_noop!(
+			attempt(alice(), model, input, Some(input), PAYMENT, 20),
+			Error::<Test>::DeliveryMismatch
+		);
+		assert_noop!(
+			attempt(alice(), model, [0xff; 32], None, PAYMENT, 20),
+			Error::<Test>::NonCanonicalCommitment
+		);
+		assert_noop!(
+			attempt(alice(), model, input, None, INITIAL_BALANCE * 2, 20),
+			Error::<Test>::InsufficientBalance
+		);
+		let job = create_paying(&alice(), model, PAYMENT, 20);
+		assert_eq!(held(HoldReason::JobPayment, &alice()), PAYMENT);
+		assert_eq!(held(HoldReason::JobDeposit, &alice()), JOB_DEPOSIT);
+		assert_eq!(crate::Requests::<Test>::get(job).map(|r| r.into_inner()), Some(REQUEST.to_vec()));
+		assert_eq!(crate::Models::<Test>::get(model).map(|m| m.open_jobs), Some(1));
+		for _ in 1..MAX_DUE_PER_BLOCK {
+			create(&alice(), model, 20);
 		}
-		assert!(matches!(status(job), JobStatus::Challenged { .. }));
-		assert_ok!(Inference::finalize(RuntimeOrigin::signed(bob()), job));
-		assert_paid(job, JobKind::Commitment);
+		assert_noop!(attempt(alice(), model, input, None, PAYMENT, 20), Error::<Test>::TooManyJobsDue);
+		create(&alice(), model, 21);
 	});
 }
 
 #[test]
-fn disputes_are_resolved_by_the_dispute_origin_either_way() {
-	// For the provider: paid as if accepted.
+fn only_the_models_provider_accepts_with_collateral_scaled_to_the_payment() {
 	new_test_ext().execute_with(|| {
-		let job = proven_job(JobKind::Commitment);
-		assert_ok!(Inference::dispute(RuntimeOrigin::signed(alice()), job));
-		assert!(matches!(status(job), JobStatus::Disputed { .. }));
-		// A disputed job does not settle by itself.
-		run_to(20);
-		assert!(matches!(status(job), JobStatus::Disputed { .. }));
+		let model = commitment_model(&carol());
+		register(&dave());
+		let job = create(&alice(), model, 20);
 		assert_noop!(
-			Inference::resolve_dispute(RuntimeOrigin::signed(alice()), job, false),
-			BadOrigin
+			Inference::accept_job(RuntimeOrigin::signed(dave()), job),
+			Error::<Test>::NotJobProvider
 		);
-		assert_ok!(Inference::resolve_dispute(RuntimeOrigin::root(), job, true));
-		assert_paid(job, JobKind::Commitment);
-		assert_eq!(crate::Providers::<Test>::get(carol()).expect("provider").disputed, 1);
+		accept(&carol(), job);
+		assert_eq!(crate::Jobs::<Test>::get(job).map(|j| j.collateral), Some(COLLATERAL));
+		assert_noop!(Inference::accept_job(RuntimeOrigin::signed(carol()), job), Error::<Test>::NotOpen);
+		// A small job locks the minimum collateral.
+		let small = create_paying(&alice(), model, PRICE, 20);
+		accept(&carol(), small);
+		assert_eq!(crate::Jobs::<Test>::get(small).map(|j| j.collateral), Some(MINIMUM_COLLATERAL));
+		let late = create(&bob(), model, 3);
+		run_to(4);
+		assert_noop!(
+			Inference::accept_job(RuntimeOrigin::signed(carol()), late),
+			Error::<Test>::DeadlinePassed
+		);
 	});
-	// Against the provider: refund and slash to the client.
+}
+
+/// Attack on flat collateral (one fixed amount whatever the payment): a provider takes a
+/// large job, keeps the work or never does it, and loses only the flat amount. Now what is
+/// at stake grows with the payment, so a bond that covers small jobs cannot take big ones.
+#[test]
+fn attack_collateral_not_scaled_to_the_payment() {
 	new_test_ext().execute_with(|| {
-		let job = proven_job(JobKind::Commitment);
-		assert_ok!(Inference::dispute(RuntimeOrigin::signed(alice()), job));
-		assert_ok!(Inference::resolve_dispute(RuntimeOrigin::root(), job, false));
-		assert_eq!(status(job), JobStatus::Refunded { slashed: Some(carol()) });
-		assert_eq!(free(&alice()), INITIAL_BALANCE + COLLATERAL);
+		let model = commitment_model(&carol());
+		let big_payment = 100 * PAYMENT;
+		let big = create_paying(&alice(), model, big_payment, 20);
+		// Carol's 3,000 bond would cover a flat collateral, but not 10% of 1,000,000.
+		assert_noop!(
+			Inference::accept_job(RuntimeOrigin::signed(carol()), big),
+			Error::<Test>::InsufficientBond
+		);
+		assert_ok!(Inference::bond_extra(RuntimeOrigin::signed(carol()), big_payment / 10));
+		accept(&carol(), big);
+		// If Carol lets it expire, Alice receives the scaled collateral.
+		let before = free(&alice());
+		run_to(22);
+		assert_eq!(free(&alice()), before + big_payment + big_payment / 10);
+		assert!(events().contains(&Event::ProviderSlashed {
+			job_id: big,
+			provider: carol(),
+			amount: big_payment / 10
+		}));
+	});
+}
+
+#[test]
+fn a_missed_deadline_refunds_the_client_and_slashes_only_the_jobs_collateral() {
+	new_test_ext().execute_with(|| {
+		let model = commitment_model(&carol());
+		let job = create(&alice(), model, 5);
+		accept(&carol(), job);
+		assert_noop!(Inference::expire(RuntimeOrigin::signed(bob()), job), Error::<Test>::DeadlineNotPassed);
+		run_to(6);
+		assert_noop!(submit(&carol(), job), Error::<Test>::DeadlinePassed);
+		// Anyone may expire it when on_idle had no room.
+		assert_ok!(Inference::expire(RuntimeOrigin::signed(bob()), job));
+		assert!(matches!(status(job), JobStatus::Refunded { slashed: true, .. }));
+		assert_eq!(free(&alice()), INITIAL_BALANCE - JOB_DEPOSIT + COLLATERAL);
 		assert_eq!(held(HoldReason::ProviderBond, &carol()), BOND - COLLATERAL);
 		let provider = crate::Providers::<Test>::get(carol()).expect("provider");
-		assert_eq!((provider.bond, provider.locked, provider.open_jobs), (BOND - COLLATERAL, 0, 0));
-		assert_eq!((provider.disputed, provider.slashed, provider.completed), (1, 1, 0));
-		assert_noop!(
-			Inference::resolve_dispute(RuntimeOrigin::root(), job, true),
-			Error::<Test>::NotDisputed
-		);
-	});
-	// Only inside the window.
-	new_test_ext().execute_with(|| {
-		let job = proven_job(JobKind::Commitment);
-		for _ in 0..CHALLENGE_PERIOD {
-			next_block_with_idle(Weight::zero());
-		}
-		assert_noop!(
-			Inference::dispute(RuntimeOrigin::signed(alice()), job),
-			Error::<Test>::ChallengeOver
-		);
+		assert_eq!((provider.bond, provider.locked, provider.expired, provider.slashed), (BOND - COLLATERAL, 0, 1, 1));
 	});
 }
 
 #[test]
 fn cancel_refunds_an_open_job_only() {
 	new_test_ext().execute_with(|| {
-		let job = create(&alice(), JobKind::Inference, 20, None);
-		assert_noop!(
-			Inference::cancel_job(RuntimeOrigin::signed(bob()), job),
-			Error::<Test>::NotClient
-		);
+		let model = commitment_model(&carol());
+		let job = create(&alice(), model, 20);
+		assert_noop!(Inference::cancel_job(RuntimeOrigin::signed(bob()), job), Error::<Test>::NotClient);
 		assert_ok!(Inference::cancel_job(RuntimeOrigin::signed(alice()), job));
-		assert_eq!(status(job), JobStatus::Cancelled);
-		assert_eq!(free(&alice()), INITIAL_BALANCE);
+		assert!(matches!(status(job), JobStatus::Cancelled { .. }));
 		assert_eq!(held(HoldReason::JobPayment, &alice()), 0);
-		assert_noop!(
-			Inference::cancel_job(RuntimeOrigin::signed(alice()), job),
-			Error::<Test>::NotOpen
-		);
-
-		let accepted = create(&alice(), JobKind::Inference, 20, None);
-		register(&carol());
+		assert_eq!(crate::Requests::<Test>::get(job), None);
+		let accepted = create(&alice(), model, 20);
 		accept(&carol(), accepted);
 		assert_noop!(
 			Inference::cancel_job(RuntimeOrigin::signed(alice()), accepted),
@@ -302,264 +412,210 @@ fn cancel_refunds_an_open_job_only() {
 }
 
 #[test]
-fn a_missed_deadline_refunds_the_client_and_slashes_the_provider() {
-	new_test_ext().execute_with(|| {
-		register(&carol());
-		let job = create(&alice(), JobKind::LoraStep, 5, None);
-		accept(&carol(), job);
-		let unaccepted = create(&bob(), JobKind::LoraStep, 5, None);
-		assert_noop!(
-			Inference::expire(RuntimeOrigin::signed(dave()), job),
-			Error::<Test>::DeadlineNotPassed
-		);
-		run_to(6);
-		// A result after the deadline is refused.
-		assert_noop!(submit(&carol(), job, JobKind::LoraStep), Error::<Test>::DeadlinePassed);
-		run_to(7);
-		assert_eq!(status(job), JobStatus::Refunded { slashed: Some(carol()) });
-		assert_eq!(status(unaccepted), JobStatus::Refunded { slashed: None });
-		assert_eq!(free(&alice()), INITIAL_BALANCE + COLLATERAL);
-		assert_eq!(free(&bob()), INITIAL_BALANCE);
-		assert_eq!(free(&carol()), INITIAL_BALANCE - BOND);
-		let provider = crate::Providers::<Test>::get(carol()).expect("provider");
-		assert_eq!(
-			(provider.bond, provider.locked, provider.expired, provider.slashed),
-			(BOND - COLLATERAL, 0, 1, 1)
-		);
-		assert!(events().contains(&Event::ProviderSlashed {
-			job_id: job,
-			provider: carol(),
-			amount: COLLATERAL
-		}));
-		assert_noop!(
-			Inference::expire(RuntimeOrigin::signed(dave()), job),
-			Error::<Test>::NotAccepted
-		);
-	});
-}
-
-#[test]
-fn expire_is_permissionless_when_blocks_are_full() {
-	new_test_ext().execute_with(|| {
-		register(&carol());
-		let job = create(&alice(), JobKind::Inference, 3, Some(carol()));
-		accept(&carol(), job);
-		for _ in 0..5 {
-			next_block_with_idle(Weight::zero());
-		}
-		assert!(matches!(status(job), JobStatus::Accepted { .. }));
-		assert_ok!(Inference::expire(RuntimeOrigin::signed(dave()), job));
-		assert_eq!(status(job), JobStatus::Refunded { slashed: Some(carol()) });
-		// on_idle later finds it done and leaves it alone.
-		next_block();
-		assert_eq!(free(&alice()), INITIAL_BALANCE + COLLATERAL);
-	});
-}
-
-#[test]
 fn an_invalid_proof_changes_nothing_and_the_provider_may_resubmit() {
 	new_test_ext().execute_with(|| {
-		register(&carol());
-		let job = create(&alice(), JobKind::Inference, 20, None);
+		let model = commitment_model(&carol());
+		let job = create(&alice(), model, 20);
 		accept(&carol(), job);
-		let (_, _, output) = commitments(JobKind::Inference);
-		assert_noop!(
-			Inference::submit_result(
-				RuntimeOrigin::signed(carol()),
-				job,
-				output,
-				tampered(proof(JobKind::Inference, job, &carol()))
-			),
-			Error::<Test>::InvalidProof
-		);
-		// A wrong output commitment with a valid proof of another output is refused too.
-		let mut other_output = output;
-		other_output[0] ^= 1;
-		assert_noop!(
-			Inference::submit_result(
-				RuntimeOrigin::signed(carol()),
-				job,
-				other_output,
-				proof(JobKind::Inference, job, &carol())
-			),
-			Error::<Test>::InvalidProof
-		);
-		assert_noop!(
-			Inference::submit_result(
-				RuntimeOrigin::signed(carol()),
-				job,
-				[0xff; 32],
-				proof(JobKind::Inference, job, &carol())
-			),
-			Error::<Test>::NonCanonicalCommitment
-		);
-		assert_ok!(submit(&carol(), job, JobKind::Inference));
-		assert_paid(job, JobKind::Inference);
-	});
-}
-
-#[test]
-fn proofs_for_another_job_provider_model_input_or_circuit_are_refused() {
-	new_test_ext().execute_with(|| {
-		register(&carol());
-		register(&dave());
-		let kind = JobKind::Inference;
-		let (model, input, output) = commitments(kind);
-		let job = create(&alice(), kind, 20, None);
-		accept(&carol(), job);
-		let refuse = |proof: ProofOf| {
-			assert_noop!(
-				Inference::submit_result(RuntimeOrigin::signed(carol()), job, output, proof),
-				Error::<Test>::InvalidProof
-			);
+		let submit_with = |output: OutputOf, proof: ProofOf| {
+			Inference::submit_result(RuntimeOrigin::signed(carol()), job, output, proof)
 		};
-		// Made for another job id.
-		refuse(proof(kind, job + 7, &carol()));
-		// Made by another provider (stolen from the mempool).
-		refuse(proof(kind, job, &dave()));
-		// Dave cannot submit for Carol's job at all.
+		assert_noop!(submit_with(output(), tampered(proof(job, &carol()))), Error::<Test>::InvalidProof);
+		// Another job's proof, another provider's proof, another output.
+		assert_noop!(submit_with(output(), proof(job + 1, &carol())), Error::<Test>::InvalidProof);
+		assert_noop!(submit_with(output(), proof(job, &dave())), Error::<Test>::InvalidProof);
+		let other = OutputOf::truncate_from(vec![commitments().1]);
+		assert_noop!(submit_with(other, proof(job, &carol())), Error::<Test>::InvalidProof);
+		// The wrong number of output elements is refused before verification.
+		let two = OutputOf::truncate_from(vec![commitments().2; 2]);
+		assert_noop!(submit_with(two, proof(job, &carol())), Error::<Test>::WrongOutputLength);
+		assert_noop!(submit_with(Default::default(), proof(job, &carol())), Error::<Test>::WrongOutputLength);
+		// Proofs of any other length.
+		let exact = proof(job, &carol()).to_vec();
+		let mut longer = exact.clone();
+		longer.push(0);
+		for bad in [longer, exact[..exact.len() - 1].to_vec()] {
+			assert_noop!(
+				submit_with(output(), bad.try_into().expect("fits")),
+				Error::<Test>::WrongProofLength
+			);
+		}
 		assert_noop!(
-			Inference::submit_result(
-				RuntimeOrigin::signed(dave()),
-				job,
-				output,
-				proof(kind, job, &dave())
-			),
+			Inference::submit_result(RuntimeOrigin::signed(dave()), job, output(), proof(job, &dave())),
 			Error::<Test>::NotJobProvider
 		);
+		assert_ok!(submit(&carol(), job));
+	});
+}
 
-		// Another model, another input: jobs whose commitments differ from the proof's.
-		let mut other = model;
-		other[0] ^= 1;
-		for (m, i) in [(other, input), (model, other)] {
-			let id = crate::NextJobId::<Test>::get();
-			assert_ok!(Inference::create_job(
-				RuntimeOrigin::signed(alice()),
-				kind,
-				m,
-				i,
-				PAYMENT,
-				20,
-				None
-			));
-			accept(&carol(), id);
-			assert_noop!(
-				Inference::submit_result(
-					RuntimeOrigin::signed(carol()),
-					id,
-					output,
-					proof(kind, id, &carol())
-				),
-				Error::<Test>::InvalidProof
-			);
-		}
+// Commitment results: challenge windows and disputes.
 
-		// A proof of a different circuit: a LoRA job carrying the inference job's commitments.
-		let id = crate::NextJobId::<Test>::get();
-		assert_ok!(Inference::create_job(
-			RuntimeOrigin::signed(bob()),
-			JobKind::LoraStep,
-			model,
-			input,
-			PAYMENT,
-			20,
-			None
-		));
-		accept(&dave(), id);
-		// Refused before verification: an inference proof is not a LoRA proof's length.
+#[test]
+fn a_commitment_result_settles_when_accepted_or_after_its_window() {
+	new_test_ext().execute_with(|| {
+		let (job, ends) = challenged_job();
+		assert_eq!(ends, 1 + CHALLENGE_PERIOD);
 		assert_noop!(
-			Inference::submit_result(
-				RuntimeOrigin::signed(dave()),
-				id,
-				output,
-				proof(kind, id, &dave())
-			),
-			Error::<Test>::WrongProofLength
+			Inference::accept_result(RuntimeOrigin::signed(bob()), job),
+			Error::<Test>::NotClient
 		);
+		assert_ok!(Inference::accept_result(RuntimeOrigin::signed(alice()), job));
+		assert_paid(job);
+	});
+	new_test_ext().execute_with(|| {
+		let (job, ends) = challenged_job();
+		assert_noop!(Inference::finalize(RuntimeOrigin::signed(bob()), job), Error::<Test>::WindowNotOver);
+		run_to_with_idle(ends + 1, Weight::zero());
+		// Blocks were full: anyone may finalize.
+		assert_ok!(Inference::finalize(RuntimeOrigin::signed(bob()), job));
+		assert_paid(job);
+	});
+	new_test_ext().execute_with(|| {
+		let (job, ends) = challenged_job();
+		run_to(ends + 1);
+		assert_paid(job);
 	});
 }
 
 #[test]
-fn acceptance_rules() {
+fn disputes_are_decided_either_way_within_their_window() {
 	new_test_ext().execute_with(|| {
-		let job = create(&alice(), JobKind::Inference, 20, Some(dave()));
-		register(&carol());
+		let (job, _) = challenged_job();
+		assert_ok!(Inference::dispute(RuntimeOrigin::signed(alice()), job, reason("wrong")));
 		assert_noop!(
-			Inference::accept_job(RuntimeOrigin::signed(carol()), job),
-			Error::<Test>::NotDesignatedProvider
+			Inference::resolve_dispute(RuntimeOrigin::signed(alice()), job, false),
+			BadOrigin
 		);
-		assert_noop!(
-			Inference::accept_job(RuntimeOrigin::signed(dave()), job),
-			Error::<Test>::NotProvider
-		);
-		register(&dave());
-		accept(&dave(), job);
-		assert_noop!(
-			Inference::accept_job(RuntimeOrigin::signed(dave()), job),
-			Error::<Test>::NotOpen
-		);
-
-		// A client cannot take its own job.
-		let own = create(&carol(), JobKind::Inference, 20, None);
-		assert_noop!(
-			Inference::accept_job(RuntimeOrigin::signed(carol()), own),
-			Error::<Test>::OwnJob
-		);
-
-		// Collateral comes from the free part of the bond: BOND covers six jobs at most, and
-		// MAX_OPEN_JOBS caps them at four.
-		let jobs: Vec<_> = (0..5).map(|_| create(&alice(), JobKind::Inference, 20, None)).collect();
-		for job in &jobs[..4] {
-			accept(&carol(), *job);
-		}
-		assert_noop!(
-			Inference::accept_job(RuntimeOrigin::signed(carol()), jobs[4]),
-			Error::<Test>::TooManyOpenJobs
-		);
-		// Unbonding is refused while jobs are open.
-		assert_noop!(
-			Inference::unbond(RuntimeOrigin::signed(carol()), BOND),
-			Error::<Test>::ProviderHasOpenJobs
-		);
-		// An expired deadline cannot be accepted.
-		let late = create(&bob(), JobKind::Inference, 2, None);
-		run_to(3);
-		assert_noop!(
-			Inference::accept_job(RuntimeOrigin::signed(dave()), late),
-			Error::<Test>::DeadlinePassed
-		);
+		assert_ok!(Inference::resolve_dispute(RuntimeOrigin::root(), job, true));
+		// The provider is paid and receives the frivolous dispute's deposit.
+		assert_paid(job);
+		assert_eq!(held(HoldReason::DisputeDeposit, &alice()), 0);
+		assert_eq!(free(&carol()), INITIAL_BALANCE - BOND - MODEL_DEPOSIT + PAYMENT - fee(PAYMENT) + DISPUTE_DEPOSIT);
+	});
+	new_test_ext().execute_with(|| {
+		let (job, _) = challenged_job();
+		assert_ok!(Inference::dispute(RuntimeOrigin::signed(alice()), job, reason("wrong")));
+		assert_ok!(Inference::resolve_dispute(RuntimeOrigin::root(), job, false));
+		// Refunded, deposit back, and the job's collateral (only it) slashed to the client.
+		assert!(matches!(status(job), JobStatus::Refunded { slashed: true, .. }));
+		assert_eq!(free(&alice()), INITIAL_BALANCE - JOB_DEPOSIT + COLLATERAL);
+		assert_eq!(held(HoldReason::ProviderBond, &carol()), BOND - COLLATERAL);
+		assert_eq!(crate::Providers::<Test>::get(carol()).map(|p| p.disputed), Some(1));
 	});
 }
 
+/// Attack on free, endless disputes (no deposit, no deadline, only root ends them): a client
+/// disputes every honest result to delay payment forever at no cost. Now a dispute needs a
+/// reason and a deposit, and when nobody decides it in time the result stands.
 #[test]
-fn collateral_must_be_covered_by_the_free_bond() {
+fn attack_free_dispute() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Inference::register_provider(RuntimeOrigin::signed(carol()), MINIMUM_BOND));
-		let jobs: Vec<_> = (0..4).map(|_| create(&alice(), JobKind::Inference, 20, None)).collect();
-		// 1,000 covers three collaterals of 300.
-		for job in &jobs[..3] {
-			accept(&carol(), *job);
-		}
+		let (job, _) = challenged_job();
 		assert_noop!(
-			Inference::accept_job(RuntimeOrigin::signed(carol()), jobs[3]),
+			Inference::dispute(RuntimeOrigin::signed(alice()), job, reason("")),
+			Error::<Test>::EmptyReason
+		);
+		assert_noop!(
+			Inference::dispute(RuntimeOrigin::signed(bob()), job, reason("no")),
+			Error::<Test>::NotClient
+		);
+		let before = free(&alice());
+		assert_ok!(Inference::dispute(RuntimeOrigin::signed(alice()), job, reason("no reason")));
+		assert_eq!(held(HoldReason::DisputeDeposit, &alice()), DISPUTE_DEPOSIT);
+		assert_eq!(free(&alice()), before - DISPUTE_DEPOSIT);
+		let JobStatus::Disputed { ends, deposit } = status(job) else { panic!("disputed") };
+		assert_eq!((ends, deposit), (1 + DISPUTE_PERIOD, DISPUTE_DEPOSIT));
+		assert_noop!(Inference::finalize(RuntimeOrigin::signed(carol()), job), Error::<Test>::WindowNotOver);
+		// Nobody decides: after the window the result stands, by itself.
+		run_to(ends + 1);
+		assert_paid(job);
+		assert!(events().contains(&Event::DisputeLapsed { job_id: job }));
+		assert_eq!(held(HoldReason::DisputeDeposit, &alice()), 0);
+		assert_noop!(
+			Inference::resolve_dispute(RuntimeOrigin::root(), job, false),
+			Error::<Test>::NotDisputed
+		);
+	});
+	new_test_ext().execute_with(|| {
+		// The dispute origin is too late once the window is over.
+		let (job, _) = challenged_job();
+		assert_ok!(Inference::dispute(RuntimeOrigin::signed(alice()), job, reason("r")));
+		run_to_with_idle(2 + DISPUTE_PERIOD, Weight::zero());
+		assert_noop!(
+			Inference::resolve_dispute(RuntimeOrigin::root(), job, false),
+			Error::<Test>::DisputeOver
+		);
+		// The deposit scales with the payment: 5% of a large job.
+		let model = crate::Jobs::<Test>::get(job).expect("job").model;
+		assert_ok!(Inference::bond_extra(RuntimeOrigin::signed(carol()), 20_000));
+		let big = create_paying(&bob(), model, 40 * PAYMENT, 40);
+		accept(&carol(), big);
+		assert_ok!(submit(&carol(), big));
+		assert_ok!(Inference::dispute(RuntimeOrigin::signed(bob()), big, reason("r")));
+		assert_eq!(held(HoldReason::DisputeDeposit, &bob()), 40 * PAYMENT / 20);
+	});
+}
+
+/// Attack on the bond freeze (unbonding refused while any job is open): a 0.1 SBL job
+/// disputed forever kept a provider's whole bond locked. Now only the job's collateral is
+/// locked, for at most the dispute window.
+#[test]
+fn attack_bond_freeze_by_an_open_job() {
+	new_test_ext().execute_with(|| {
+		let (job, _) = challenged_job();
+		assert_ok!(Inference::dispute(RuntimeOrigin::signed(alice()), job, reason("r")));
+		// Carol unbonds everything the job does not lock, keeping the minimum bond.
+		let provider = crate::Providers::<Test>::get(carol()).expect("provider");
+		assert_eq!(Inference::free_bond(&provider), BOND - COLLATERAL);
+		assert_noop!(
+			Inference::unbond(RuntimeOrigin::signed(carol()), BOND - COLLATERAL + 1),
 			Error::<Test>::InsufficientBond
 		);
-		assert_ok!(Inference::bond_extra(RuntimeOrigin::signed(carol()), 200));
-		accept(&carol(), jobs[3]);
-		assert_eq!(held(HoldReason::ProviderBond, &carol()), MINIMUM_BOND + 200);
+		assert_ok!(Inference::unbond(RuntimeOrigin::signed(carol()), BOND - MINIMUM_BOND));
+		run_to_with_idle(1 + UNBONDING_DELAY, Weight::zero());
+		assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(carol())));
+		assert_eq!(held(HoldReason::ProviderBond, &carol()), MINIMUM_BOND);
+		// The job still runs, with its collateral intact.
+		assert!(matches!(status(job), JobStatus::Disputed { .. }));
+		assert_ok!(Inference::finalize(RuntimeOrigin::signed(carol()), job));
+		assert!(matches!(status(job), JobStatus::Completed { .. }));
+		assert_eq!(crate::Providers::<Test>::get(carol()).map(|p| p.locked), Some(0));
+	});
+}
+
+/// The minimum bond holds after partial withdrawals and after slashes.
+#[test]
+fn the_minimum_bond_holds_after_withdrawals_and_slashes() {
+	new_test_ext().execute_with(|| {
+		let model = commitment_model(&carol());
+		assert_noop!(
+			Inference::unbond(RuntimeOrigin::signed(carol()), BOND - MINIMUM_BOND + 1),
+			Error::<Test>::BondTooLow
+		);
+		assert_noop!(Inference::unbond(RuntimeOrigin::signed(carol()), 0), Error::<Test>::InsufficientBond);
+		// Two slashes take Carol's bond below the minimum: she can take no more jobs.
+		for deadline in [3, 4] {
+			let job = create(&alice(), model, deadline);
+			accept(&carol(), job);
+		}
+		run_to(6);
+		let bond = crate::Providers::<Test>::get(carol()).expect("provider").bond;
+		assert_eq!(bond, BOND - 2 * COLLATERAL);
+		assert!(bond < MINIMUM_BOND);
+		let job = create_paying(&alice(), model, PRICE, 20);
+		assert_noop!(Inference::accept_job(RuntimeOrigin::signed(carol()), job), Error::<Test>::BondTooLow);
+		// She may top up, or leave with all of it.
+		assert_noop!(Inference::unbond(RuntimeOrigin::signed(carol()), bond - 1), Error::<Test>::BondTooLow);
+		assert_ok!(Inference::unbond(RuntimeOrigin::signed(carol()), bond));
 	});
 }
 
 #[test]
-fn bonds_register_top_up_and_unbond_after_the_delay() {
+fn bonds_register_top_up_and_withdraw_after_the_delay() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
 			Inference::register_provider(RuntimeOrigin::signed(carol()), MINIMUM_BOND - 1),
 			Error::<Test>::BondTooLow
-		);
-		assert_noop!(
-			Inference::register_provider(RuntimeOrigin::signed(carol()), INITIAL_BALANCE * 2),
-			Error::<Test>::InsufficientBalance
 		);
 		register(&carol());
 		assert_noop!(
@@ -567,61 +623,77 @@ fn bonds_register_top_up_and_unbond_after_the_delay() {
 			Error::<Test>::AlreadyProvider
 		);
 		assert_ok!(Inference::bond_extra(RuntimeOrigin::signed(carol()), 500));
-		// What stays must be zero or at least the minimum.
-		assert_noop!(
-			Inference::unbond(RuntimeOrigin::signed(carol()), BOND),
-			Error::<Test>::BondTooLow
-		);
-		assert_ok!(Inference::unbond(RuntimeOrigin::signed(carol()), 1_500));
-		assert_noop!(
-			Inference::unbond(RuntimeOrigin::signed(carol()), 100),
-			Error::<Test>::AlreadyUnbonding
-		);
-		// The unbonding part cannot back jobs: 1,000 free covers three collaterals.
-		assert_eq!(
-			crate::Pallet::<Test>::free_bond(&crate::Providers::<Test>::get(carol()).expect("p")),
-			1_000
-		);
+		assert_ok!(Inference::unbond(RuntimeOrigin::signed(carol()), 500));
+		assert_noop!(Inference::unbond(RuntimeOrigin::signed(carol()), 1), Error::<Test>::AlreadyUnbonding);
 		assert_noop!(
 			Inference::withdraw_unbonded(RuntimeOrigin::signed(carol())),
 			Error::<Test>::UnbondingNotReady
 		);
 		run_to(1 + UNBONDING_DELAY);
 		assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(carol())));
-		assert_eq!(held(HoldReason::ProviderBond, &carol()), 1_000);
-		assert_eq!(free(&carol()), INITIAL_BALANCE - 1_000);
-		assert_noop!(
-			Inference::withdraw_unbonded(RuntimeOrigin::signed(carol())),
-			Error::<Test>::NotUnbonding
-		);
+		assert_eq!(held(HoldReason::ProviderBond, &carol()), BOND);
+		assert_noop!(Inference::withdraw_unbonded(RuntimeOrigin::signed(carol())), Error::<Test>::NotUnbonding);
+	});
+}
+
+// Queues.
+
+/// Attack on the expiry queue (cancelled jobs kept their slot; a commitment result needed a
+/// slot at its challenge end): filler jobs created and cancelled at no cost filled the
+/// block where an honest result's window would end, so `submit_result` failed with
+/// `TooManyJobsDue`, the job expired and the client took the provider's collateral.
+#[test]
+fn attack_expiry_queue_filling_by_create_and_cancel() {
+	new_test_ext().execute_with(|| {
+		let model = commitment_model(&carol());
+		let job = create(&alice(), model, 20);
+		accept(&carol(), job);
+		// Bob fills the block where the window would end, and the next, then cancels all.
+		let window_end = 1 + CHALLENGE_PERIOD;
+		let fillers: Vec<_> = (0..MAX_DUE_PER_BLOCK)
+			.flat_map(|_| [create(&bob(), model, window_end - 1), create(&bob(), model, window_end)])
+			.collect();
+		assert_eq!(crate::Due::<Test>::get(window_end).len() as u32, MAX_DUE_PER_BLOCK);
+		for filler in &fillers {
+			assert_ok!(Inference::cancel_job(RuntimeOrigin::signed(bob()), *filler));
+		}
+		// Cancelling freed every slot.
+		assert!(crate::Due::<Test>::get(window_end).is_empty());
+		for _ in 0..MAX_DUE_PER_BLOCK {
+			create(&bob(), model, window_end - 1);
+		}
+		// Bob holds a full block with live jobs: Carol's result is still accepted.
+		assert_eq!(crate::Due::<Test>::get(window_end).len() as u32, MAX_DUE_PER_BLOCK);
+		assert_ok!(submit(&carol(), job));
+		assert_eq!(status(job), JobStatus::Challenged { ends: window_end });
+		// Its deadline slot was freed when the result arrived.
+		assert!(!crate::Due::<Test>::get(21).contains(&job));
+		run_to(window_end + 1);
+		assert_paid(job);
 	});
 }
 
 #[test]
-fn job_creation_checks_its_arguments_before_holding_anything() {
+fn ended_jobs_are_pruned_after_the_retention_period_and_their_deposit_returned() {
 	new_test_ext().execute_with(|| {
-		let (model, input, _) = commitments(JobKind::Inference);
-		let create = |model, payment, deadline| {
-			Inference::create_job(
-				RuntimeOrigin::signed(alice()),
-				JobKind::Inference,
-				model,
-				input,
-				payment,
-				deadline,
-				None,
-			)
-		};
-		assert_noop!(create(model, MINIMUM_PAYMENT - 1, 20), Error::<Test>::PaymentTooLow);
-		assert_noop!(create(model, PAYMENT, 1), Error::<Test>::DeadlineInPast);
-		assert_noop!(create(model, PAYMENT, 2 + MAX_JOB_DURATION), Error::<Test>::DeadlineTooFar);
-		assert_noop!(create([0xff; 32], PAYMENT, 20), Error::<Test>::NonCanonicalCommitment);
-		assert_noop!(create(model, INITIAL_BALANCE * 2, 20), Error::<Test>::InsufficientBalance);
-		for _ in 0..MAX_DUE_PER_BLOCK {
-			assert_ok!(create(model, PAYMENT, 20));
-		}
-		assert_noop!(create(model, PAYMENT, 20), Error::<Test>::TooManyJobsDue);
-		assert_ok!(create(model, PAYMENT, 21));
+		let model = commitment_model(&carol());
+		let job = create(&alice(), model, 20);
+		assert_ok!(Inference::cancel_job(RuntimeOrigin::signed(alice()), job));
+		assert_noop!(Inference::prune_job(RuntimeOrigin::signed(bob()), job), Error::<Test>::NotPrunable);
+		let open = create(&alice(), model, 30);
+		assert_noop!(Inference::prune_job(RuntimeOrigin::signed(bob()), open), Error::<Test>::NotPrunable);
+		run_to_with_idle(1 + RETENTION_PERIOD, Weight::zero());
+		assert_ok!(Inference::prune_job(RuntimeOrigin::signed(bob()), job));
+		assert!(!crate::Jobs::<Test>::contains_key(job));
+		assert!(events().contains(&Event::JobPruned { job_id: job, deposit: JOB_DEPOSIT }));
+		// The stale retention entry is skipped; the other job is pruned by on_idle.
+		assert_ok!(Inference::cancel_job(RuntimeOrigin::signed(alice()), open));
+		run_to(2 + 2 * RETENTION_PERIOD);
+		assert!(!crate::Jobs::<Test>::contains_key(open));
+		assert_eq!(held(HoldReason::JobDeposit, &alice()), 0);
+		assert_eq!(free(&alice()), INITIAL_BALANCE);
+		let (head, next) = crate::TimelineBounds::<Test>::get(Timeline::Retention);
+		assert_eq!((head, next), (2, 2));
 	});
 }
 
@@ -629,62 +701,81 @@ fn job_creation_checks_its_arguments_before_holding_anything() {
 fn on_idle_work_is_bounded_and_resumes() {
 	use crate::WeightInfo;
 	new_test_ext().execute_with(|| {
+		let model = commitment_model(&carol());
 		// Eight jobs fall due at block 4 and eight at block 5.
 		let jobs: Vec<_> = (0..MAX_DUE_PER_BLOCK)
-			.flat_map(|_| {
-				[
-					create(&alice(), JobKind::Inference, 3, None),
-					create(&bob(), JobKind::Inference, 4, None),
-				]
-			})
+			.flat_map(|_| [create(&alice(), model, 3), create(&bob(), model, 4)])
 			.collect();
 		let ended = || jobs.iter().filter(|job| !status(**job).is_open()).count();
-		// Full blocks: nothing is processed.
 		run_to_with_idle(6, Weight::zero());
 		assert_eq!(ended(), 0);
-		assert_eq!(crate::DueCursor::<Test>::get(), 0);
 		// At most MAX_DUE_PROCESSED items per call: blocks 0..=5 (six) and ten jobs.
 		let unlimited = Weight::from_parts(u64::MAX, u64::MAX);
-		crate::Pallet::<Test>::process_due_jobs(6, unlimited);
+		crate::Pallet::<Test>::process_due(6, unlimited);
 		assert_eq!(ended(), MAX_DUE_PROCESSED as usize - 6);
-		// Weight for three more jobs only.
 		let per_job = <() as WeightInfo>::process_due_job();
-		crate::Pallet::<Test>::process_due_jobs(6, per_job.saturating_mul(3));
-		assert_eq!(ended(), MAX_DUE_PROCESSED as usize - 6 + 3);
-		// Later blocks finish the rest.
+		let per_step = <Test as frame_system::Config>::DbWeight::get().reads_writes(1, 1);
+		crate::Pallet::<Test>::process_due(6, per_job.saturating_add(per_step).saturating_mul(3));
+		assert!(ended() > MAX_DUE_PROCESSED as usize - 6);
+		assert!(ended() <= MAX_DUE_PROCESSED as usize - 6 + 3);
 		run_to(8);
-		assert!(jobs.iter().all(|job| status(*job) == JobStatus::Refunded { slashed: None }));
-		assert_eq!(free(&alice()), INITIAL_BALANCE);
-		assert_eq!(free(&bob()), INITIAL_BALANCE);
+		assert!(jobs.iter().all(|job| matches!(status(*job), JobStatus::Refunded { slashed: false, .. })));
 		assert_eq!(crate::DueCursor::<Test>::get(), 8);
-		assert_eq!(crate::Pallet::<Test>::process_due_jobs(8, Weight::zero()), Weight::zero());
+		assert_eq!(crate::Pallet::<Test>::process_due(8, Weight::zero()), Weight::zero());
 	});
 }
+
+#[test]
+fn unsigned_origins_are_refused() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Inference::register_provider(RuntimeOrigin::none(), BOND), BadOrigin);
+		assert_noop!(Inference::finalize(RuntimeOrigin::none(), 0), DispatchError::BadOrigin);
+		assert_noop!(Inference::prune_job(RuntimeOrigin::none(), 0), DispatchError::BadOrigin);
+	});
+}
+
+// The escrow invariant.
+
+const REASONS: [HoldReason; 5] = [
+	HoldReason::JobPayment,
+	HoldReason::ProviderBond,
+	HoldReason::JobDeposit,
+	HoldReason::ModelDeposit,
+	HoldReason::DisputeDeposit,
+];
 
 /// What the pallet holds, over every account that can hold.
 fn total_held() -> Balance {
 	[alice(), bob(), carol(), dave()]
 		.iter()
-		.map(|who| held(HoldReason::JobPayment, who) + held(HoldReason::ProviderBond, who))
+		.flat_map(|who| REASONS.map(|reason| held(reason, who)))
 		.sum()
 }
 
-/// Payments of jobs that have not ended, plus every provider's bond.
+/// Payments of jobs that have not ended, every provider's bond, the deposits of stored jobs
+/// and models, and the deposits of running disputes.
 fn owed() -> Balance {
-	let payments: Balance = crate::Jobs::<Test>::iter_values()
-		.filter(|job| job.status.is_open())
-		.map(|job| job.payment)
+	let jobs: Balance = crate::Jobs::<Test>::iter_values()
+		.map(|job| {
+			let payment = if job.status.is_open() { job.payment } else { 0 };
+			let dispute = match job.status {
+				JobStatus::Disputed { deposit, .. } => deposit,
+				_ => 0,
+			};
+			payment + dispute + job.deposit
+		})
 		.sum();
 	let bonds: Balance = crate::Providers::<Test>::iter_values().map(|p| p.bond).sum();
-	payments + bonds
+	let models: Balance = crate::Models::<Test>::iter_values().map(|m| m.deposit).sum();
+	jobs + bonds + models
 }
 
 #[test]
 fn escrow_invariant_holds_under_random_operation_sequences() {
 	// Random sequences of every call (valid or not), with real proofs of commitment jobs.
-	// After each step: what the pallet holds equals open payments plus bonds, total
-	// issuance is unchanged, locked collateral matches the provider's open jobs, `OpenJobs`
-	// counts the jobs that have not ended, and each job is paid out at most once.
+	// After each step: what the pallet holds equals what it owes, total issuance is
+	// unchanged, locked collateral matches the provider's open jobs, `OpenJobs` and each
+	// model's count match the jobs that have not ended, and each job ends at most once.
 	let clients = [alice(), bob()];
 	let providers = [carol(), dave()];
 	let mut outcomes: HashMap<&'static str, u32> = HashMap::new();
@@ -692,22 +783,23 @@ fn escrow_invariant_holds_under_random_operation_sequences() {
 		new_test_ext().execute_with(|| {
 			let mut rng = StdRng::seed_from_u64(seed);
 			let issuance = Balances::total_issuance();
-			for provider in &providers {
-				assert_ok!(Inference::register_provider(
-					RuntimeOrigin::signed(provider.clone()),
-					BOND
-				));
-			}
-			for _step in 0..60 {
+			let models = providers.clone().map(|p| commitment_model(&p));
+			for _step in 0..70 {
 				let jobs = crate::NextJobId::<Test>::get();
 				let job = if jobs == 0 { 0 } else { rng.random_range(0..jobs) };
-				let client = clients[rng.random_range(0..2)].clone();
-				let provider = providers[rng.random_range(0..2)].clone();
-				let kind = JobKind::Commitment;
+				let stored = crate::Jobs::<Test>::get(job);
+				let client = match &stored {
+					Some(j) if rng.random_bool(0.8) => j.client.clone(),
+					_ => clients[rng.random_range(0..2)].clone(),
+				};
+				let provider = match &stored {
+					Some(j) if rng.random_bool(0.8) => j.provider.clone(),
+					_ => providers[rng.random_range(0..2)].clone(),
+				};
 				// Mostly the step that moves the chosen job on, sometimes any call at all.
-				let meaningful = match crate::Jobs::<Test>::get(job).map(|j| j.status) {
+				let meaningful = match stored.map(|j| j.status) {
 					Some(JobStatus::Open) => [2, 7],
-					Some(JobStatus::Accepted { .. }) => [3, 8],
+					Some(JobStatus::Accepted) => [3, 8],
 					Some(JobStatus::Challenged { .. }) => [4, 5],
 					Some(JobStatus::Disputed { .. }) => [6, 9],
 					_ => [0, 11],
@@ -715,58 +807,61 @@ fn escrow_invariant_holds_under_random_operation_sequences() {
 				let op = if rng.random_bool(0.7) {
 					meaningful[rng.random_range(0..2)]
 				} else {
-					rng.random_range(0..12)
-				};
-				let provider = match crate::Jobs::<Test>::get(job).map(|j| j.status) {
-					Some(JobStatus::Accepted { provider }) if rng.random_bool(0.8) => provider,
-					_ => provider,
-				};
-				let client = match crate::Jobs::<Test>::get(job) {
-					Some(j) if rng.random_bool(0.8) => j.client,
-					_ => client,
+					rng.random_range(0..15)
 				};
 				let _: Result<(), DispatchError> = match op {
-					0 | 1 if jobs < 8 => {
-						let (model, input, _) = commitments(kind);
+					0 | 1 if jobs < 10 => {
 						let deadline = System::block_number() + rng.random_range(1..6);
+						let model = models[rng.random_range(0..2)];
+						let payment = [PRICE, PAYMENT, 3 * PAYMENT][rng.random_range(0..3)];
 						Inference::create_job(
 							RuntimeOrigin::signed(client),
-							kind,
 							model,
-							input,
-							PAYMENT,
-							deadline,
+							commitments().1,
 							None,
+							REQUEST[..rng.random_range(0..16)].to_vec().try_into().expect("fits"),
+							payment,
+							deadline,
 						)
 					},
 					2 => Inference::accept_job(RuntimeOrigin::signed(provider), job),
 					3 => Inference::submit_result(
 						RuntimeOrigin::signed(provider.clone()),
 						job,
-						commitments(kind).2,
-						proof(kind, job, &provider),
+						output(),
+						proof(job, &provider),
 					)
 					.map(|_| ())
 					.map_err(|e| e.error),
 					4 => Inference::accept_result(RuntimeOrigin::signed(client), job),
-					5 => Inference::dispute(RuntimeOrigin::signed(client), job),
+					5 => Inference::dispute(RuntimeOrigin::signed(client), job, reason("r")),
 					6 => Inference::resolve_dispute(RuntimeOrigin::root(), job, rng.random()),
 					7 => Inference::cancel_job(RuntimeOrigin::signed(client), job),
 					8 => Inference::expire(RuntimeOrigin::signed(client), job),
 					9 => Inference::finalize(RuntimeOrigin::signed(client), job),
-					10 => Inference::bond_extra(RuntimeOrigin::signed(provider), 100),
+					10 => Inference::bond_extra(RuntimeOrigin::signed(provider), 700),
+					12 => Inference::unbond(RuntimeOrigin::signed(provider), 400),
+					13 => Inference::withdraw_unbonded(RuntimeOrigin::signed(provider)),
+					14 => Inference::prune_job(RuntimeOrigin::signed(client), job),
 					_ => {
-						next_block_with_idle(if rng.random() {
-							Weight::from_parts(u64::MAX, u64::MAX)
-						} else {
-							Weight::zero()
-						});
+						for _ in 0..rng.random_range(1..4) {
+							next_block_with_idle(if rng.random() {
+								Weight::from_parts(u64::MAX, u64::MAX)
+							} else {
+								Weight::zero()
+							});
+						}
 						Ok(())
 					},
 				};
 				assert_eq!(total_held(), owed(), "seed {seed}: escrow");
-				let open = crate::Jobs::<Test>::iter_values().filter(|j| j.status.is_open());
-				assert_eq!(crate::OpenJobs::<Test>::get() as usize, open.count(), "seed {seed}");
+				let open: Vec<_> =
+					crate::Jobs::<Test>::iter_values().filter(|j| j.status.is_open()).collect();
+				assert_eq!(crate::OpenJobs::<Test>::get() as usize, open.len(), "seed {seed}");
+				for model in models {
+					let count = open.iter().filter(|j| j.model == model).count() as u32;
+					assert_eq!(crate::Models::<Test>::get(model).map(|m| m.open_jobs), Some(count));
+				}
 				assert_eq!(Balances::total_issuance(), issuance, "seed {seed}: issuance");
 				for provider in &providers {
 					let p = crate::Providers::<Test>::get(provider).expect("provider");
@@ -775,7 +870,7 @@ fn escrow_invariant_holds_under_random_operation_sequences() {
 					assert!(p.locked <= p.bond, "seed {seed}");
 				}
 			}
-			let mut paid: HashMap<JobId, u32> = HashMap::new();
+			let mut ended: HashMap<JobId, u32> = HashMap::new();
 			for event in events() {
 				let outcome = match &event {
 					Event::JobCompleted { .. } => "completed",
@@ -783,81 +878,26 @@ fn escrow_invariant_holds_under_random_operation_sequences() {
 					Event::JobCancelled { .. } => "cancelled",
 					Event::JobExpired { .. } => "expired",
 					Event::JobDisputed { .. } => "disputed",
+					Event::DisputeLapsed { .. } => "lapsed",
+					Event::JobPruned { .. } => "pruned",
 					_ => "other",
 				};
 				*outcomes.entry(outcome).or_default() += 1;
 				match event {
 					Event::JobCompleted { job_id, .. }
 					| Event::JobCancelled { job_id }
-					| Event::JobExpired { job_id } => *paid.entry(job_id).or_default() += 1,
+					| Event::JobExpired { job_id } => *ended.entry(job_id).or_default() += 1,
 					Event::DisputeResolved { job_id, for_provider: false } => {
-						*paid.entry(job_id).or_default() += 1
+						*ended.entry(job_id).or_default() += 1
 					},
 					_ => {},
 				}
 			}
-			assert!(
-				paid.values().all(|count| *count == 1),
-				"seed {seed}: a job ended twice: {paid:?}"
-			);
+			assert!(ended.values().all(|count| *count == 1), "seed {seed}: a job ended twice: {ended:?}");
 		});
 	}
 	// The sequences reached every way a job ends.
-	for outcome in ["completed", "slashed", "cancelled", "expired", "disputed"] {
+	for outcome in ["completed", "slashed", "cancelled", "expired", "disputed", "lapsed", "pruned"] {
 		assert!(outcomes.get(outcome).copied().unwrap_or(0) > 0, "no {outcome} in {outcomes:?}");
 	}
-}
-
-#[test]
-fn unsigned_origins_are_refused() {
-	new_test_ext().execute_with(|| {
-		assert_noop!(Inference::register_provider(RuntimeOrigin::none(), BOND), BadOrigin);
-		assert_noop!(Inference::finalize(RuntimeOrigin::none(), 0), DispatchError::BadOrigin);
-	});
-}
-
-#[test]
-fn a_result_proof_of_any_other_length_is_refused() {
-	new_test_ext().execute_with(|| {
-		register(&carol());
-		for kind in KINDS {
-			let job = create(&alice(), kind, 20, None);
-			accept(&carol(), job);
-			let (_, _, output) = commitments(kind);
-			let exact = proof(kind, job, &carol()).to_vec();
-			let mut padded_1 = exact.clone();
-			padded_1.push(0);
-			let mut padded_100 = exact.clone();
-			padded_100.extend([0u8; 100]);
-			let short = exact[..exact.len() - 1].to_vec();
-			for bad in [padded_1, padded_100, short] {
-				// A commitment proof with 100 bytes appended still fits the bound; the
-				// longer ones do not even decode.
-				let Ok(bad) = ProofOf::try_from(bad) else {
-					assert_ne!(kind, JobKind::Commitment);
-					continue;
-				};
-				assert_noop!(
-					Inference::submit_result(RuntimeOrigin::signed(carol()), job, output, bad),
-					Error::<Test>::WrongProofLength
-				);
-			}
-			assert_ok!(submit(&carol(), job, kind));
-		}
-	});
-}
-
-#[test]
-fn the_runtime_chooses_each_kinds_circuit_version() {
-	new_test_ext().execute_with(|| {
-		register(&carol());
-		let job = create(&alice(), JobKind::Inference, 20, None);
-		accept(&carol(), job);
-		assert_eq!(Inference::circuit(JobKind::Inference), InferenceCircuit::get());
-		// An inference proof checked as version 2, which no node verifies: refused clearly.
-		InferenceCircuit::set(&CircuitId::new(sable_zk_host::circuits::POI_INFERENCE, 2));
-		assert_noop!(submit(&carol(), job, JobKind::Inference), Error::<Test>::UnknownCircuit);
-		InferenceCircuit::set(&sable_zk_host::circuits::POI_INFERENCE_V1.id);
-		assert_ok!(submit(&carol(), job, JobKind::Inference));
-	});
 }
