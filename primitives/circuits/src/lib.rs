@@ -23,10 +23,12 @@ pub use spec::{CircuitId, CircuitSpec};
 pub const TRANSFER: u16 = 1;
 /// Id of the proof-of-inference job commitment circuit (`docs/poi.md`).
 pub const POI_COMMITMENT: u16 = 2;
-/// Id of the proof-of-inference LoRA step circuit (`docs/poi.md`).
-pub const POI_LORA: u16 = 3;
-/// Id of the proof-of-inference quantized-model inference circuit (`docs/poi.md`).
+/// Id of the proof-of-inference quantized-model inference circuits with encrypted delivery
+/// (`docs/poi-circuits.md`); each model shape is a version.
 pub const POI_INFERENCE: u16 = 4;
+/// Id of the proof-of-inference LoRA-adapted inference circuit with encrypted delivery
+/// (`docs/poi-circuits.md`).
+pub const POI_ADAPTED: u16 = 5;
 
 /// The shielded transfer, version 1.
 pub const TRANSFER_V1: CircuitSpec = CircuitSpec {
@@ -48,16 +50,6 @@ pub const POI_COMMITMENT_V1: CircuitSpec = CircuitSpec {
 	vk_digest: spec::digest("97ae8c9155bc53774635f5e52856136a5cc44efd6a4dbf9b378d6ae6c41f306b"),
 };
 
-/// The LoRA step proof, version 1.
-pub const POI_LORA_V1: CircuitSpec = CircuitSpec {
-	id: CircuitId::new(POI_LORA, 1),
-	name: "poi_lora_v1",
-	k: 12,
-	public_inputs: 5,
-	proof_len: 4544,
-	vk_digest: spec::digest("7d6609af0c4499c6a2fe2fce3996c26f355fe1abc5d5a74750737cee0e349df3"),
-};
-
 /// The 16 x 16 x 16 quantized-model inference proof, version 1.
 pub const POI_INFERENCE_V1: CircuitSpec = CircuitSpec {
 	id: CircuitId::new(POI_INFERENCE, 1),
@@ -70,8 +62,7 @@ pub const POI_INFERENCE_V1: CircuitSpec = CircuitSpec {
 
 /// Every circuit version, in id then version order. A `static`, so that each entry (and its
 /// pinned digest) exists once in a binary.
-pub static REGISTRY: [CircuitSpec; 4] =
-	[TRANSFER_V1, POI_COMMITMENT_V1, POI_LORA_V1, POI_INFERENCE_V1];
+pub static REGISTRY: [CircuitSpec; 3] = [TRANSFER_V1, POI_COMMITMENT_V1, POI_INFERENCE_V1];
 
 /// The entry of a circuit version, if it is registered.
 pub fn lookup(id: CircuitId) -> Option<&'static CircuitSpec> {
@@ -104,7 +95,7 @@ mod tests {
 
 	#[test]
 	fn bounds_are_the_largest_entry() {
-		assert_eq!(MAX_PROOF_LEN, 4544);
+		assert_eq!(MAX_PROOF_LEN, 4480);
 		assert_eq!(MAX_PUBLIC_INPUTS, 9);
 		assert!(REGISTRY.iter().all(|spec| spec.proof_len <= MAX_PROOF_LEN));
 	}
@@ -113,6 +104,6 @@ mod tests {
 	fn digests_are_decoded_from_their_hex() {
 		assert_eq!(TRANSFER_V1.vk_digest[0], 0xf6);
 		assert_eq!(TRANSFER_V1.vk_digest[31], 0xdf);
-		assert_ne!(POI_LORA_V1.vk_digest, POI_INFERENCE_V1.vk_digest);
+		assert_ne!(POI_COMMITMENT_V1.vk_digest, POI_INFERENCE_V1.vk_digest);
 	}
 }

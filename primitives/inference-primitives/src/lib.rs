@@ -13,7 +13,7 @@
 //! a canonical field element. Each kind has its own domain tag, so a model commitment never
 //! opens as an input or output commitment.
 //!
-//! LoRA and inference jobs commit to the matrices themselves instead ([`lora`], [`mlp`]),
+//! Inference jobs commit to the matrices themselves instead ([`mlp`]),
 //! packed into field elements ([`packing`]) so that their circuits can prove the computation.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -21,7 +21,6 @@
 
 extern crate alloc;
 
-pub mod lora;
 pub mod mlp;
 pub mod packing;
 pub mod statement;
@@ -35,8 +34,9 @@ use sable_zk_primitives::{
 	Fp,
 };
 
-/// The kind of AI job, which decides the circuit its proof is checked with (the runtime
-/// chooses each kind's circuit version: `pallet_proof_of_inference::Config`).
+/// The kind of AI job, which decides what its proof shows and how its statement is built
+/// ([`statement::JobStatement`]). The circuit version of a job is chosen by the runtime;
+/// its kind follows from the circuit's id ([`JobKind::of`]).
 #[derive(
 	Clone,
 	Copy,
@@ -53,11 +53,34 @@ pub enum JobKind {
 	/// The provider commits to an output (`sable_circuits::POI_COMMITMENT`): binds hashes,
 	/// settles after a challenge window.
 	Commitment,
-	/// One LoRA fine-tuning step (`sable_circuits::POI_LORA`): proves the arithmetic.
-	LoraStep,
-	/// Inference of a small quantized model (`sable_circuits::POI_INFERENCE`): proves the
-	/// computation.
+	/// Inference of a registered quantized model on the client's committed input, its output
+	/// encrypted to the client's delivery key (`sable_circuits::POI_INFERENCE`): proves the
+	/// computation and the delivery.
 	Inference,
+	/// Inference of a registered base model with the client's LoRA adapter applied to its
+	/// first layer, its output encrypted to the client's delivery key
+	/// (`sable_circuits::POI_ADAPTED`).
+	Adapted,
+}
+
+impl JobKind {
+	/// The kind of job whose proofs circuit `circuit` checks (by its id, any version), or
+	/// `None` for a circuit that is not a job circuit.
+	pub fn of(circuit: sable_circuits::CircuitId) -> Option<JobKind> {
+		match circuit.id {
+			sable_circuits::POI_COMMITMENT => Some(JobKind::Commitment),
+			sable_circuits::POI_INFERENCE => Some(JobKind::Inference),
+			sable_circuits::POI_ADAPTED => Some(JobKind::Adapted),
+			_ => None,
+		}
+	}
+
+	/// Whether the result is delivered encrypted to the client: the statement then has the
+	/// client's delivery commitment and the ciphertext as its output
+	/// ([`statement::JobStatement`]).
+	pub fn delivers(self) -> bool {
+		matches!(self, JobKind::Inference | JobKind::Adapted)
+	}
 }
 
 /// What a commitment commits to.
@@ -123,6 +146,27 @@ pub fn provider_id(account: &[u8; 32]) -> Fp {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn kinds_follow_the_circuit_id() {
+		use sable_circuits::CircuitId;
+		assert_eq!(
+			JobKind::of(CircuitId::new(sable_circuits::POI_COMMITMENT, 1)),
+			Some(JobKind::Commitment)
+		);
+		assert_eq!(
+			JobKind::of(CircuitId::new(sable_circuits::POI_INFERENCE, 7)),
+			Some(JobKind::Inference)
+		);
+		assert_eq!(
+			JobKind::of(CircuitId::new(sable_circuits::POI_ADAPTED, 1)),
+			Some(JobKind::Adapted)
+		);
+		assert_eq!(JobKind::of(CircuitId::new(sable_circuits::TRANSFER, 1)), None);
+		assert_eq!(JobKind::of(CircuitId::new(3, 1)), None);
+		assert!(!JobKind::Commitment.delivers());
+		assert!(JobKind::Inference.delivers() && JobKind::Adapted.delivers());
+	}
 
 	#[test]
 	fn limbs_split_little_endian_halves() {

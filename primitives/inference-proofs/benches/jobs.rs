@@ -14,11 +14,9 @@ fn millis(started: Instant) -> f64 {
 fn main() {
 	let mut rng = StdRng::seed_from_u64(1);
 	let mut report = serde_json::Map::new();
-	for (name, witness) in [
-		("commitment", samples::commitment(1)),
-		("lora", samples::lora(1)),
-		("inference", samples::inference(1)),
-	] {
+	for (name, witness) in
+		[("commitment", samples::commitment(1)), ("inference", samples::inference(1))]
+	{
 		let started = Instant::now();
 		let _ = keys::verifier_keys(witness.kind());
 		let keygen_ms = millis(started);

@@ -1,7 +1,6 @@
-//! The three job circuits. Each cites, item by item, the statement it enforces.
+//! The job circuits. Each cites, item by item, the statement it enforces.
 
 pub mod commitment;
-pub mod lora;
 pub mod mlp;
 
 use halo2_proofs::{

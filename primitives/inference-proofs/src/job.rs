@@ -1,16 +1,13 @@
 //! Proving and verifying a job's result, whatever its kind.
 
 use rand::Rng;
-use sable_inference_primitives::{
-	commit, lora, mlp, statement::JobStatement, CommitmentKind, JobKind,
-};
+use sable_inference_primitives::{commit, mlp, statement::JobStatement, CommitmentKind, JobKind};
 use sable_zk_primitives::{encoding::fp_to_bytes, Fp};
 use sable_zk_proofs::proof::{prove_instance, verify_instance, ProveError, VerifyError};
 
 use crate::{
 	circuit::{
 		commitment::{CommitmentCircuit, CommitmentWitness},
-		lora::{LoraCircuit, LoraWitness},
 		mlp::{MlpCircuit, MlpWitness},
 	},
 	keys,
@@ -21,8 +18,6 @@ use crate::{
 pub enum JobWitness {
 	/// Openings of the three digest commitments.
 	Commitment(CommitmentWitness),
-	/// A LoRA step.
-	LoraStep(LoraWitness),
 	/// An inference.
 	Inference(MlpWitness),
 }
@@ -41,7 +36,6 @@ impl JobWitness {
 	pub fn kind(&self) -> JobKind {
 		match self {
 			JobWitness::Commitment(_) => JobKind::Commitment,
-			JobWitness::LoraStep(_) => JobKind::LoraStep,
 			JobWitness::Inference(_) => JobKind::Inference,
 		}
 	}
@@ -54,11 +48,6 @@ impl JobWitness {
 				commit(CommitmentKind::Input, &w.input.digest, w.input.salt),
 				commit(CommitmentKind::Output, &w.output.digest, w.output.salt),
 			],
-			JobWitness::LoraStep(w) => [
-				lora::base_commitment(&w.step.w_base, w.salts[0]),
-				lora::adapter_commitment(&w.step, w.salts[1]),
-				lora::result_commitment(&w.w_eff, w.salts[2]),
-			],
 			JobWitness::Inference(w) => [
 				mlp::model_commitment(&w.model, w.salts[0]),
 				mlp::input_commitment(&w.x, w.salts[1]),
@@ -70,7 +59,7 @@ impl JobWitness {
 	/// The statement this witness proves for `job_id` and `provider`.
 	pub fn statement(&self, job_id: u64, provider: [u8; 32]) -> JobStatement {
 		let [model, input, output] = self.commitments().map(|x| fp_to_bytes(&x));
-		JobStatement { job_id, provider, model, input, output }
+		JobStatement { job_id, provider, model, input, delivery: None, output: vec![output] }
 	}
 
 	/// Proves the result of job `job_id` for `provider` (a 32-byte account id).
@@ -89,12 +78,6 @@ impl JobWitness {
 				&instance,
 				rng,
 			),
-			JobWitness::LoraStep(w) => prove_instance(
-				keys::lora_keys(),
-				&LoraCircuit { witness: Some(w.clone()) },
-				&instance,
-				rng,
-			),
 			JobWitness::Inference(w) => prove_instance(
 				keys::mlp_keys(),
 				&MlpCircuit { witness: Some(w.clone()) },
@@ -110,14 +93,15 @@ impl JobWitness {
 /// `zk_verifier` host functions).
 pub fn verify(kind: JobKind, proof: &[u8], statement: &JobStatement) -> Result<(), VerifyError> {
 	let instance = statement.to_instance().ok_or(VerifyError::MalformedPublicInputs)?;
-	verify_instance(keys::verifier_keys(kind), proof, &instance)
+	let keys = keys::verifier_keys(kind).ok_or(VerifyError::InvalidProof)?;
+	verify_instance(keys, proof, &instance)
 }
 
-/// The registered circuit version this build proves `kind` jobs with.
-pub fn circuit(kind: JobKind) -> sable_circuits::CircuitSpec {
+/// The registered circuit version this build proves `kind` jobs with, if any.
+pub fn circuit(kind: JobKind) -> Option<sable_circuits::CircuitSpec> {
 	match kind {
-		JobKind::Commitment => crate::circuit::commitment::SPEC,
-		JobKind::LoraStep => crate::circuit::lora::SPEC,
-		JobKind::Inference => crate::circuit::mlp::SPEC,
+		JobKind::Commitment => Some(crate::circuit::commitment::SPEC),
+		JobKind::Inference => Some(crate::circuit::mlp::SPEC),
+		JobKind::Adapted => None,
 	}
 }

@@ -7,8 +7,6 @@
 //! {"kind": "inference", "job_id": 3, "provider": "0x<32 bytes>",
 //!  "inference": {"w1": [[...16]...], "b1": [...], "w2": [[...]], "b2": [...], "divisor": 64,
 //!                "x": [...16], "salts": ["0x..", "0x..", "0x.."]}}
-//! {"kind": "lora_step", ..., "lora_step": {"w_base": [[...]], "a": [[...]], "b": [[...]],
-//!                "alpha": 128, "salts": [...]}}
 //! {"kind": "commitment", ..., "commitment": {"model": {"digest": "0x..", "salt": "0x.."},
 //!                "input": {...}, "output": {...}}}
 //! ```
@@ -16,7 +14,6 @@
 use serde::{Deserialize, Serialize};
 
 use sable_inference_primitives::{
-	lora::{LoraStep, D, R},
 	mlp::{QuantizedMlp, N},
 	statement::JobStatement,
 	JobKind,
@@ -30,30 +27,29 @@ use sable_zk_proofs::json::{bytes32, field};
 use crate::{
 	circuit::{
 		commitment::{CommitmentWitness, Opening},
-		lora::LoraWitness,
 		mlp::MlpWitness,
 	},
 	job::JobWitness,
 };
 
-/// A job kind in JSON: `commitment`, `lora_step` or `inference`.
+/// A job kind in JSON: `commitment`, `inference` or `adapted`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KindJson {
 	/// [`JobKind::Commitment`].
 	Commitment,
-	/// [`JobKind::LoraStep`].
-	LoraStep,
 	/// [`JobKind::Inference`].
 	Inference,
+	/// [`JobKind::Adapted`].
+	Adapted,
 }
 
 impl From<KindJson> for JobKind {
 	fn from(kind: KindJson) -> Self {
 		match kind {
 			KindJson::Commitment => JobKind::Commitment,
-			KindJson::LoraStep => JobKind::LoraStep,
 			KindJson::Inference => JobKind::Inference,
+			KindJson::Adapted => JobKind::Adapted,
 		}
 	}
 }
@@ -62,8 +58,8 @@ impl From<JobKind> for KindJson {
 	fn from(kind: JobKind) -> Self {
 		match kind {
 			JobKind::Commitment => KindJson::Commitment,
-			JobKind::LoraStep => KindJson::LoraStep,
 			JobKind::Inference => KindJson::Inference,
+			JobKind::Adapted => KindJson::Adapted,
 		}
 	}
 }
@@ -86,21 +82,6 @@ pub struct CommitmentJson {
 	pub input: OpeningJson,
 	/// The output's opening.
 	pub output: OpeningJson,
-}
-
-/// A LoRA step.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct LoraJson {
-	/// `W_base`, 16 rows of 16 Q7.8 integers.
-	pub w_base: Vec<Vec<i16>>,
-	/// `A`, 4 rows of 16.
-	pub a: Vec<Vec<i16>>,
-	/// `B`, 16 rows of 4.
-	pub b: Vec<Vec<i16>>,
-	/// `alpha`, Q7.8.
-	pub alpha: i16,
-	/// Salts of the base, adapter and result commitments.
-	pub salts: [String; 3],
 }
 
 /// A quantized model and its input.
@@ -134,9 +115,6 @@ pub struct JobRequestJson {
 	/// The witness of a commitment job.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub commitment: Option<CommitmentJson>,
-	/// The witness of a LoRA job.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub lora_step: Option<LoraJson>,
 	/// The witness of an inference job.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub inference: Option<InferenceJson>,
@@ -153,8 +131,11 @@ pub struct StatementJson {
 	pub model: String,
 	/// Input commitment, hex.
 	pub input: String,
-	/// Output commitment, hex.
-	pub output: String,
+	/// The delivery commitment, hex (delivering kinds only).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub delivery: Option<String>,
+	/// The output elements, hex: the output commitment, or the ciphertext.
+	pub output: Vec<String>,
 }
 
 /// What `verify-job` reads.
@@ -209,19 +190,6 @@ impl JobRequestJson {
 					output: opening(&c.output, "output")?,
 				}))
 			},
-			KindJson::LoraStep => {
-				let l = self.lora_step.as_ref().ok_or_else(|| missing("lora_step"))?;
-				let step = LoraStep {
-					w_base: matrix::<_, D, D>(&l.w_base, "w_base")?,
-					a: matrix::<_, R, D>(&l.a, "a")?,
-					b: matrix::<_, D, R>(&l.b, "b")?,
-					alpha: l.alpha,
-				};
-				let witness = LoraWitness::new(step, salts(&l.salts)?).map_err(|o| {
-					format!("W_eff[{}][{}] overflows int16: the step is invalid", o.row, o.column)
-				})?;
-				Ok(JobWitness::LoraStep(witness))
-			},
 			KindJson::Inference => {
 				let m = self.inference.as_ref().ok_or_else(|| missing("inference"))?;
 				let model = QuantizedMlp {
@@ -236,6 +204,7 @@ impl JobRequestJson {
 					.map_err(|_| "divisor must be in [1, 256]".to_string())?;
 				Ok(JobWitness::Inference(witness))
 			},
+			KindJson::Adapted => Err("adapted inference is not proven by this build".into()),
 		}
 	}
 }
@@ -248,7 +217,8 @@ impl StatementJson {
 			provider: to_hex(&s.provider),
 			model: to_hex(&s.model),
 			input: to_hex(&s.input),
-			output: to_hex(&s.output),
+			delivery: s.delivery.as_ref().map(|d| to_hex(d)),
+			output: s.output.iter().map(|o| to_hex(o)).collect(),
 		}
 	}
 
@@ -259,7 +229,8 @@ impl StatementJson {
 			provider: bytes32(&self.provider, "provider")?,
 			model: bytes32(&self.model, "model")?,
 			input: bytes32(&self.input, "input")?,
-			output: bytes32(&self.output, "output")?,
+			delivery: self.delivery.as_ref().map(|d| bytes32(d, "delivery")).transpose()?,
+			output: self.output.iter().map(|o| bytes32(o, "output")).collect::<Result<_, _>>()?,
 		})
 	}
 }
@@ -272,13 +243,11 @@ pub fn request_from_witness(
 ) -> JobRequestJson {
 	let hex_field = |x: &Fp| to_hex(&fp_to_bytes(x));
 	let salts = |s: &[Fp; 3]| [hex_field(&s[0]), hex_field(&s[1]), hex_field(&s[2])];
-	let rows = |m: &[[i16; D]]| m.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
 	let mut request = JobRequestJson {
 		kind: witness.kind().into(),
 		job_id,
 		provider: to_hex(&provider),
 		commitment: None,
-		lora_step: None,
 		inference: None,
 	};
 	match witness {
@@ -289,15 +258,6 @@ pub fn request_from_witness(
 				model: o(&w.model),
 				input: o(&w.input),
 				output: o(&w.output),
-			});
-		},
-		JobWitness::LoraStep(w) => {
-			request.lora_step = Some(LoraJson {
-				w_base: rows(&w.step.w_base),
-				a: rows(&w.step.a),
-				b: w.step.b.iter().map(|r| r.to_vec()).collect(),
-				alpha: w.step.alpha,
-				salts: salts(&w.salts),
 			});
 		},
 		JobWitness::Inference(w) => {

@@ -1,22 +1,19 @@
-//! Keys of the three job circuits, built once per process from the circuit code and the
-//! circuit versions' registry entries (`docs/zk.md`, "Keys").
+//! Keys of the job circuits, built once per process from the circuit code and the circuit
+//! versions' registry entries (`docs/zk.md`, "Keys").
 
 use std::sync::OnceLock;
 
 use sable_inference_primitives::JobKind;
 use sable_zk_proofs::{keys::CircuitKeys, proof::VerifierKeys};
 
-use crate::circuit::{commitment, lora, mlp};
+use crate::circuit::{commitment, mlp};
 
 /// Keys of the job commitment circuit.
 pub type CommitmentKeys = CircuitKeys<commitment::CommitmentCircuit>;
-/// Keys of the LoRA step circuit.
-pub type LoraKeys = CircuitKeys<lora::LoraCircuit>;
 /// Keys of the inference circuit.
 pub type MlpKeys = CircuitKeys<mlp::MlpCircuit>;
 
 static COMMITMENT: OnceLock<CommitmentKeys> = OnceLock::new();
-static LORA: OnceLock<LoraKeys> = OnceLock::new();
 static MLP: OnceLock<MlpKeys> = OnceLock::new();
 
 /// The process-wide keys of the job commitment circuit.
@@ -24,21 +21,16 @@ pub fn commitment_keys() -> &'static CommitmentKeys {
 	COMMITMENT.get_or_init(|| CommitmentKeys::build(commitment::SPEC))
 }
 
-/// The process-wide keys of the LoRA step circuit.
-pub fn lora_keys() -> &'static LoraKeys {
-	LORA.get_or_init(|| LoraKeys::build(lora::SPEC))
-}
-
 /// The process-wide keys of the inference circuit.
 pub fn mlp_keys() -> &'static MlpKeys {
 	MLP.get_or_init(|| MlpKeys::build(mlp::SPEC))
 }
 
-/// The verifying side of the circuit this build proves `kind` with.
-pub fn verifier_keys(kind: JobKind) -> VerifierKeys<'static> {
+/// The verifying side of the circuit this build proves `kind` with, if it has one.
+pub fn verifier_keys(kind: JobKind) -> Option<VerifierKeys<'static>> {
 	match kind {
-		JobKind::Commitment => commitment_keys().into(),
-		JobKind::LoraStep => lora_keys().into(),
-		JobKind::Inference => mlp_keys().into(),
+		JobKind::Commitment => Some(commitment_keys().into()),
+		JobKind::Inference => Some(mlp_keys().into()),
+		JobKind::Adapted => None,
 	}
 }

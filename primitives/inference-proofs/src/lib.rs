@@ -1,6 +1,6 @@
 //! Sable's proof-of-inference circuits (`docs/poi.md`): the job commitment proof (circuit
-//! 2), the LoRA step proof (circuit 3) and the quantized-model inference proof (circuit 4),
-//! with their keys and a kind-independent prover and verifier ([`job`]).
+//! 2) and the quantized-model inference proof (circuit 4), with their keys and a
+//! kind-independent prover and verifier ([`job`]).
 //!
 //! The commitments and reference computations they constrain live in
 //! `sable-inference-primitives`, which the runtime and the CLI share; the Poseidon chip,

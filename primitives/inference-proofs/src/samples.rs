@@ -3,7 +3,6 @@
 //! division and clamping all take both branches.
 
 use sable_inference_primitives::{
-	lora::{LoraStep, D, R},
 	mlp::{QuantizedMlp, N},
 	JobKind,
 };
@@ -12,7 +11,6 @@ use sable_zk_primitives::Fp;
 use crate::{
 	circuit::{
 		commitment::{CommitmentWitness, Opening},
-		lora::LoraWitness,
 		mlp::MlpWitness,
 	},
 	job::JobWitness,
@@ -43,12 +41,12 @@ impl Entries {
 	}
 }
 
-/// The example job of `kind`.
-pub fn of_kind(kind: JobKind, seed: u64) -> JobWitness {
+/// The example job of `kind`, if this build proves that kind.
+pub fn of_kind(kind: JobKind, seed: u64) -> Option<JobWitness> {
 	match kind {
-		JobKind::Commitment => commitment(seed),
-		JobKind::LoraStep => lora(seed),
-		JobKind::Inference => inference(seed),
+		JobKind::Commitment => Some(commitment(seed)),
+		JobKind::Inference => Some(inference(seed)),
+		JobKind::Adapted => None,
 	}
 }
 
@@ -61,22 +59,6 @@ pub fn commitment(seed: u64) -> JobWitness {
 		input: opening(),
 		output: opening(),
 	})
-}
-
-/// A LoRA step with `W_base` in `[-16, 16)` (Q7.8), `A`, `B` in `[-1, 1]` and `alpha` in
-/// `[0, 1]`.
-pub fn lora(seed: u64) -> JobWitness {
-	let mut e = Entries(seed | 1);
-	let mut entry = |low, high| e.between(low, high) as i16;
-	let w_base = [[0; D]; D].map(|row| row.map(|_: i16| entry(-4096, 4095)));
-	let a = [[0; D]; R].map(|row| row.map(|_: i16| entry(-256, 256)));
-	let b = [[0; R]; D].map(|row| row.map(|_: i16| entry(-256, 256)));
-	let alpha = entry(0, 256);
-	let mut e = Entries(seed.rotate_left(17) | 1);
-	let step = LoraStep { w_base, a, b, alpha };
-	// Unreachable failure: with |B|, |A| <= 2^8 and 0 <= alpha <= 2^8, |alpha * (B x A)| <=
-	// 2^26, so |delta| <= 2^10 and |W_base + delta| < 2^13 always fits int16.
-	JobWitness::LoraStep(LoraWitness::new(step, [e.salt(), e.salt(), e.salt()]).expect("in range"))
 }
 
 /// A quantized model over int8 weights and input, with divisor 64.

@@ -91,7 +91,7 @@ fn shield_proof_round_trip_and_errors() {
 #[test]
 fn job_proofs_of_every_kind_round_trip_and_errors() {
 	let provider = to_hex(&[5u8; 32]);
-	for kind in ["commitment", "lora_step", "inference"] {
+	for kind in ["commitment", "inference"] {
 		let output = Command::new(env!("CARGO_BIN_EXE_sable-zk-prover"))
 			.args(["sample-job", kind])
 			.output()

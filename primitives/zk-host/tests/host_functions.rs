@@ -211,7 +211,8 @@ fn a_proof_of_any_other_length_is_refused_singly_and_in_a_batch() {
 	}
 	// 100 extra bytes exceed the bound of every transfer payload: not even decodable.
 	assert!(with_proof(good, padded_100.clone()).is_none());
-	assert_eq!(circuits::MAX_PROOF_LEN as usize, circuits::POI_LORA_V1.proof_len as usize);
+	let longest = circuits::REGISTRY.iter().map(|spec| spec.proof_len).max();
+	assert_eq!(Some(circuits::MAX_PROOF_LEN), longest);
 
 	// The host refuses them too, before verification, singly and inside a batch.
 	for proof in [padded_1, short] {
@@ -258,10 +259,10 @@ fn job_proofs_verify_through_the_host_with_their_own_circuit_only() {
 	use sable_inference_proofs::{job, samples};
 
 	let mut rng = StdRng::seed_from_u64(9);
-	let kinds = [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference];
-	for (witness, kind) in kinds.map(|kind| (samples::of_kind(kind, 3), kind)) {
+	let kinds = [JobKind::Commitment, JobKind::Inference];
+	for (witness, kind) in kinds.map(|kind| (samples::of_kind(kind, 3).expect("a sample"), kind)) {
 		let result = witness.prove(5, [2; 32], &mut rng).expect("proves");
-		let spec = job::circuit(kind);
+		let spec = job::circuit(kind).expect("a circuit");
 		let statement = Statement::new(
 			spec.id,
 			&result.statement.public_inputs().expect("canonical"),
@@ -270,14 +271,16 @@ fn job_proofs_verify_through_the_host_with_their_own_circuit_only() {
 		.expect("a well-formed statement");
 		assert_eq!(zk_verifier::verify(&statement.encode()), Ok(()), "{kind:?}");
 		for other in kinds.into_iter().filter(|other| *other != kind) {
-			let other = job::circuit(other);
+			let other = job::circuit(other).expect("a circuit");
 			let wrong = Statement { circuit: other.id, ..statement.clone() };
 			// Each job circuit's proofs have their own length: refused before verification.
 			assert_ne!(other.proof_len, spec.proof_len);
 			assert_eq!(zk_verifier::verify(&wrong.encode()), Err(VerifyError::MalformedStatement));
 		}
-		let other_job =
-			sable_inference_primitives::statement::JobStatement { job_id: 6, ..result.statement };
+		let other_job = sable_inference_primitives::statement::JobStatement {
+			job_id: 6,
+			..result.statement.clone()
+		};
 		let moved = Statement {
 			public_inputs: PublicInputs::truncate_from(
 				other_job.public_inputs().expect("canonical").to_vec(),

@@ -4,7 +4,7 @@
 //! - `prove` reads a shielded-transfer [`ProveRequestJson`] and writes the proof, the public
 //!   inputs and the output notes; `verify` reads a [`VerifyRequestJson`] and writes
 //!   `{"valid": true}`.
-//! - `prove-job` reads a proof-of-inference [`JobRequestJson`] (any of the three kinds) and
+//! - `prove-job` reads a proof-of-inference [`JobRequestJson`] (any kind) and
 //!   writes `{"kind", "statement", "proof", "prove_ms"}`; `verify-job` reads a
 //!   [`VerifyJobJson`]; `job-commitments` writes the model, input and output commitments of a
 //!   request without proving (what a client puts in `create_job`).
@@ -172,9 +172,11 @@ fn run_job_commitments() -> ExitCode {
 fn run_sample_job(kind: Option<&str>) -> ExitCode {
 	let kind = match kind.map(|k| serde_json::from_value::<KindJson>(json!(k))) {
 		Some(Ok(kind)) => kind,
-		_ => return fail(2, "usage: sable-zk-prover sample-job commitment|lora_step|inference"),
+		_ => return fail(2, "usage: sable-zk-prover sample-job commitment|inference"),
 	};
-	let witness = samples::of_kind(kind.into(), 1);
+	let Some(witness) = samples::of_kind(kind.into(), 1) else {
+		return fail(2, "this build has no sample of that kind");
+	};
 	let request = request_from_witness(&witness, 0, [0; 32]);
 	println!("{}", json!(request));
 	ExitCode::SUCCESS

@@ -22,7 +22,7 @@ use sable_zk_proofs::circuit::poseidon::Cell;
 use super::bytes::BytesConfig;
 
 /// `2^16`, the rounding rule's divisor.
-const SCALE: u64 = 1 << sable_inference_primitives::lora::SHIFT;
+const SCALE: u64 = 1 << 16;
 
 /// The rounding gate.
 #[derive(Clone, Debug)]

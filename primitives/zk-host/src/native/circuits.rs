@@ -11,8 +11,7 @@
 use std::sync::OnceLock;
 
 use sable_circuits::{CircuitId, CircuitSpec};
-use sable_inference_primitives::JobKind;
-use sable_inference_proofs::keys::verifier_keys;
+use sable_inference_proofs::keys::{commitment_keys, mlp_keys};
 use sable_zk_proofs::{
 	keys::{vk_digest, KeyMismatch, TransferKeys},
 	proof::VerifierKeys,
@@ -67,23 +66,18 @@ fn transfer_v1() -> VerifierKeys<'static> {
 }
 
 fn poi_commitment_v1() -> VerifierKeys<'static> {
-	verifier_keys(JobKind::Commitment)
-}
-
-fn poi_lora_v1() -> VerifierKeys<'static> {
-	verifier_keys(JobKind::LoraStep)
+	commitment_keys().into()
 }
 
 fn poi_inference_v1() -> VerifierKeys<'static> {
-	verifier_keys(JobKind::Inference)
+	mlp_keys().into()
 }
 
-/// Every circuit version the host verifies: the shielded transfer and the three
+/// Every circuit version the host verifies: the shielded transfer and the
 /// proof-of-inference circuits (`docs/poi.md`).
-static CIRCUITS: [Circuit; 4] = [
+static CIRCUITS: [Circuit; 3] = [
 	Circuit::new(sable_circuits::TRANSFER_V1.id, transfer_v1),
 	Circuit::new(sable_circuits::POI_COMMITMENT_V1.id, poi_commitment_v1),
-	Circuit::new(sable_circuits::POI_LORA_V1.id, poi_lora_v1),
 	Circuit::new(sable_circuits::POI_INFERENCE_V1.id, poi_inference_v1),
 ];
 
