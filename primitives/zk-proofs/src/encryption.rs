@@ -9,14 +9,10 @@
 //! key        = BLAKE2b-256(personal "Sable_NoteKDF_v1", shared || epk)
 //! ciphertext = epk || ChaCha20-Poly1305(key, nonce 0, value || rho || rcm || memo)
 //! ```
-//! The nonce can be fixed because every key is used once (a fresh `esk` per output).
+//! That is a [`sealed`] box under the personalization `Sable_NoteKDF_v1`.
 
 use bech32::{
 	primitives::decode::UncheckedHrpstring, Bech32, Bech32m, ByteIterExt, Fe32IterExt, Hrp,
-};
-use chacha20poly1305::{
-	aead::{Aead, KeyInit},
-	ChaCha20Poly1305, Key, Nonce,
 };
 use ff::{Field, PrimeField};
 use group::{Group, GroupEncoding};
@@ -28,13 +24,18 @@ use sable_zk_primitives::{
 	note::{Note, Rho},
 };
 
+use crate::sealed;
+
+/// The KDF personalization of note encryption.
+const NOTE_KDF: &[u8; 16] = b"Sable_NoteKDF_v1";
+
 /// Bytes of a memo carried with each note.
 pub const MEMO_LEN: usize = 32;
 /// Bytes of the plaintext: value, rho, rcm, memo.
 pub const PLAINTEXT_LEN: usize = 8 + 32 + 32 + MEMO_LEN;
 /// Bytes of a ciphertext: ephemeral key, encrypted plaintext, 16-byte tag.
 pub use sable_zk_primitives::payload::CIPHERTEXT_LEN;
-const _: () = assert!(CIPHERTEXT_LEN == 32 + PLAINTEXT_LEN + 16);
+const _: () = assert!(CIPHERTEXT_LEN == sealed::OVERHEAD + PLAINTEXT_LEN);
 /// Prefix of an address's text form: the human-readable part `sable` and bech32's separator.
 pub const ADDRESS_PREFIX: &str = "sable1";
 /// Characters in an address: `sable1`, 103 data characters (64 bytes) and a 6-character
@@ -127,10 +128,7 @@ impl IncomingViewingKey {
 		if ciphertext.len() != CIPHERTEXT_LEN {
 			return None;
 		}
-		let epk_bytes: [u8; 32] = ciphertext[..32].try_into().ok()?;
-		let epk = Option::<pallas::Point>::from(pallas::Point::from_bytes(&epk_bytes))?;
-		let cipher = cipher(&(epk * self.0), &epk_bytes);
-		let plaintext = cipher.decrypt(&Nonce::default(), &ciphertext[32..]).ok()?;
+		let plaintext = sealed::open(&self.0, NOTE_KDF, ciphertext)?;
 		let value = u64::from_le_bytes(plaintext[..8].try_into().ok()?);
 		let rho = fp_from_bytes(&plaintext[8..40].try_into().ok()?)?;
 		let rcm = fp_from_bytes(&plaintext[40..72].try_into().ok()?)?;
@@ -216,25 +214,12 @@ impl Address {
 
 	/// Encrypts `note` (which must be addressed to `self.owner`) and `memo` for this address.
 	pub fn encrypt(&self, note: &Note, memo: &[u8; MEMO_LEN], rng: &mut impl Rng) -> Vec<u8> {
-		let esk = loop {
-			let candidate = pallas::Scalar::random(&mut *rng);
-			if !bool::from(candidate.is_zero()) {
-				break candidate;
-			}
-		};
-		let epk = (pallas::Point::generator() * esk).to_bytes();
 		let mut plaintext = Vec::with_capacity(PLAINTEXT_LEN);
 		plaintext.extend_from_slice(&note.value.to_le_bytes());
 		plaintext.extend_from_slice(&fp_to_bytes(&note.rho.0));
 		plaintext.extend_from_slice(&fp_to_bytes(&note.rcm));
 		plaintext.extend_from_slice(memo);
-		let cipher = cipher(&(self.pk_enc * esk), &epk);
-		// Encrypting a 104-byte buffer in memory cannot fail.
-		let sealed = cipher.encrypt(&Nonce::default(), plaintext.as_slice()).unwrap_or_default();
-		let mut ciphertext = Vec::with_capacity(CIPHERTEXT_LEN);
-		ciphertext.extend_from_slice(&epk);
-		ciphertext.extend_from_slice(&sealed);
-		ciphertext
+		sealed::seal(&self.pk_enc, NOTE_KDF, &plaintext, rng)
 	}
 }
 
@@ -243,17 +228,6 @@ fn is_legacy_hex(text: &str) -> bool {
 	text.strip_prefix(ADDRESS_PREFIX).is_some_and(|digits| {
 		digits.len() == LEGACY_HEX_DIGITS && digits.bytes().all(|c| c.is_ascii_hexdigit())
 	})
-}
-
-fn cipher(shared: &pallas::Point, epk: &[u8; 32]) -> ChaCha20Poly1305 {
-	let digest = blake2b_simd::Params::new()
-		.hash_length(32)
-		.personal(b"Sable_NoteKDF_v1")
-		.to_state()
-		.update(&shared.to_bytes())
-		.update(epk)
-		.finalize();
-	ChaCha20Poly1305::new(Key::from_slice(digest.as_bytes()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Sable's Halo2 transfer circuit and everything that proves and verifies with it: the
 //! circuit (`circuit`), witness building (`witness`), parameters and keys (`keys`), proving,
-//! verification and batch verification (`proof`), and note encryption (`encryption`).
+//! verification and batch verification (`proof`), note encryption (`encryption`) and the
+//! sealed boxes it is made of (`sealed`).
 //!
 //! The statement is specified in `docs/zk.md`; `sable-zk-primitives` holds the hashing,
 //! keys, notes and tree that the circuit and the chain share.
@@ -12,6 +13,7 @@ pub mod encryption;
 pub mod json;
 pub mod keys;
 pub mod proof;
+pub mod sealed;
 pub mod shielded;
 pub mod witness;
 
