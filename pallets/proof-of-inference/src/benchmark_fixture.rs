@@ -7,41 +7,43 @@
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
-use sable_inference_primitives::JobKind;
+use sable_zk_host::CircuitId;
 
 use crate::{Commitment, JobId};
 
-/// One proven result of each job kind, all for job [`BenchmarkFixture::job_id`] and the
-/// provider [`BenchmarkFixture::provider`].
+/// One proven result per benchmarked circuit version, all for job
+/// [`BenchmarkFixture::job_id`] and the provider [`BenchmarkFixture::provider`].
 #[derive(Clone, Debug, Encode, Decode)]
 pub struct BenchmarkFixture {
 	/// The job id every proof is bound to.
 	pub job_id: JobId,
 	/// The provider's 32-byte account id every proof is bound to.
 	pub provider: [u8; 32],
-	/// A result per kind.
+	/// A result per circuit version.
 	pub results: Vec<FixtureResult>,
 }
 
 /// A job's commitments and a proof of its result.
 #[derive(Clone, Debug, Encode, Decode)]
 pub struct FixtureResult {
-	/// The job kind (which circuit).
-	pub kind: JobKind,
+	/// The model's circuit version.
+	pub circuit: CircuitId,
 	/// Model commitment.
 	pub model: Commitment,
 	/// Input commitment.
 	pub input: Commitment,
-	/// Output commitment.
-	pub output: Commitment,
+	/// Delivery-key commitment, for circuits with delivery.
+	pub delivery: Option<Commitment>,
+	/// The result: output commitment or output ciphertext.
+	pub output: Vec<Commitment>,
 	/// The proof.
 	pub proof: Vec<u8>,
 }
 
 impl BenchmarkFixture {
-	/// The result of `kind`.
-	pub fn result(&self, kind: JobKind) -> Option<&FixtureResult> {
-		self.results.iter().find(|result| result.kind == kind)
+	/// The result of `circuit`.
+	pub fn result(&self, circuit: CircuitId) -> Option<&FixtureResult> {
+		self.results.iter().find(|result| result.circuit == circuit)
 	}
 }
 
@@ -55,10 +57,20 @@ mod tests {
 	use super::*;
 	use rand::{rngs::StdRng, SeedableRng};
 	use sable_inference_primitives::statement::JobStatement;
-	use sable_inference_proofs::{job::verify, samples};
+	use sable_inference_proofs::samples;
+	use sable_zk_host::{circuits, Statement};
 
 	const JOB_ID: JobId = 0;
 	const PROVIDER: [u8; 32] = [7; 32];
+
+	/// Every registered job circuit version, which the benchmarks cover one by one.
+	fn benchmarked() -> Vec<CircuitId> {
+		circuits::REGISTRY
+			.iter()
+			.map(|spec| spec.id)
+			.filter(|id| sable_inference_primitives::JobKind::of(*id).is_some())
+			.collect()
+	}
 
 	#[test]
 	#[ignore = "writes the fixture; run with SABLE_UPDATE_BENCH_FIXTURE=1"]
@@ -67,15 +79,16 @@ mod tests {
 			return;
 		}
 		let mut rng = StdRng::seed_from_u64(0xbe7c);
-		let results = [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference]
-			.map(|kind| samples::of_kind(kind, 1))
-			.iter()
-			.map(|witness| {
+		let results = benchmarked()
+			.into_iter()
+			.map(|circuit| {
+				let witness = samples::of_circuit(circuit, 1).expect("a sample of each circuit");
 				let proven = witness.prove(JOB_ID, PROVIDER, &mut rng).expect("proves");
 				FixtureResult {
-					kind: witness.kind(),
+					circuit,
 					model: proven.statement.model,
 					input: proven.statement.input,
+					delivery: proven.statement.delivery,
 					output: proven.statement.output,
 					proof: proven.proof,
 				}
@@ -87,18 +100,22 @@ mod tests {
 	}
 
 	#[test]
-	fn every_fixture_proof_verifies() {
+	fn every_fixture_proof_verifies_through_the_host_functions() {
 		let fixture = fixture().expect("fixture decodes");
-		for kind in [JobKind::Commitment, JobKind::LoraStep, JobKind::Inference] {
-			let result = fixture.result(kind).expect("a result of each kind");
+		for circuit in benchmarked() {
+			let result = fixture.result(circuit).expect("a result of each circuit version");
 			let statement = JobStatement {
 				job_id: fixture.job_id,
 				provider: fixture.provider,
 				model: result.model,
 				input: result.input,
-				output: result.output,
+				delivery: result.delivery,
+				output: result.output.clone(),
 			};
-			assert_eq!(verify(kind, &result.proof, &statement), Ok(()), "{kind:?}");
+			let inputs = statement.public_inputs().expect("canonical");
+			let proof = result.proof.clone().try_into().expect("fits");
+			let statement = Statement::new(circuit, &inputs, proof).expect("well formed");
+			assert_eq!(sable_zk_host::verify(&[statement]), Ok(()), "{circuit:?}");
 		}
 	}
 }
