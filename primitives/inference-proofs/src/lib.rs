@@ -13,6 +13,7 @@ pub mod gadgets;
 pub mod job;
 pub mod json;
 pub mod keys;
+pub mod request;
 pub mod samples;
 
 pub use sable_inference_primitives as primitives;
