@@ -264,10 +264,26 @@ impl_runtime_apis! {
 	impl pallet_proof_of_inference_runtime_api::ProofOfInferenceApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{
+		fn model(
+			model_id: pallet_proof_of_inference::ModelId,
+		) -> Option<pallet_proof_of_inference::Model<AccountId, Balance>> {
+			ProofOfInference::model(model_id)
+		}
+
 		fn job(
 			job_id: pallet_proof_of_inference::JobId,
 		) -> Option<pallet_proof_of_inference::Job<AccountId, Balance, BlockNumber>> {
 			ProofOfInference::job(job_id)
+		}
+
+		fn request(job_id: pallet_proof_of_inference::JobId) -> Option<Vec<u8>> {
+			ProofOfInference::request(job_id)
+		}
+
+		fn result(
+			job_id: pallet_proof_of_inference::JobId,
+		) -> Option<Vec<pallet_proof_of_inference::Commitment>> {
+			ProofOfInference::result(job_id)
 		}
 
 		fn provider(who: AccountId) -> Option<pallet_proof_of_inference::Provider<Balance, BlockNumber>> {
