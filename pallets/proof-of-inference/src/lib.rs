@@ -310,11 +310,12 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// Providers and their bonds (each held from the account's balance).
 		pub providers: alloc::vec::Vec<(T::AccountId, BalanceOf<T>)>,
-		/// Models: provider, circuit, commitment, price, metadata hash, encryption key.
+		/// Models: provider, circuit (id and version), commitment, price, metadata hash,
+		/// encryption key.
 		#[allow(clippy::type_complexity)]
 		pub models: alloc::vec::Vec<(
 			T::AccountId,
-			CircuitId,
+			(u16, u16),
 			Commitment,
 			BalanceOf<T>,
 			[u8; 32],
@@ -338,7 +339,7 @@ pub mod pallet {
 			for (provider, circuit, commitment, price, metadata, key) in &self.models {
 				let registered = Pallet::<T>::do_register_model(
 					provider,
-					*circuit,
+					CircuitId::new(circuit.0, circuit.1),
 					*commitment,
 					*price,
 					*metadata,

@@ -9,8 +9,11 @@ use std::{
 
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::fungible::{Inspect, InspectHold},
-	weights::Weight,
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Get,
+	},
+	weights::{RuntimeDbWeight, Weight},
 };
 use rand::{rngs::StdRng, RngExt, SeedableRng};
 use sable_inference_proofs::{job::JobWitness, samples};
@@ -25,8 +28,8 @@ use crate::{
 const PAYMENT: Balance = 10_000;
 /// 10% of `PAYMENT`, above the minimum collateral.
 const COLLATERAL: Balance = 1_000;
-/// 5% of `PAYMENT` is below the minimum dispute deposit.
-const DISPUTE_DEPOSIT: Balance = MINIMUM_DISPUTE_DEPOSIT;
+/// 5% of `PAYMENT`, above the minimum dispute deposit.
+const DISPUTE_DEPOSIT: Balance = PAYMENT / 20;
 const BOND: Balance = 3_000;
 const PRICE: Balance = 500;
 const REQUEST: [u8; 16] = [7; 16];
@@ -352,9 +355,9 @@ fn only_the_models_provider_accepts_with_collateral_scaled_to_the_payment() {
 fn attack_collateral_not_scaled_to_the_payment() {
 	new_test_ext().execute_with(|| {
 		let model = commitment_model(&carol());
-		let big_payment = 100 * PAYMENT;
+		let big_payment = 50 * PAYMENT;
 		let big = create_paying(&alice(), model, big_payment, 20);
-		// Carol's 3,000 bond would cover a flat collateral, but not 10% of 1,000,000.
+		// Carol's 3,000 bond would cover a flat collateral, but not 10% of 500,000.
 		assert_noop!(
 			Inference::accept_job(RuntimeOrigin::signed(carol()), big),
 			Error::<Test>::InsufficientBond
@@ -593,14 +596,15 @@ fn the_minimum_bond_holds_after_withdrawals_and_slashes() {
 			Error::<Test>::BondTooLow
 		);
 		assert_noop!(Inference::unbond(RuntimeOrigin::signed(carol()), 0), Error::<Test>::InsufficientBond);
-		// Two slashes take Carol's bond below the minimum: she can take no more jobs.
+		// Two slashes of 1,200 take Carol's bond below the minimum: she can take no more
+		// jobs, although her free bond would cover a small one's collateral.
 		for deadline in [3, 4] {
-			let job = create(&alice(), model, deadline);
+			let job = create_paying(&alice(), model, 12_000, deadline);
 			accept(&carol(), job);
 		}
 		run_to(6);
 		let bond = crate::Providers::<Test>::get(carol()).expect("provider").bond;
-		assert_eq!(bond, BOND - 2 * COLLATERAL);
+		assert_eq!(bond, BOND - 2 * 1_200);
 		assert!(bond < MINIMUM_BOND);
 		let job = create_paying(&alice(), model, PRICE, 20);
 		assert_noop!(Inference::accept_job(RuntimeOrigin::signed(carol()), job), Error::<Test>::BondTooLow);
@@ -714,7 +718,8 @@ fn on_idle_work_is_bounded_and_resumes() {
 		crate::Pallet::<Test>::process_due(6, unlimited);
 		assert_eq!(ended(), MAX_DUE_PROCESSED as usize - 6);
 		let per_job = <() as WeightInfo>::process_due_job();
-		let per_step = <Test as frame_system::Config>::DbWeight::get().reads_writes(1, 1);
+		let db = <<Test as frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get();
+		let per_step = db.reads_writes(1, 1);
 		crate::Pallet::<Test>::process_due(6, per_job.saturating_add(per_step).saturating_mul(3));
 		assert!(ended() > MAX_DUE_PROCESSED as usize - 6);
 		assert!(ended() <= MAX_DUE_PROCESSED as usize - 6 + 3);
