@@ -67,7 +67,7 @@ fn prometheus_serves_finalized_height() {
 				&& line.ends_with(" 0")
 		})
 	};
-	for circuit in ["transfer_v1", "poi_commitment_v1", "poi_lora_v1", "poi_inference_v1"] {
+	for circuit in sable_circuits::REGISTRY.iter().map(|spec| spec.name) {
 		let circuit_label = format!("circuit=\"{circuit}\"");
 		for result in ["ok", "invalid_proof", "malformed_public_inputs", "malformed_statement"] {
 			let labels = [circuit_label.clone(), format!("result=\"{result}\"")];

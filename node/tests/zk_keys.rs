@@ -2,7 +2,7 @@
 //! to start, naming the circuit (`docs/zk.md`, "Circuit registry").
 //!
 //! The node under test is the real binary with one pinned digest altered: every copy of the
-//! LoRA circuit's 32-byte digest in the executable gets one bit flipped, exactly what a
+//! digits-shape inference circuit's 32-byte digest in the executable gets one bit flipped, what a
 //! release would look like whose circuit code or halo2 dependency drifted from the registry.
 
 use std::{
@@ -27,7 +27,8 @@ fn occurrences(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
 fn a_node_whose_pinned_digest_differs_from_its_key_refuses_to_start() {
 	let dir = tempfile::tempdir().expect("temp dir");
 	let mut binary = std::fs::read(common::NODE).expect("the node binary");
-	let pinned = sable_circuits::POI_LORA_V1.vk_digest;
+	let spec = sable_circuits::POI_INFERENCE_64X32X10_V3;
+	let pinned = spec.vk_digest;
 	let offsets = occurrences(&binary, &pinned);
 	assert!(!offsets.is_empty(), "the pinned digest is stored verbatim in the binary");
 	for offset in &offsets {
@@ -64,11 +65,14 @@ fn a_node_whose_pinned_digest_differs_from_its_key_refuses_to_start() {
 	let status = status.unwrap_or_else(|| panic!("the node kept running:\n{log}"));
 	assert!(!status.success(), "the node must exit with an error:\n{log}");
 	assert!(
-		log.contains("the verifying key of circuit poi_lora_v1 (3.1) is not the registered one"),
+		log.contains(&format!(
+			"the verifying key of circuit {} (4.3) is not the registered one",
+			spec.name
+		)),
 		"the error names the circuit:\n{log}"
 	);
 	assert!(
-		!log.contains("poi_lora_v1 (3.1) ready"),
+		!log.contains(&format!("{} (4.3) ready", spec.name)),
 		"the altered key is never reported ready:\n{log}"
 	);
 }
