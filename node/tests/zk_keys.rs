@@ -2,7 +2,7 @@
 //! to start, naming the circuit (`docs/zk.md`, "Circuit registry").
 //!
 //! The node under test is the real binary with one pinned digest altered: every copy of the
-//! digits-shape inference circuit's 32-byte digest in the executable gets one bit flipped, what a
+//! digits inference circuit's 32-byte digest in the executable gets one bit flipped, what a
 //! release would look like whose circuit code or halo2 dependency drifted from the registry.
 
 use std::{
