@@ -82,8 +82,7 @@ mod tests {
 		let results = benchmarked()
 			.into_iter()
 			.map(|circuit| {
-				let kind = sable_inference_primitives::JobKind::of(circuit).expect("a job circuit");
-				let witness = samples::of_kind(kind, 1).expect("a sample of each circuit");
+				let witness = samples::of_circuit(circuit, 1).expect("a sample of each circuit");
 				let proven = witness.prove(JOB_ID, PROVIDER, &mut rng).expect("proves");
 				FixtureResult {
 					circuit,

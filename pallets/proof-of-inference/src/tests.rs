@@ -25,6 +25,8 @@ use crate::{
 	Timeline,
 };
 
+mod inference;
+
 const PAYMENT: Balance = 10_000;
 /// 10% of `PAYMENT`, above the minimum collateral.
 const COLLATERAL: Balance = 1_000;
@@ -550,7 +552,7 @@ fn attack_free_dispute() {
 		);
 		// The deposit scales with the payment: 5% of a large job.
 		let model = crate::Jobs::<Test>::get(job).expect("job").model;
-		assert_ok!(Inference::bond_extra(RuntimeOrigin::signed(carol()), 20_000));
+		assert_ok!(Inference::bond_extra(RuntimeOrigin::signed(carol()), 40_000));
 		let big = create_paying(&bob(), model, 40 * PAYMENT, 40);
 		accept(&carol(), big);
 		assert_ok!(submit(&carol(), big));
