@@ -64,3 +64,39 @@ fn committed_specs_load_and_name_their_genesis() {
 		assert!(top.contains_key("0x3a636f6465"), "{chain}: raw genesis has :code");
 	}
 }
+
+/// The digits model that Ferdie serves on dev and local chains is exactly the committed
+/// `models/digits/model.json` (public weights, salt 0), under Ferdie's request key
+/// (`sable_runtime::genesis_config_presets::dev_model`).
+#[test]
+fn the_dev_digits_model_is_the_committed_model_under_ferdies_key() {
+	use sable_inference_proofs::{json::ModelJson, request::RequestKey};
+	use sable_runtime::genesis_config_presets::dev_model;
+	use sable_zk_primitives::{encoding::fp_to_bytes, Fp};
+	use sp_core::Pair;
+
+	let path = repo_root().join("models/digits/model.json");
+	let bytes = std::fs::read(&path).expect("the digits model");
+	// Public weights: the commitment's salt is zero.
+	let mut model: Value = serde_json::from_slice(&bytes).expect("a model file");
+	model["salt"] = Value::String(sable_zk_primitives::encoding::to_hex(&[0u8; 32]));
+	let model: ModelJson = serde_json::from_value(model).expect("a model file");
+	let model = model.to_model().expect("a well-formed model");
+	let commitment =
+		fp_to_bytes(&sable_inference_primitives::mlp::model_commitment(&model, Fp::zero()));
+	let metadata = sp_core::blake2_256(&bytes);
+	let ferdie = sp_keyring::Sr25519Keyring::Ferdie.pair();
+	let key = RequestKey::from_account_secret(&ferdie.to_raw_vec()).public();
+	let spec = sable_inference_proofs::circuit::inference::version_of(model.shape())
+		.expect("a registered shape");
+	let hex = |b: &[u8; 32]| sable_zk_primitives::encoding::to_hex(b);
+	assert_eq!(
+		(hex(&commitment), hex(&metadata), hex(&key), (spec.id.id, spec.id.version)),
+		(
+			hex(&dev_model::COMMITMENT),
+			hex(&dev_model::METADATA),
+			hex(&dev_model::ENCRYPTION_KEY),
+			dev_model::CIRCUIT
+		)
+	);
+}

@@ -14,8 +14,8 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::Perbill;
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, UNITS,
+	AccountId, BabeConfig, Balance, BalancesConfig, ProofOfInferenceConfig, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, UNITS,
 };
 
 /// Name of the staging preset (`--chain staging`).
@@ -29,6 +29,29 @@ pub const VALIDATOR_BOND: Balance = 100_000 * UNITS;
 pub const MIN_VALIDATOR_BOND: Balance = 10_000 * UNITS;
 /// Smallest bond that lets an account nominate.
 pub const MIN_NOMINATOR_BOND: Balance = 100 * UNITS;
+
+/// The handwritten-digits model (`models/digits/`), which Ferdie serves as model 0 on the
+/// dev and local chains (`docs/poi.md`, "Model registry"). `node/tests/chain_specs.rs`
+/// recomputes every value from the committed model file and `//Ferdie`.
+pub mod dev_model {
+	use crate::{Balance, UNITS};
+
+	/// Circuit `poi_inference_64x32x10_v3`: id 4, version 3.
+	pub const CIRCUIT: (u16, u16) = (4, 3);
+	/// The model commitment of `models/digits/model.json` with salt 0 (public weights).
+	pub const COMMITMENT: [u8; 32] =
+		sp_core::hex2array!("3f213fc315db4ec4bfddd56c42951b373c58604a35337e8511d56551d30bb723");
+	/// BLAKE2b-256 of `models/digits/model.json`.
+	pub const METADATA: [u8; 32] =
+		sp_core::hex2array!("f01ad20bb469acb2d683d4dc7ce92128ce67a3d533b634dae08f9488e085cb2d");
+	/// Ferdie's request key, derived from `//Ferdie` as the wallet derives it.
+	pub const ENCRYPTION_KEY: [u8; 32] =
+		sp_core::hex2array!("3c23f94c068251986626a2af38c2121c549c623932c60009f090aef5318be199");
+	/// Price of one classification.
+	pub const PRICE: Balance = UNITS;
+	/// Ferdie's provider bond.
+	pub const PROVIDER_BOND: Balance = 1_000 * UNITS;
+}
 
 /// A genesis validator: its stash account and its session keys.
 #[derive(Clone)]
@@ -97,22 +120,46 @@ fn sable_genesis(
 	patch
 }
 
+/// Adds Ferdie as a provider serving the digits model ([`dev_model`]) to a genesis patch.
+fn with_digits_model(mut patch: serde_json::Value) -> serde_json::Value {
+	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+	let poi_patch = build_struct_json_patch!(RuntimeGenesisConfig {
+		proof_of_inference: ProofOfInferenceConfig {
+			providers: vec![(ferdie.clone(), dev_model::PROVIDER_BOND)],
+			models: vec![(
+				ferdie,
+				dev_model::CIRCUIT,
+				dev_model::COMMITMENT,
+				dev_model::PRICE,
+				dev_model::METADATA,
+				dev_model::ENCRYPTION_KEY,
+			)],
+		}
+	});
+	if let (Some(patch), serde_json::Value::Object(poi)) = (patch.as_object_mut(), poi_patch) {
+		patch.extend(poi);
+	}
+	patch
+}
+
 /// The well-known development accounts, all endowed on dev and local chains.
 fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
 }
 
-/// `development`: Alice validates alone and holds the sudo key.
+/// `development`: Alice validates alone and holds the sudo key; Ferdie serves the digits
+/// model.
 pub fn development_config_genesis() -> serde_json::Value {
-	sable_genesis(
+	with_digits_model(sable_genesis(
 		vec![GenesisValidator::from_keyring(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		1,
-	)
+	))
 }
 
-/// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key.
+/// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key; Ferdie
+/// serves the digits model.
 pub fn local_testnet_genesis() -> serde_json::Value {
 	let validators = [
 		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
@@ -123,7 +170,12 @@ pub fn local_testnet_genesis() -> serde_json::Value {
 	.into_iter()
 	.map(|(sr, ed)| GenesisValidator::from_keyring(sr, ed))
 	.collect();
-	sable_genesis(validators, dev_accounts(), Some(Sr25519Keyring::Alice.to_account_id()), 2)
+	with_digits_model(sable_genesis(
+		validators,
+		dev_accounts(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		2,
+	))
 }
 
 /// Public keys of the staging validators: (stash sr25519, BABE sr25519, GRANDPA ed25519).

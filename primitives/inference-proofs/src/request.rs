@@ -154,7 +154,11 @@ impl Request {
 	}
 
 	/// Seals the request to a model's 32-byte encryption key.
-	pub fn seal(&self, encryption_key: &[u8; 32], rng: &mut impl Rng) -> Result<Vec<u8>, RequestError> {
+	pub fn seal(
+		&self,
+		encryption_key: &[u8; 32],
+		rng: &mut impl Rng,
+	) -> Result<Vec<u8>, RequestError> {
 		let key = point(encryption_key)?;
 		Ok(sealed::seal(&key, REQUEST_KDF, &self.to_bytes(), rng))
 	}
@@ -181,13 +185,21 @@ impl RequestKey {
 	/// The key derived from a provider's 32-byte secret seed:
 	/// `Scalar(BLAKE2b-512(personal "Sable_RequestKey", seed))`.
 	pub fn from_seed(seed: &[u8; 32]) -> Self {
-		let digest = blake2b_simd::Params::new()
-			.hash_length(64)
-			.personal(KEY_DERIVATION)
-			.hash(seed);
+		let digest =
+			blake2b_simd::Params::new().hash_length(64).personal(KEY_DERIVATION).hash(seed);
 		let mut wide = [0u8; 64];
 		wide.copy_from_slice(digest.as_bytes());
 		RequestKey(pallas::Scalar::from_uniform_bytes(&wide))
+	}
+
+	/// The key of a provider account whose raw secret key is `secret` (sr25519's 64-byte
+	/// `to_raw_vec`): [`RequestKey::from_seed`] of its BLAKE2b-256 hash (`docs/poi.md`,
+	/// "Requests"). Wallets and chain presets derive it this way.
+	pub fn from_account_secret(secret: &[u8]) -> Self {
+		let seed = blake2b_simd::Params::new().hash_length(32).hash(secret);
+		let mut bytes = [0u8; 32];
+		bytes.copy_from_slice(seed.as_bytes());
+		Self::from_seed(&bytes)
 	}
 
 	/// The public encryption key a model is registered with.
@@ -197,7 +209,8 @@ impl RequestKey {
 
 	/// Opens a request box for a model whose payloads have `shape`.
 	pub fn open(&self, boxed: &[u8], shape: PayloadShape) -> Result<Request, RequestError> {
-		let plaintext = sealed::open(&self.0, REQUEST_KDF, boxed).ok_or(RequestError::NotForThisKey)?;
+		let plaintext =
+			sealed::open(&self.0, REQUEST_KDF, boxed).ok_or(RequestError::NotForThisKey)?;
 		Request::from_bytes(&plaintext, shape)
 	}
 }
