@@ -50,19 +50,46 @@ pub const POI_COMMITMENT_V1: CircuitSpec = CircuitSpec {
 	vk_digest: spec::digest("97ae8c9155bc53774635f5e52856136a5cc44efd6a4dbf9b378d6ae6c41f306b"),
 };
 
-/// The 16 x 16 x 16 quantized-model inference proof, version 1.
-pub const POI_INFERENCE_V1: CircuitSpec = CircuitSpec {
-	id: CircuitId::new(POI_INFERENCE, 1),
-	name: "poi_inference_v1",
+/// Inference of a 16 x 16 x 16 quantized model with encrypted delivery, version 2.
+pub const POI_INFERENCE_16X16X16_V2: CircuitSpec = CircuitSpec {
+	id: CircuitId::new(POI_INFERENCE, 2),
+	name: "poi_inference_16x16x16_v2",
+	k: 10,
+	public_inputs: 7,
+	proof_len: 4864,
+	vk_digest: spec::digest("ccc8f43ed5b5551cfd06f5318408d0831d58d1957b6960e34c5e788cd970294e"),
+};
+
+/// Inference of a 64 x 32 x 10 quantized model (the handwritten-digits model) with encrypted
+/// delivery, version 3.
+pub const POI_INFERENCE_64X32X10_V3: CircuitSpec = CircuitSpec {
+	id: CircuitId::new(POI_INFERENCE, 3),
+	name: "poi_inference_64x32x10_v3",
 	k: 11,
-	public_inputs: 5,
-	proof_len: 4480,
-	vk_digest: spec::digest("70bc473c33252ab249f845e6437fc677e22f2e52207e7348427f2f97c37d86c8"),
+	public_inputs: 6,
+	proof_len: 4928,
+	vk_digest: spec::digest("c815729161fef8e132edd370b185eebd482a829c7b6d93a57d083a0547b6587e"),
+};
+
+/// Inference of a 64 x 32 x 16 quantized model with encrypted delivery, version 4.
+pub const POI_INFERENCE_64X32X16_V4: CircuitSpec = CircuitSpec {
+	id: CircuitId::new(POI_INFERENCE, 4),
+	name: "poi_inference_64x32x16_v4",
+	k: 12,
+	public_inputs: 7,
+	proof_len: 4992,
+	vk_digest: spec::digest("33de3cdce6be0c16e4463719f53fef50506c7bb12f2666f961784d38e0e51f80"),
 };
 
 /// Every circuit version, in id then version order. A `static`, so that each entry (and its
 /// pinned digest) exists once in a binary.
-pub static REGISTRY: [CircuitSpec; 3] = [TRANSFER_V1, POI_COMMITMENT_V1, POI_INFERENCE_V1];
+pub static REGISTRY: [CircuitSpec; 5] = [
+	TRANSFER_V1,
+	POI_COMMITMENT_V1,
+	POI_INFERENCE_16X16X16_V2,
+	POI_INFERENCE_64X32X10_V3,
+	POI_INFERENCE_64X32X16_V4,
+];
 
 /// The entry of a circuit version, if it is registered.
 pub fn lookup(id: CircuitId) -> Option<&'static CircuitSpec> {
@@ -95,7 +122,7 @@ mod tests {
 
 	#[test]
 	fn bounds_are_the_largest_entry() {
-		assert_eq!(MAX_PROOF_LEN, 4480);
+		assert_eq!(MAX_PROOF_LEN, 4992);
 		assert_eq!(MAX_PUBLIC_INPUTS, 9);
 		assert!(REGISTRY.iter().all(|spec| spec.proof_len <= MAX_PROOF_LEN));
 	}
@@ -104,6 +131,6 @@ mod tests {
 	fn digests_are_decoded_from_their_hex() {
 		assert_eq!(TRANSFER_V1.vk_digest[0], 0xf6);
 		assert_eq!(TRANSFER_V1.vk_digest[31], 0xdf);
-		assert_ne!(POI_COMMITMENT_V1.vk_digest, POI_INFERENCE_V1.vk_digest);
+		assert_ne!(POI_INFERENCE_64X32X10_V3.vk_digest, POI_INFERENCE_64X32X16_V4.vk_digest);
 	}
 }

@@ -13,14 +13,16 @@
 //! a canonical field element. Each kind has its own domain tag, so a model commitment never
 //! opens as an input or output commitment.
 //!
-//! Inference jobs commit to the matrices themselves instead ([`mlp`]),
-//! packed into field elements ([`packing`]) so that their circuits can prove the computation.
+//! Inference jobs commit to the matrices themselves instead ([`mlp`]), packed into field
+//! elements ([`packing`]) so that their circuits can prove the computation, and deliver the
+//! output encrypted to the client's one-time key ([`delivery`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
 extern crate alloc;
 
+pub mod delivery;
 pub mod mlp;
 pub mod packing;
 pub mod statement;

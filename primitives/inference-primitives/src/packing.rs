@@ -77,6 +77,37 @@ pub fn pack(width: Width, entries: impl IntoIterator<Item = i64>) -> Option<Vec<
 		.collect()
 }
 
+/// The `entries` entries that `elements` pack (the inverse of [`pack`]), or `None` unless
+/// `elements` is exactly a packing [`pack`] makes: as many elements as
+/// [`Width::elements`]`(entries)`, each below `2^(bits * n)` for the `n` entries it holds.
+/// Every such packing has exactly one preimage, so a packing that is not canonical (for
+/// example a ciphertext decrypted with a wrong key) is refused rather than misread.
+pub fn unpack(width: Width, elements: &[Fp], entries: usize) -> Option<Vec<i64>> {
+	if elements.len() != width.elements(entries) {
+		return None;
+	}
+	let bits = width.bits() as usize;
+	let mut out = Vec::with_capacity(entries);
+	for (index, element) in elements.iter().enumerate() {
+		let start = index * width.per_element();
+		let count = core::cmp::min(width.per_element(), entries.saturating_sub(start));
+		// Little-endian bytes of the canonical representative.
+		let bytes = sable_zk_primitives::encoding::fp_to_bytes(element);
+		let used = count * bits / 8;
+		if bytes[used..].iter().any(|&byte| byte != 0) {
+			return None;
+		}
+		// The first entry is in the top slot: read slots from the most significant end.
+		for slot in (0..count).rev() {
+			let low = slot * bits / 8;
+			let value =
+				bytes[low..low + bits / 8].iter().rev().fold(0i64, |v, &b| (v << 8) | i64::from(b));
+			out.push(value - width.offset());
+		}
+	}
+	Some(out)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -101,6 +132,27 @@ mod tests {
 		let two = pack(Width::I24, (0..11).map(|i| i as i64)).expect("in range");
 		assert_eq!(two.len(), 2);
 		assert_eq!(two[1], Fp::from((10 + (1 << 23)) as u64));
+	}
+
+	#[test]
+	fn unpack_inverts_pack_and_refuses_non_canonical_packings() {
+		for width in [Width::I8, Width::I16, Width::I24] {
+			for count in [1usize, 9, 10, 11, 16, 31, 32, 64] {
+				let entries: Vec<i64> = (0..count as i64)
+					.map(|i| (i * 7919 - 3 * width.offset() / 4) % width.offset())
+					.collect();
+				let packed = pack(width, entries.iter().copied()).expect("in range");
+				assert_eq!(unpack(width, &packed, count), Some(entries), "{width:?} {count}");
+				assert_eq!(unpack(width, &packed, count + width.per_element()), None);
+				let mut too_big = packed.clone();
+				let top = count.min(width.per_element()) as u32 * width.bits();
+				let bump = (0..top).fold(Fp::one(), |x, _| x.double());
+				too_big[0] += bump;
+				assert_eq!(unpack(width, &too_big, count), None, "{width:?} {count}");
+			}
+		}
+		assert_eq!(unpack(Width::I24, &[-Fp::one()], 10), None);
+		assert_eq!(unpack(Width::I24, &[], 0), Some(Vec::new()));
 	}
 
 	#[test]

@@ -1,20 +1,29 @@
 //! JSON forms of job witnesses, statements and proofs, as `sable-zk-prover prove-job`,
-//! `verify-job` and `job-commitments` read and write them. Byte strings and field elements
-//! are `0x` hex (canonical little-endian for field elements); matrices are arrays of rows of
-//! integers.
+//! `verify-job`, `job-commitments` and `decrypt` read and write them. Byte strings and field
+//! elements are `0x` hex (canonical little-endian for field elements); matrices are arrays of
+//! rows of integers.
+//!
+//! A provider's file for an inference job is its registered model (in the format of
+//! `models/digits/model.json`, plus the model commitment's salt) and the client's request:
 //!
 //! ```json
 //! {"kind": "inference", "job_id": 3, "provider": "0x<32 bytes>",
-//!  "inference": {"w1": [[...16]...], "b1": [...], "w2": [[...]], "b2": [...], "divisor": 64,
-//!                "x": [...16], "salts": ["0x..", "0x..", "0x.."]}}
-//! {"kind": "commitment", ..., "commitment": {"model": {"digest": "0x..", "salt": "0x.."},
-//!                "input": {...}, "output": {...}}}
+//!  "model": {"shape": {"inputs": 64, "hidden": 32, "outputs": 10},
+//!            "w1": [[...64]...32], "b1": [...32], "w2": [[...32]...10], "b2": [...10],
+//!            "divisor": 128, "salt": "0x.."},
+//!  "request": {"x": [...64], "salt": "0x..", "delivery_key": "0x.."}}
 //! ```
+//!
+//! The model's shape picks the circuit version; `"circuit": "poi_inference_64x32x16_v4"`
+//! embeds a smaller model in a larger registered shape by zero padding. A commitment job has
+//! `"kind": "commitment"` and `"commitment": {"model": {"digest": "0x..", "salt": "0x.."},
+//! "input": {...}, "output": {...}}` instead of `model` and `request`.
 
 use serde::{Deserialize, Serialize};
 
+use sable_circuits::CircuitSpec;
 use sable_inference_primitives::{
-	mlp::{QuantizedMlp, N},
+	mlp::{pad_input, Matrix, QuantizedMlp, Shape},
 	statement::JobStatement,
 	JobKind,
 };
@@ -27,7 +36,7 @@ use sable_zk_proofs::json::{bytes32, field};
 use crate::{
 	circuit::{
 		commitment::{CommitmentWitness, Opening},
-		mlp::MlpWitness,
+		inference::{self, InferenceWitness},
 	},
 	job::JobWitness,
 };
@@ -64,6 +73,15 @@ impl From<JobKind> for KindJson {
 	}
 }
 
+/// The registered circuit version named `name` (`poi_inference_64x32x10_v3`).
+pub fn circuit_by_name(name: &str) -> Result<CircuitSpec, String> {
+	sable_circuits::REGISTRY
+		.iter()
+		.find(|spec| spec.name == name)
+		.copied()
+		.ok_or_else(|| format!("no registered circuit is named {name:?}"))
+}
+
 /// The opening of a digest commitment.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OpeningJson {
@@ -84,40 +102,70 @@ pub struct CommitmentJson {
 	pub output: OpeningJson,
 }
 
-/// A quantized model and its input.
+/// A model's shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShapeJson {
+	/// Input length.
+	pub inputs: usize,
+	/// Hidden units.
+	pub hidden: usize,
+	/// Output length.
+	pub outputs: usize,
+}
+
+/// A registered model: `models/digits/model.json`'s format (other fields are ignored) and
+/// the model commitment's salt.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InferenceJson {
-	/// `W1`, 16 rows of 16 int8.
+pub struct ModelJson {
+	/// The shape.
+	pub shape: ShapeJson,
+	/// `W1`, `hidden` rows of `inputs` int8.
 	pub w1: Vec<Vec<i8>>,
-	/// `b1`, 16 int16.
+	/// `b1`, `hidden` int16.
 	pub b1: Vec<i16>,
-	/// `W2`, 16 rows of 16 int8.
+	/// `W2`, `outputs` rows of `hidden` int8.
 	pub w2: Vec<Vec<i8>>,
-	/// `b2`, 16 int16.
+	/// `b2`, `outputs` int16.
 	pub b2: Vec<i16>,
 	/// Requantization divisor in `[1, 256]`.
 	pub divisor: u16,
-	/// Input, 16 int8.
+	/// Salt of the model commitment, a field element in hex.
+	pub salt: String,
+}
+
+/// What the client gives the provider for an inference job.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InferenceRequestJson {
+	/// The input, `inputs` int8.
 	pub x: Vec<i8>,
-	/// Salts of the model, input and output commitments.
-	pub salts: [String; 3],
+	/// Salt of the input commitment, hex.
+	pub salt: String,
+	/// The one-time delivery key, hex.
+	pub delivery_key: String,
 }
 
 /// What `prove-job` and `job-commitments` read.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct JobRequestJson {
-	/// Which circuit.
+	/// Which kind of job.
 	pub kind: KindJson,
 	/// The job's id on chain.
 	pub job_id: u64,
 	/// The provider's 32-byte account id, hex.
 	pub provider: String,
+	/// The circuit version to prove with, by registry name; by default the one of the
+	/// model's shape.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub circuit: Option<String>,
 	/// The witness of a commitment job.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub commitment: Option<CommitmentJson>,
-	/// The witness of an inference job.
+	/// The provider's model (inference).
 	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub inference: Option<InferenceJson>,
+	pub model: Option<ModelJson>,
+	/// The client's request (inference).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub request: Option<InferenceRequestJson>,
 }
 
 /// A job statement in JSON.
@@ -141,34 +189,64 @@ pub struct StatementJson {
 /// What `verify-job` reads.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VerifyJobJson {
-	/// Which circuit.
-	pub kind: KindJson,
+	/// The circuit version, by registry name.
+	pub circuit: String,
 	/// The statement.
 	pub statement: StatementJson,
 	/// The proof, hex.
 	pub proof: String,
 }
 
-fn matrix<T: Copy, const ROWS: usize, const COLUMNS: usize>(
-	rows: &[Vec<T>],
-	what: &str,
-) -> Result<[[T; COLUMNS]; ROWS], String> {
-	if rows.len() != ROWS || rows.iter().any(|row| row.len() != COLUMNS) {
-		return Err(format!("{what}: expected {ROWS} rows of {COLUMNS} entries"));
-	}
-	Ok(core::array::from_fn(|i| core::array::from_fn(|j| rows[i][j])))
-}
-
-fn vector<T: Copy, const LEN: usize>(entries: &[T], what: &str) -> Result<[T; LEN], String> {
-	entries.try_into().map_err(|_| format!("{what}: expected {LEN} entries"))
-}
-
-fn salts(salts: &[String; 3]) -> Result<[Fp; 3], String> {
-	Ok([field(&salts[0], "salt 0")?, field(&salts[1], "salt 1")?, field(&salts[2], "salt 2")?])
+/// What `decrypt` reads: the client's key, the statement the proof verified for and the
+/// number of outputs of the model.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DecryptJson {
+	/// The one-time delivery key, hex.
+	pub delivery_key: String,
+	/// The statement (its job id and ciphertext are read).
+	pub statement: StatementJson,
+	/// How many outputs the model has.
+	pub outputs: usize,
 }
 
 fn opening(json: &OpeningJson, what: &str) -> Result<Opening, String> {
 	Ok(Opening { digest: bytes32(&json.digest, what)?, salt: field(&json.salt, what)? })
+}
+
+fn matrix(rows: &[Vec<i8>], shape: (usize, usize), what: &str) -> Result<Matrix, String> {
+	let (expected_rows, columns) = shape;
+	Matrix::from_rows(rows, columns)
+		.filter(|m| m.rows() == expected_rows)
+		.ok_or_else(|| format!("{what}: expected {expected_rows} rows of {columns} entries"))
+}
+
+impl ModelJson {
+	/// The model, checked against its shape.
+	pub fn to_model(&self) -> Result<QuantizedMlp, String> {
+		let shape = Shape::new(self.shape.inputs, self.shape.hidden, self.shape.outputs);
+		let w1 = matrix(&self.w1, (shape.hidden, shape.inputs), "w1")?;
+		let w2 = matrix(&self.w2, (shape.outputs, shape.hidden), "w2")?;
+		QuantizedMlp::new(shape, w1, self.b1.clone(), w2, self.b2.clone(), self.divisor)
+			.map_err(|e| e.to_string())
+	}
+
+	/// A model and its salt.
+	pub fn from_model(model: &QuantizedMlp, salt: &Fp) -> Self {
+		let shape = model.shape();
+		ModelJson {
+			shape: ShapeJson { inputs: shape.inputs, hidden: shape.hidden, outputs: shape.outputs },
+			w1: model.w1().iter_rows().map(<[i8]>::to_vec).collect(),
+			b1: model.b1().to_vec(),
+			w2: model.w2().iter_rows().map(<[i8]>::to_vec).collect(),
+			b2: model.b2().to_vec(),
+			divisor: model.divisor(),
+			salt: hex_field(salt),
+		}
+	}
+}
+
+fn hex_field(x: &Fp) -> String {
+	to_hex(&fp_to_bytes(x))
 }
 
 impl JobRequestJson {
@@ -177,7 +255,7 @@ impl JobRequestJson {
 		bytes32(&self.provider, "provider")
 	}
 
-	/// The witness of the requested kind; refuses malformed or out-of-range values with a
+	/// The witness of the requested job; refuses malformed or out-of-range values with a
 	/// reason.
 	pub fn witness(&self) -> Result<JobWitness, String> {
 		let missing = |field: &str| format!("kind {:?} needs a {field:?} object", self.kind);
@@ -191,17 +269,36 @@ impl JobRequestJson {
 				}))
 			},
 			KindJson::Inference => {
-				let m = self.inference.as_ref().ok_or_else(|| missing("inference"))?;
-				let model = QuantizedMlp {
-					w1: matrix::<_, N, N>(&m.w1, "w1")?,
-					b1: vector::<_, N>(&m.b1, "b1")?,
-					w2: matrix::<_, N, N>(&m.w2, "w2")?,
-					b2: vector::<_, N>(&m.b2, "b2")?,
-					divisor: m.divisor,
+				let m = self.model.as_ref().ok_or_else(|| missing("model"))?;
+				let r = self.request.as_ref().ok_or_else(|| missing("request"))?;
+				let mut model = m.to_model()?;
+				let inputs = model.shape().inputs;
+				if r.x.len() != inputs {
+					return Err(format!("x: expected {inputs} entries, got {}", r.x.len()));
+				}
+				let shape = match &self.circuit {
+					Some(name) => inference::VERSIONS
+						.iter()
+						.find(|(spec, _)| spec.name == name)
+						.map(|(_, shape)| *shape)
+						.ok_or_else(|| format!("{name:?} is not an inference circuit version"))?,
+					None => model.shape(),
 				};
-				let x = vector::<_, N>(&m.x, "x")?;
-				let witness = MlpWitness::new(model, x, salts(&m.salts)?)
-					.map_err(|_| "divisor must be in [1, 256]".to_string())?;
+				if inference::version_of(shape).is_none() {
+					return Err(format!(
+						"no registered circuit proves a {shape} model; name a larger one in \
+						 \"circuit\" to pad the model into it"
+					));
+				}
+				model = model.pad(shape).map_err(|e| e.to_string())?;
+				let witness = InferenceWitness::new(
+					model,
+					field(&m.salt, "model salt")?,
+					pad_input(&r.x, shape.inputs),
+					field(&r.salt, "input salt")?,
+					field(&r.delivery_key, "delivery key")?,
+				)
+				.map_err(|e| e.to_string())?;
 				Ok(JobWitness::Inference(witness))
 			},
 			KindJson::Adapted => Err("adapted inference is not proven by this build".into()),
@@ -233,6 +330,11 @@ impl StatementJson {
 			output: self.output.iter().map(|o| bytes32(o, "output")).collect::<Result<_, _>>()?,
 		})
 	}
+
+	/// The output elements as field elements.
+	pub fn output_elements(&self) -> Result<Vec<Fp>, String> {
+		self.output.iter().map(|o| field(o, "output")).collect()
+	}
 }
 
 /// A witness as request JSON (for demos: `samples` written out for users to edit).
@@ -241,14 +343,14 @@ pub fn request_from_witness(
 	job_id: u64,
 	provider: [u8; 32],
 ) -> JobRequestJson {
-	let hex_field = |x: &Fp| to_hex(&fp_to_bytes(x));
-	let salts = |s: &[Fp; 3]| [hex_field(&s[0]), hex_field(&s[1]), hex_field(&s[2])];
 	let mut request = JobRequestJson {
 		kind: witness.kind().into(),
 		job_id,
 		provider: to_hex(&provider),
+		circuit: None,
 		commitment: None,
-		inference: None,
+		model: None,
+		request: None,
 	};
 	match witness {
 		JobWitness::Commitment(w) => {
@@ -261,14 +363,11 @@ pub fn request_from_witness(
 			});
 		},
 		JobWitness::Inference(w) => {
-			request.inference = Some(InferenceJson {
-				w1: w.model.w1.iter().map(|r| r.to_vec()).collect(),
-				b1: w.model.b1.to_vec(),
-				w2: w.model.w2.iter().map(|r| r.to_vec()).collect(),
-				b2: w.model.b2.to_vec(),
-				divisor: w.model.divisor,
-				x: w.x.to_vec(),
-				salts: salts(&w.salts),
+			request.model = Some(ModelJson::from_model(&w.model, &w.model_salt));
+			request.request = Some(InferenceRequestJson {
+				x: w.x.clone(),
+				salt: hex_field(&w.input_salt),
+				delivery_key: hex_field(&w.delivery_key),
 			});
 		},
 	}

@@ -1,36 +1,55 @@
-//! Keys of the job circuits, built once per process from the circuit code and the circuit
-//! versions' registry entries (`docs/zk.md`, "Keys").
+//! Keys of the job circuits, one set per registered circuit version, each built once per
+//! process on first use from the circuit code and the version's registry entry (`docs/zk.md`,
+//! "Keys").
 
 use std::sync::OnceLock;
 
-use sable_inference_primitives::JobKind;
+use sable_circuits::CircuitId;
 use sable_zk_proofs::{keys::CircuitKeys, proof::VerifierKeys};
 
-use crate::circuit::{commitment, mlp};
+use crate::circuit::{
+	commitment,
+	inference::{InferenceCircuit, InferenceVersion, V2, V3, V4},
+};
 
 /// Keys of the job commitment circuit.
 pub type CommitmentKeys = CircuitKeys<commitment::CommitmentCircuit>;
-/// Keys of the inference circuit.
-pub type MlpKeys = CircuitKeys<mlp::MlpCircuit>;
+/// Keys of version `V` of the inference circuit.
+pub type InferenceKeys<V> = CircuitKeys<InferenceCircuit<V>>;
 
 static COMMITMENT: OnceLock<CommitmentKeys> = OnceLock::new();
-static MLP: OnceLock<MlpKeys> = OnceLock::new();
 
 /// The process-wide keys of the job commitment circuit.
 pub fn commitment_keys() -> &'static CommitmentKeys {
 	COMMITMENT.get_or_init(|| CommitmentKeys::build(commitment::SPEC))
 }
 
-/// The process-wide keys of the inference circuit.
-pub fn mlp_keys() -> &'static MlpKeys {
-	MLP.get_or_init(|| MlpKeys::build(mlp::SPEC))
+/// An inference version with process-wide keys.
+pub trait VersionKeys: InferenceVersion + Sized {
+	/// The keys of this version, built on first use.
+	fn keys() -> &'static InferenceKeys<Self>;
 }
 
-/// The verifying side of the circuit this build proves `kind` with, if it has one.
-pub fn verifier_keys(kind: JobKind) -> Option<VerifierKeys<'static>> {
-	match kind {
-		JobKind::Commitment => Some(commitment_keys().into()),
-		JobKind::Inference => Some(mlp_keys().into()),
-		JobKind::Adapted => None,
-	}
+macro_rules! version_keys {
+	($($version:ident),*) => {$(
+		impl VersionKeys for $version {
+			fn keys() -> &'static InferenceKeys<Self> {
+				static KEYS: OnceLock<InferenceKeys<$version>> = OnceLock::new();
+				KEYS.get_or_init(|| InferenceKeys::build(<$version>::SPEC))
+			}
+		}
+	)*};
+}
+
+version_keys!(V2, V3, V4);
+
+/// The verifying side of circuit version `circuit`, if this build proves it.
+pub fn verifier_keys(circuit: CircuitId) -> Option<VerifierKeys<'static>> {
+	Some(match circuit {
+		id if id == commitment::SPEC.id => commitment_keys().into(),
+		id if id == V2::SPEC.id => V2::keys().into(),
+		id if id == V3::SPEC.id => V3::keys().into(),
+		id if id == V4::SPEC.id => V4::keys().into(),
+		_ => return None,
+	})
 }

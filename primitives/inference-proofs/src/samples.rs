@@ -1,9 +1,10 @@
-//! Deterministic example jobs of each kind, for tests, benchmarks and demos. The entries are
-//! pseudo-random (a fixed-seed xorshift), spread over each type's range, so that ReLU, floor
-//! division and clamping all take both branches.
+//! Deterministic example jobs of each circuit version, for tests, benchmarks and demos. The
+//! entries are pseudo-random (a fixed-seed xorshift), spread over each type's range, so that
+//! ReLU, floor division and clamping all take both branches.
 
+use sable_circuits::CircuitId;
 use sable_inference_primitives::{
-	mlp::{QuantizedMlp, N},
+	mlp::{Matrix, QuantizedMlp, Shape},
 	JobKind,
 };
 use sable_zk_primitives::Fp;
@@ -11,7 +12,7 @@ use sable_zk_primitives::Fp;
 use crate::{
 	circuit::{
 		commitment::{CommitmentWitness, Opening},
-		mlp::MlpWitness,
+		inference::{InferenceWitness, VERSIONS},
 	},
 	job::JobWitness,
 };
@@ -32,6 +33,10 @@ impl Entries {
 		low + (self.next() % (high - low + 1) as u64) as i64
 	}
 
+	fn int8s(&mut self, n: usize) -> Vec<i8> {
+		(0..n).map(|_| self.between(-128, 127) as i8).collect()
+	}
+
 	fn bytes(&mut self) -> [u8; 32] {
 		core::array::from_fn(|_| self.next() as u8)
 	}
@@ -41,11 +46,21 @@ impl Entries {
 	}
 }
 
-/// The example job of `kind`, if this build proves that kind.
+/// The example job of circuit version `circuit`, if this build proves it.
+pub fn of_circuit(circuit: CircuitId, seed: u64) -> Option<JobWitness> {
+	if circuit == crate::circuit::commitment::SPEC.id {
+		return Some(commitment(seed));
+	}
+	let (_, shape) = VERSIONS.iter().find(|(spec, _)| spec.id == circuit)?;
+	Some(inference(*shape, seed))
+}
+
+/// The example job of `kind` for its first circuit version (16 x 16 x 16 for inference), if
+/// this build proves that kind.
 pub fn of_kind(kind: JobKind, seed: u64) -> Option<JobWitness> {
 	match kind {
 		JobKind::Commitment => Some(commitment(seed)),
-		JobKind::Inference => Some(inference(seed)),
+		JobKind::Inference => Some(inference(VERSIONS[0].1, seed)),
 		JobKind::Adapted => None,
 	}
 }
@@ -61,18 +76,37 @@ pub fn commitment(seed: u64) -> JobWitness {
 	})
 }
 
-/// A quantized model over int8 weights and input, with divisor 64.
-pub fn inference(seed: u64) -> JobWitness {
+/// A quantized model of `shape` over int8 weights and input, with biases in
+/// `[-2000, 2000]` and a divisor of `4 * inputs` (at most 256), so that about half of the
+/// hidden units are zero, a few clamp and the rest are in between.
+pub fn model(shape: Shape, seed: u64) -> QuantizedMlp {
 	let mut e = Entries(seed | 1);
-	let mut int8 = || e.between(-128, 127) as i8;
-	let w1 = [[0; N]; N].map(|row| row.map(|_: i8| int8()));
-	let w2 = [[0; N]; N].map(|row| row.map(|_: i8| int8()));
-	let x = [0; N].map(|_: i8| int8());
+	let w1 = e.int8s(shape.w1_len());
+	let w2 = e.int8s(shape.w2_len());
 	let mut e = Entries(seed.rotate_left(17) | 1);
-	let b1 = [0; N].map(|_: i16| e.between(-2000, 2000) as i16);
-	let b2 = [0; N].map(|_: i16| e.between(-2000, 2000) as i16);
-	let model = QuantizedMlp { w1, b1, w2, b2, divisor: 64 };
-	let salts = [e.salt(), e.salt(), e.salt()];
-	// Unreachable failure: the divisor is the constant 64, inside [1, 256].
-	JobWitness::Inference(MlpWitness::new(model, x, salts).expect("valid divisor"))
+	let mut biases = |n| (0..n).map(|_| e.between(-2000, 2000) as i16).collect::<Vec<_>>();
+	let (b1, b2) = (biases(shape.hidden), biases(shape.outputs));
+	let divisor = (4 * shape.inputs).min(256) as u16;
+	let matrix = |entries: Vec<i8>, columns| {
+		let rows: Vec<&[i8]> = entries.chunks(columns).collect();
+		Matrix::from_rows(&rows, columns)
+	};
+	// Unreachable failure: every part has the size `shape` gives it and the divisor is in
+	// [1, 256].
+	matrix(w1, shape.inputs)
+		.zip(matrix(w2, shape.hidden))
+		.and_then(|(w1, w2)| QuantizedMlp::new(shape, w1, b1, w2, b2, divisor).ok())
+		.expect("a well-formed sample model")
+}
+
+/// An inference of [`model`]`(shape, seed)` on a pseudo-random input, with random salts and
+/// delivery key.
+pub fn inference(shape: Shape, seed: u64) -> JobWitness {
+	let model = model(shape, seed);
+	let mut e = Entries(seed.rotate_left(29) | 1);
+	let x = e.int8s(shape.inputs);
+	// Unreachable failure: `x` has the model's input length.
+	let witness = InferenceWitness::new(model, e.salt(), x, e.salt(), e.salt())
+		.expect("an input of the model's length");
+	JobWitness::Inference(witness)
 }

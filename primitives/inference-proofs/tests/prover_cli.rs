@@ -91,11 +91,12 @@ fn shield_proof_round_trip_and_errors() {
 #[test]
 fn job_proofs_of_every_kind_round_trip_and_errors() {
 	let provider = to_hex(&[5u8; 32]);
-	for kind in ["commitment", "inference"] {
-		let output = Command::new(env!("CARGO_BIN_EXE_sable-zk-prover"))
-			.args(["sample-job", kind])
-			.output()
-			.expect("prover runs");
+	for (kind, circuit) in [("commitment", None), ("inference", Some("poi_inference_16x16x16_v2"))]
+	{
+		let mut args = vec!["sample-job", kind];
+		args.extend(circuit);
+		let output =
+			Command::new(env!("CARGO_BIN_EXE_sable-zk-prover")).args(&args).output().expect("runs");
 		assert!(output.status.success());
 		let mut request: Value = serde_json::from_slice(&output.stdout).expect("JSON");
 		request["job_id"] = json!(9);
@@ -105,11 +106,15 @@ fn job_proofs_of_every_kind_round_trip_and_errors() {
 		assert!(output.status.success(), "{commitments}");
 		let (output, proved) = run("prove-job", &request.to_string());
 		assert!(output.status.success(), "{proved}");
-		assert_eq!(proved["statement"], commitments, "{kind}: same commitments");
+		assert_eq!(proved["statement"], commitments, "{kind}: same statement");
 		assert_eq!(proved["statement"]["job_id"], 9);
+		let name = proved["circuit"].as_str().expect("a circuit name").to_string();
+		if let Some(circuit) = circuit {
+			assert_eq!(name, circuit);
+		}
 
 		let verify =
-			json!({"kind": kind, "statement": proved["statement"], "proof": proved["proof"]});
+			json!({"circuit": name, "statement": proved["statement"], "proof": proved["proof"]});
 		let (output, verdict) = run("verify-job", &verify.to_string());
 		assert!(output.status.success(), "{verdict}");
 		assert_eq!(verdict["valid"], true);
@@ -119,6 +124,20 @@ fn job_proofs_of_every_kind_round_trip_and_errors() {
 		let (output, verdict) = run("verify-job", &other_job.to_string());
 		assert_eq!(output.status.code(), Some(1), "{kind}: {verdict}");
 		assert_eq!(verdict["valid"], false);
+
+		if kind == "inference" {
+			// The client decrypts the output with its delivery key.
+			let key = request["request"]["delivery_key"].clone();
+			let decrypt =
+				json!({"delivery_key": key, "statement": proved["statement"], "outputs": 16});
+			let (output, decrypted) = run("decrypt", &decrypt.to_string());
+			assert!(output.status.success(), "{decrypted}");
+			assert_eq!(decrypted["output"].as_array().expect("outputs").len(), 16);
+			let wrong =
+				json!({"delivery_key": hex32(1), "statement": proved["statement"], "outputs": 16});
+			let (output, error) = run("decrypt", &wrong.to_string());
+			assert_eq!(output.status.code(), Some(1), "{error}");
+		}
 	}
 
 	// A malformed witness is refused with a reason, before proving.
@@ -127,13 +146,23 @@ fn job_proofs_of_every_kind_round_trip_and_errors() {
 		.output()
 		.expect("prover runs");
 	let mut request: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-	request["inference"]["divisor"] = json!(0);
+	request["model"]["divisor"] = json!(0);
 	let (output, error) = run("prove-job", &request.to_string());
 	assert_eq!(output.status.code(), Some(2));
 	assert!(error["error"].as_str().expect("message").contains("divisor"), "{error}");
-	request["inference"]["divisor"] = json!(64);
-	request["inference"]["x"] = json!([1, 2, 3]);
+	request["model"]["divisor"] = json!(64);
+	request["request"]["x"] = json!([1, 2, 3]);
 	let (output, error) = run("prove-job", &request.to_string());
 	assert_eq!(output.status.code(), Some(2));
 	assert!(error["error"].as_str().expect("message").contains("x: expected 16"), "{error}");
+	// A 16-input model padded into the 64-input version.
+	request["request"]["x"] = json!(vec![1; 16]);
+	request["circuit"] = json!("poi_inference_64x32x16_v4");
+	let (output, statement) = run("job-commitments", &request.to_string());
+	assert!(output.status.success(), "{statement}");
+	assert_eq!(statement["output"].as_array().expect("ciphertext").len(), 2);
+	request["circuit"] = json!("transfer_v1");
+	let (output, error) = run("prove-job", &request.to_string());
+	assert_eq!(output.status.code(), Some(2));
+	assert!(error["error"].as_str().expect("message").contains("not an inference"), "{error}");
 }

@@ -170,7 +170,7 @@ fn metrics_register_in_a_registry() {
 		assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
 	}
 	let ids: Vec<u16> = native::known_circuits().iter().map(|c| c.id).collect();
-	assert_eq!(ids, [1, 2, 3, 4], "transfer and the three proof-of-inference circuits");
+	assert_eq!(ids, [1, 2, 4, 4, 4], "transfer, job commitment, three inference versions");
 }
 
 #[test]
@@ -196,8 +196,9 @@ fn a_proof_of_any_other_length_is_refused_singly_and_in_a_batch() {
 	assert_eq!(len, circuits::TRANSFER_V1.proof_len as usize);
 	let mut padded_1 = good.proof.to_vec();
 	padded_1.push(0);
-	let mut padded_100 = good.proof.to_vec();
-	padded_100.extend([0u8; 100]);
+	// One byte more than the longest registered proof.
+	let mut padded_over = good.proof.to_vec();
+	padded_over.resize(circuits::MAX_PROOF_LEN as usize + 1, 0);
 	let short = good.proof[..len - 1].to_vec();
 
 	// The runtime refuses each before calling the host.
@@ -209,8 +210,8 @@ fn a_proof_of_any_other_length_is_refused_singly_and_in_a_batch() {
 		);
 		assert_eq!(refused, Err(ProofError::WrongProofLength));
 	}
-	// 100 extra bytes exceed the bound of every transfer payload: not even decodable.
-	assert!(with_proof(good, padded_100.clone()).is_none());
+	// Beyond the bound of every proof an extrinsic carries: not even decodable.
+	assert!(with_proof(good, padded_over.clone()).is_none());
 	let longest = circuits::REGISTRY.iter().map(|spec| spec.proof_len).max();
 	assert_eq!(Some(circuits::MAX_PROOF_LEN), longest);
 
@@ -223,7 +224,7 @@ fn a_proof_of_any_other_length_is_refused_singly_and_in_a_batch() {
 			Err(vec![BatchFailure { index: 1, error: VerifyError::MalformedStatement }])
 		);
 	}
-	let raw = (good.circuit, good.public_inputs.clone(), padded_100).encode();
+	let raw = (good.circuit, good.public_inputs.clone(), padded_over).encode();
 	assert_eq!(zk_verifier::verify(&raw), Err(VerifyError::MalformedStatement));
 	assert_eq!(host_verify(good), Ok(()), "the exact proof still verifies");
 }
@@ -255,27 +256,39 @@ fn the_runtime_helper_makes_one_host_call_and_one_error() {
 
 #[test]
 fn job_proofs_verify_through_the_host_with_their_own_circuit_only() {
-	use sable_inference_primitives::JobKind;
 	use sable_inference_proofs::{job, samples};
 
 	let mut rng = StdRng::seed_from_u64(9);
-	let kinds = [JobKind::Commitment, JobKind::Inference];
-	for (witness, kind) in kinds.map(|kind| (samples::of_kind(kind, 3).expect("a sample"), kind)) {
+	let specs = job::circuits();
+	for spec in &specs {
+		let witness = samples::of_circuit(spec.id, 3).expect("a sample of every version");
 		let result = witness.prove(5, [2; 32], &mut rng).expect("proves");
-		let spec = job::circuit(kind).expect("a circuit");
+		assert_eq!(result.circuit, *spec);
 		let statement = Statement::new(
 			spec.id,
 			&result.statement.public_inputs().expect("canonical"),
 			result.proof.clone().try_into().expect("proof fits"),
 		)
 		.expect("a well-formed statement");
-		assert_eq!(zk_verifier::verify(&statement.encode()), Ok(()), "{kind:?}");
-		for other in kinds.into_iter().filter(|other| *other != kind) {
-			let other = job::circuit(other).expect("a circuit");
+		assert_eq!(zk_verifier::verify(&statement.encode()), Ok(()), "{}", spec.name);
+		for other in specs.iter().filter(|other| other.id != spec.id) {
 			let wrong = Statement { circuit: other.id, ..statement.clone() };
-			// Each job circuit's proofs have their own length: refused before verification.
-			assert_ne!(other.proof_len, spec.proof_len);
-			assert_eq!(zk_verifier::verify(&wrong.encode()), Err(VerifyError::MalformedStatement));
+			// Refused before verification when the instance or proof length differs; two
+			// versions of one shape of statement and proof still do not share a key.
+			let expected = if other.public_inputs != spec.public_inputs {
+				VerifyError::MalformedPublicInputs
+			} else if other.proof_len != spec.proof_len {
+				VerifyError::MalformedStatement
+			} else {
+				VerifyError::InvalidProof
+			};
+			assert_eq!(
+				zk_verifier::verify(&wrong.encode()),
+				Err(expected),
+				"{} as {}",
+				spec.name,
+				other.name
+			);
 		}
 		let other_job = sable_inference_primitives::statement::JobStatement {
 			job_id: 6,
@@ -283,7 +296,7 @@ fn job_proofs_verify_through_the_host_with_their_own_circuit_only() {
 		};
 		let moved = Statement {
 			public_inputs: PublicInputs::truncate_from(
-				other_job.public_inputs().expect("canonical").to_vec(),
+				other_job.public_inputs().expect("canonical"),
 			),
 			..statement.clone()
 		};

@@ -4,12 +4,18 @@
 //! `ConstantLength<L>` sponge mode, whose capacity element encodes `L`. Two rules separate
 //! the uses:
 //! - the Merkle node hash is the only hash of length 2, so its domain is fixed by its length;
-//! - every other hash starts with a [`DomainTag`] and has length 3, 4 or 5, and no two uses
-//!   of one length share a tag.
+//! - every other hash starts with a [`DomainTag`], and each tag has one meaning: one use, with
+//!   one definition of its message. A tag whose message length depends on a circuit version's
+//!   shape (the model and input commitments of `docs/poi-circuits.md`) is still one use; the
+//!   length is encoded in the sponge's capacity element as for every hash.
+//!
+//! Tags 12, 13, 14 and 17 belonged to the retired LoRA step and committed-output inference
+//! circuits; they are never reused.
 //!
 //! The circuit computes the same functions with halo2_gadgets' Pow5 chip, from the same tags.
 
-use halo2_poseidon::{ConstantLength, Hash, P128Pow5T3};
+use ff::PrimeField;
+use halo2_poseidon::{ConstantLength, Hash, P128Pow5T3, Spec};
 
 use crate::Fp;
 
@@ -39,18 +45,20 @@ pub enum DomainTag {
 	OutputCommitment = 10,
 	/// Proof of inference: `provider = H3(ProviderId, account_lo, account_hi)`.
 	ProviderId = 11,
-	/// LoRA step: the base weights `W_base` (the job's model commitment).
-	LoraBase = 12,
-	/// LoRA step: the adapter `A`, `B` and `alpha` (the job's input commitment).
-	LoraAdapter = 13,
-	/// LoRA step: the result `W_eff` (the job's output commitment).
-	LoraResult = 14,
-	/// Inference: the quantized model's weights, biases and divisor.
+	/// Inference: `H(MlpModel, shape, packed W1, b1, W2, b2, divisor, salt)`, the quantized
+	/// model's commitment (docs/poi-circuits.md, "Commitments"); its length depends on the
+	/// shape, which it also hashes.
 	MlpModel = 15,
-	/// Inference: the input vector.
+	/// Inference: `H(MlpInput, packed x, salt)`, the input's commitment; its length depends on
+	/// the number of inputs.
 	MlpInput = 16,
-	/// Inference: the output vector.
-	MlpOutput = 17,
+	/// Encrypted delivery: `D = H3(DeliveryKey, key, 0)`, the client's delivery commitment.
+	DeliveryKey = 18,
+	/// Encrypted delivery: `s_j = H4(DeliveryStream, key, job_id, j)`, the keystream.
+	DeliveryStream = 19,
+	/// Adapted inference: `H(AdaptedInput, packed x, packed A, packed B, alpha, salt)`, the
+	/// commitment to the client's input and LoRA adapter.
+	AdaptedInput = 20,
 }
 
 impl DomainTag {
@@ -75,6 +83,48 @@ pub fn hash_tagged<const N: usize>(tag: DomainTag, rest: &[Fp]) -> Option<Fp> {
 	let message: [Fp; N] =
 		core::array::from_fn(|i| if i == 0 { tag.to_field() } else { rest[i - 1] });
 	Some(poseidon(message))
+}
+
+/// `H_L(tag, rest...)` with `L = rest.len() + 1` known only at run time: the same function as
+/// [`hash_tagged::<L>`](hash_tagged) (a `ConstantLength<L>` sponge: capacity `L * 2^64`,
+/// message padded with zeros to a multiple of the rate 2, then squeezed once), for
+/// commitments whose length depends on a model's shape.
+pub fn hash_tagged_slice(tag: DomainTag, rest: &[Fp]) -> Fp {
+	let (round_constants, mds, _) = <P128Pow5T3 as Spec<Fp, 3, 2>>::constants();
+	let length = (rest.len() + 1) as u128;
+	let mut state = [Fp::zero(), Fp::zero(), Fp::from_u128(length << 64)];
+	let mut message = core::iter::once(tag.to_field()).chain(rest.iter().copied()).peekable();
+	while let Some(first) = message.next() {
+		state[0] += first;
+		state[1] += message.next().unwrap_or_default();
+		permute(&mut state, &round_constants, &mds);
+	}
+	state[0]
+}
+
+/// The `P128Pow5T3` permutation: 4 full rounds, 56 partial rounds (S-box on the first word
+/// only), 4 full rounds; each round adds its constants, applies the S-box `x^5` and mixes with
+/// the MDS matrix.
+fn permute(state: &mut [Fp; 3], round_constants: &[[Fp; 3]], mds: &[[Fp; 3]; 3]) {
+	let half_full = <P128Pow5T3 as Spec<Fp, 3, 2>>::full_rounds() / 2;
+	let partial = <P128Pow5T3 as Spec<Fp, 3, 2>>::partial_rounds();
+	let sbox = <P128Pow5T3 as Spec<Fp, 3, 2>>::sbox;
+	for (round, constants) in round_constants.iter().enumerate() {
+		for (word, constant) in state.iter_mut().zip(constants) {
+			*word += constant;
+		}
+		if round < half_full || round >= half_full + partial {
+			for word in state.iter_mut() {
+				*word = sbox(*word);
+			}
+		} else {
+			state[0] = sbox(state[0]);
+		}
+		let mixed: [Fp; 3] = core::array::from_fn(|i| {
+			mds[i].iter().zip(state.iter()).fold(Fp::zero(), |sum, (m, word)| sum + *m * *word)
+		});
+		*state = mixed;
+	}
 }
 
 /// The Merkle tree's node hash `H2(left, right)`, the only hash of length 2.
@@ -113,6 +163,37 @@ mod tests {
 		assert_ne!(hash3(DomainTag::Nullifier, a, b), poseidon([a, b, Fp::from(0)]));
 	}
 
+	fn message(len: usize) -> Vec<Fp> {
+		(0..len as u64).map(|i| Fp::from(i * 0x9e37_79b9 + 1).square()).collect()
+	}
+
+	macro_rules! same_as_constant_length {
+		($($n:literal)*) => {$(
+			let rest = message($n - 1);
+			assert_eq!(
+				hash_tagged_slice(DomainTag::MlpModel, &rest),
+				hash_tagged::<$n>(DomainTag::MlpModel, &rest).expect("length"),
+				"length {}", $n
+			);
+		)*};
+	}
+
+	#[test]
+	fn slice_hash_is_the_constant_length_hash() {
+		same_as_constant_length!(1 2 3 4 5 6 7 8 9 10 11 12 13 26 27 85 93 94);
+		assert_eq!(
+			hash_tagged_slice(DomainTag::Owner, &[Fp::from(3), Fp::zero()]),
+			hash3(DomainTag::Owner, Fp::from(3), Fp::zero())
+		);
+		// The length separates a message from its zero-extension (same padded sponge input).
+		let mut extended = message(4);
+		extended.push(Fp::zero());
+		assert_ne!(
+			hash_tagged_slice(DomainTag::MlpModel, &message(4)),
+			hash_tagged_slice(DomainTag::MlpModel, &extended)
+		);
+	}
+
 	#[test]
 	fn tags_are_distinct() {
 		use DomainTag::*;
@@ -128,12 +209,11 @@ mod tests {
 			InputCommitment,
 			OutputCommitment,
 			ProviderId,
-			LoraBase,
-			LoraAdapter,
-			LoraResult,
 			MlpModel,
 			MlpInput,
-			MlpOutput,
+			DeliveryKey,
+			DeliveryStream,
+			AdaptedInput,
 		];
 		for (i, x) in tags.iter().enumerate() {
 			for y in &tags[i + 1..] {

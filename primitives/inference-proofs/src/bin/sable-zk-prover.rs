@@ -1,25 +1,34 @@
-//! `sable-zk-prover prove|verify|prove-job|verify-job|job-commitments|sample-job`: JSON on
+//! `sable-zk-prover prove|verify|prove-job|verify-job|job-commitments|decrypt|sample-job`: JSON on
 //! stdin, JSON on stdout.
 //!
 //! - `prove` reads a shielded-transfer [`ProveRequestJson`] and writes the proof, the public
 //!   inputs and the output notes; `verify` reads a [`VerifyRequestJson`] and writes
 //!   `{"valid": true}`.
-//! - `prove-job` reads a proof-of-inference [`JobRequestJson`] (any kind) and
-//!   writes `{"kind", "statement", "proof", "prove_ms"}`; `verify-job` reads a
-//!   [`VerifyJobJson`]; `job-commitments` writes the model, input and output commitments of a
-//!   request without proving (what a client puts in `create_job`).
-//! - `sample-job KIND` writes an example request of that kind to edit.
+//! - `prove-job` reads a proof-of-inference [`JobRequestJson`] (any kind) and writes
+//!   `{"circuit", "statement", "proof", "prove_ms"}` (`circuit` is the registry name of the
+//!   version that proved it); `verify-job` reads a [`VerifyJobJson`]; `job-commitments`
+//!   writes the statement of a request without proving (its model, input and delivery
+//!   commitments are what a job on chain holds).
+//! - `decrypt` reads a [`DecryptJson`] (the client's delivery key, the statement, the number
+//!   of outputs) and writes `{"output": [...]}`, the model's output.
+//! - `sample-job KIND [CIRCUIT]` writes an example request of that kind (and circuit version,
+//!   by registry name) to edit.
 //!
 //! Bad input gives `{"error": "..."}` on stdout and exit code 2; an invalid proof exit code 1.
 
 use std::{io::Read, process::ExitCode, time::Instant};
 
+use sable_inference_primitives::delivery;
 use sable_inference_proofs::{
 	job,
-	json::{request_from_witness, JobRequestJson, KindJson, StatementJson, VerifyJobJson},
+	json::{
+		circuit_by_name, request_from_witness, DecryptJson, JobRequestJson, KindJson,
+		StatementJson, VerifyJobJson,
+	},
 	samples,
 };
 use sable_zk_primitives::encoding::{from_hex, to_hex};
+use sable_zk_proofs::json::field;
 use sable_zk_proofs::{
 	json::{NoteJson, ProveRequestJson, PublicInputsJson, VerifyRequestJson},
 	keys::TransferKeys,
@@ -118,7 +127,7 @@ fn run_prove_job() -> ExitCode {
 			println!(
 				"{}",
 				json!({
-					"kind": request.kind,
+					"circuit": result.circuit.name,
 					"statement": StatementJson::from_statement(&result.statement),
 					"proof": to_hex(&result.proof),
 					"prove_ms": started.elapsed().as_millis() as u64,
@@ -135,14 +144,15 @@ fn run_verify_job() -> ExitCode {
 		Ok(request) => request,
 		Err(e) => return fail(2, e),
 	};
-	let parts = from_hex(&request.proof)
-		.map_err(|e| format!("proof: {e}"))
-		.and_then(|proof| Ok((proof, request.statement.to_statement()?)));
-	let (proof, statement) = match parts {
+	let parts = circuit_by_name(&request.circuit).and_then(|circuit| {
+		let proof = from_hex(&request.proof).map_err(|e| format!("proof: {e}"))?;
+		Ok((circuit, proof, request.statement.to_statement()?))
+	});
+	let (circuit, proof, statement) = match parts {
 		Ok(parts) => parts,
 		Err(e) => return fail(2, e),
 	};
-	match job::verify(request.kind.into(), &proof, &statement) {
+	match job::verify(circuit.id, &proof, &statement) {
 		Ok(()) => {
 			println!("{}", json!({ "valid": true }));
 			ExitCode::SUCCESS
@@ -169,13 +179,40 @@ fn run_job_commitments() -> ExitCode {
 	}
 }
 
-fn run_sample_job(kind: Option<&str>) -> ExitCode {
-	let kind = match kind.map(|k| serde_json::from_value::<KindJson>(json!(k))) {
-		Some(Ok(kind)) => kind,
-		_ => return fail(2, "usage: sable-zk-prover sample-job commitment|inference"),
+fn run_decrypt() -> ExitCode {
+	let request: DecryptJson = match read_json() {
+		Ok(request) => request,
+		Err(e) => return fail(2, e),
 	};
-	let Some(witness) = samples::of_kind(kind.into(), 1) else {
-		return fail(2, "this build has no sample of that kind");
+	let parts = field(&request.delivery_key, "delivery key")
+		.and_then(|key| Ok((key, request.statement.output_elements()?)));
+	let (key, ciphertext) = match parts {
+		Ok(parts) => parts,
+		Err(e) => return fail(2, e),
+	};
+	match delivery::decrypt(key, request.statement.job_id, &ciphertext, request.outputs) {
+		Ok(output) => {
+			println!("{}", json!({ "output": output }));
+			ExitCode::SUCCESS
+		},
+		Err(e) => fail(1, e),
+	}
+}
+
+fn run_sample_job(kind: Option<&str>, circuit: Option<&str>) -> ExitCode {
+	const USAGE: &str = "usage: sable-zk-prover sample-job commitment|inference [CIRCUIT]";
+	let Some(Ok(kind)) = kind.map(|k| serde_json::from_value::<KindJson>(json!(k))) else {
+		return fail(2, USAGE);
+	};
+	let witness = match circuit {
+		None => samples::of_kind(kind.into(), 1),
+		Some(name) => match circuit_by_name(name) {
+			Ok(spec) => samples::of_circuit(spec.id, 1),
+			Err(e) => return fail(2, e),
+		},
+	};
+	let Some(witness) = witness.filter(|w| KindJson::from(w.kind()) == kind) else {
+		return fail(2, "this build has no sample of that kind and circuit");
 	};
 	let request = request_from_witness(&witness, 0, [0; 32]);
 	println!("{}", json!(request));
@@ -190,11 +227,14 @@ fn main() -> ExitCode {
 		Some("prove-job") => run_prove_job(),
 		Some("verify-job") => run_verify_job(),
 		Some("job-commitments") => run_job_commitments(),
-		Some("sample-job") => run_sample_job(args.get(2).map(String::as_str)),
+		Some("decrypt") => run_decrypt(),
+		Some("sample-job") => {
+			run_sample_job(args.get(2).map(String::as_str), args.get(3).map(String::as_str))
+		},
 		_ => fail(
 			2,
-			"usage: sable-zk-prover prove|verify|prove-job|verify-job|job-commitments (JSON on \
-			 stdin) | sample-job KIND",
+			"usage: sable-zk-prover prove|verify|prove-job|verify-job|job-commitments|decrypt \
+			 (JSON on stdin) | sample-job KIND [CIRCUIT]",
 		),
 	}
 }

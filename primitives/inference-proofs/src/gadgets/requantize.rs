@@ -1,5 +1,5 @@
-//! One hidden unit of the quantized model: ReLU, requantization and clamp (`docs/poi.md`,
-//! "Small-model inference proof"), `hid = min(floor(relu(a) / divisor), 127)`.
+//! One hidden unit of the quantized model: ReLU, requantization and clamp
+//! (`docs/poi-circuits.md`, "Requantization"), `hid = min(floor(relu(a) / divisor), 127)`.
 //!
 //! Four rows, gate on row 0; `bytes(r)` is `b0 + 2^8 b1 + 2^16 b2` of row `r`:
 //!
@@ -18,7 +18,8 @@
 //!   so `cb = 1` exactly when `q >= 127`; `hid = cb * 127 + (1 - cb) * q`.
 //!
 //! `|a| < 2^24` holds for every model ([`sable_inference_primitives::mlp`]): `|a| <= 2^15 +
-//! 16 * 2^14`. The divisor is checked to be in `[1, 256]` once per model ([`check_divisor`]).
+//! inputs * 2^14 < 2^23` with at most 255 inputs. The divisor is checked to be in `[1, 256]`
+//! once per model ([`check_divisor`]).
 //!
 //! [`check_divisor`]: RequantizeConfig::check_divisor
 

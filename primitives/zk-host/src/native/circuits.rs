@@ -11,7 +11,10 @@
 use std::sync::OnceLock;
 
 use sable_circuits::{CircuitId, CircuitSpec};
-use sable_inference_proofs::keys::{commitment_keys, mlp_keys};
+use sable_inference_proofs::{
+	circuit::inference::{V2, V3, V4},
+	keys::{commitment_keys, VersionKeys},
+};
 use sable_zk_proofs::{
 	keys::{vk_digest, KeyMismatch, TransferKeys},
 	proof::VerifierKeys,
@@ -69,16 +72,26 @@ fn poi_commitment_v1() -> VerifierKeys<'static> {
 	commitment_keys().into()
 }
 
-fn poi_inference_v1() -> VerifierKeys<'static> {
-	mlp_keys().into()
+fn poi_inference_16x16x16_v2() -> VerifierKeys<'static> {
+	V2::keys().into()
+}
+
+fn poi_inference_64x32x10_v3() -> VerifierKeys<'static> {
+	V3::keys().into()
+}
+
+fn poi_inference_64x32x16_v4() -> VerifierKeys<'static> {
+	V4::keys().into()
 }
 
 /// Every circuit version the host verifies: the shielded transfer and the
-/// proof-of-inference circuits (`docs/poi.md`).
-static CIRCUITS: [Circuit; 3] = [
+/// proof-of-inference circuits (`docs/poi.md`, `docs/poi-circuits.md`).
+static CIRCUITS: [Circuit; 5] = [
 	Circuit::new(sable_circuits::TRANSFER_V1.id, transfer_v1),
 	Circuit::new(sable_circuits::POI_COMMITMENT_V1.id, poi_commitment_v1),
-	Circuit::new(sable_circuits::POI_INFERENCE_V1.id, poi_inference_v1),
+	Circuit::new(sable_circuits::POI_INFERENCE_16X16X16_V2.id, poi_inference_16x16x16_v2),
+	Circuit::new(sable_circuits::POI_INFERENCE_64X32X10_V3.id, poi_inference_64x32x10_v3),
+	Circuit::new(sable_circuits::POI_INFERENCE_64X32X16_V4.id, poi_inference_64x32x16_v4),
 ];
 
 /// The circuit with this id and version.

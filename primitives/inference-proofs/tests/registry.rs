@@ -1,0 +1,77 @@
+//! Every job circuit version is what the registry says: its keys match the pinned digest,
+//! its instance column has the registered length and its proofs the registered exact length.
+//! `cargo test --release -p sable-inference-proofs --test registry -- --ignored --nocapture`
+//! prints, for a changed circuit, the smallest k each version fits in and its entry's values.
+
+use halo2_proofs::{
+	plonk::{keygen_vk, Circuit},
+	poly::commitment::Params,
+};
+use pasta_curves::vesta;
+use rand::{rngs::StdRng, SeedableRng};
+use sable_circuits::CircuitSpec;
+use sable_inference_proofs::{
+	circuit::inference::{InferenceCircuit, InferenceVersion, InferenceWitness, V2, V3, V4},
+	job::{self, JobWitness},
+	samples,
+};
+use sable_zk_primitives::{encoding::to_hex, Fp};
+use sable_zk_proofs::{keys::CircuitKeys, proof::prove_instance};
+
+#[test]
+fn every_job_version_matches_its_registry_entry() {
+	let mut rng = StdRng::seed_from_u64(3);
+	for spec in job::circuits() {
+		assert_eq!(sable_circuits::lookup(spec.id), Some(&spec), "{} is registered", spec.name);
+		let witness = samples::of_circuit(spec.id, 1).expect("a sample");
+		assert_eq!(witness.circuit(), Some(spec));
+		let result = witness.prove(1, [3; 32], &mut rng).expect("proves");
+		assert_eq!(result.circuit, spec);
+		assert_eq!(result.statement.instance_len(), spec.public_inputs as usize, "{}", spec.name);
+		assert_eq!(result.proof.len(), spec.proof_len as usize, "{}", spec.name);
+		let keys = sable_inference_proofs::keys::verifier_keys(spec.id).expect("keys");
+		assert_eq!(sable_zk_proofs::keys::vk_digest(keys.vk), spec.vk_digest, "{}", spec.name);
+	}
+}
+
+fn inference(witness: JobWitness) -> InferenceWitness {
+	match witness {
+		JobWitness::Inference(w) => w,
+		other => panic!("not an inference sample: {other:?}"),
+	}
+}
+
+fn fits<C: Circuit<Fp> + Default>(k: u32) -> bool {
+	keygen_vk(&Params::<vesta::Affine>::new(k), &C::default()).is_ok()
+}
+
+fn entry<V: InferenceVersion>() {
+	let k = (8..=16).find(|&k| fits::<InferenceCircuit<V>>(k)).expect("fits in 2^16 rows");
+	let spec = CircuitSpec { k, ..V::SPEC };
+	let keys = CircuitKeys::<InferenceCircuit<V>>::build(spec);
+	let witness = inference(samples::inference(V::SHAPE, 1));
+	let statement = JobWitness::Inference(witness.clone()).statement(1, [3; 32]);
+	let instance = statement.to_instance().expect("canonical");
+	let proof = prove_instance(
+		&keys,
+		&InferenceCircuit::<V>::new(witness),
+		&instance,
+		&mut StdRng::seed_from_u64(1),
+	)
+	.expect("proves");
+	println!(
+		"{}: k {k}, public_inputs {}, proof_len {}, vk_digest {}",
+		spec.name,
+		instance.len(),
+		proof.len(),
+		to_hex(&keys.vk_digest()).trim_start_matches("0x"),
+	);
+}
+
+#[test]
+#[ignore = "prints registry entries for a changed circuit"]
+fn print_registry_entries() {
+	entry::<V2>();
+	entry::<V3>();
+	entry::<V4>();
+}
