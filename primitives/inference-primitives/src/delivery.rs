@@ -131,6 +131,30 @@ mod tests {
 		assert_eq!(encrypt(key, 3, &[1 << 23]), Err(DeliveryError::OutOfRange));
 	}
 
+	/// Test vectors: `key = 7`, job 3, `y = [-1, 0, 1, 2, ..., 8, 8_388_607, -8_388_608]`
+	/// (12 outputs, two elements), as canonical little-endian hex.
+	#[test]
+	fn test_vectors() {
+		use sable_zk_primitives::encoding::{fp_to_bytes, to_hex};
+		let key = Fp::from(7);
+		let mut y: Vec<i32> = (-1..=8).collect();
+		y.extend([(1 << 23) - 1, -(1 << 23)]);
+		let hex = |x: &Fp| to_hex(&fp_to_bytes(x));
+		assert_eq!(
+			hex(&commitment(key)),
+			"0x2e2f53bd98433c12d3933f80f324c7188bfb55c1ae8bc7453879ace965c1813f"
+		);
+		let ct = encrypt(key, 3, &y).expect("int24");
+		assert_eq!(
+			ct.iter().map(hex).collect::<Vec<_>>(),
+			[
+				"0xbd85e21ccf9719dedc0315121660d3bbf9f187a1da40dc7ec197b1c8a455fd16",
+				"0x0a34ce20120e01de8c2735a4f80522adfd20777c3b0ea9dfb8ba6d71de7b8d06"
+			]
+		);
+		assert_eq!(decrypt(key, 3, &ct, 12), Ok(y));
+	}
+
 	#[test]
 	fn keystream_and_commitment_are_separated() {
 		let key = Fp::from(9);
