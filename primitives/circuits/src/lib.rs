@@ -81,14 +81,26 @@ pub const POI_INFERENCE_64X32X16_V4: CircuitSpec = CircuitSpec {
 	vk_digest: spec::digest("33de3cdce6be0c16e4463719f53fef50506c7bb12f2666f961784d38e0e51f80"),
 };
 
+/// Inference of a 16 x 16 x 16 base model with the client's rank-4 LoRA adapter on its first
+/// layer, with encrypted delivery, version 1.
+pub const POI_ADAPTED_16X16X16_R4_V1: CircuitSpec = CircuitSpec {
+	id: CircuitId::new(POI_ADAPTED, 1),
+	name: "poi_adapted_16x16x16_r4_v1",
+	k: 11,
+	public_inputs: 7,
+	proof_len: 4928,
+	vk_digest: spec::digest("9d0941b52524ca38f2359a78116183cc72bb21b5dd71405f259164b5b3079599"),
+};
+
 /// Every circuit version, in id then version order. A `static`, so that each entry (and its
 /// pinned digest) exists once in a binary.
-pub static REGISTRY: [CircuitSpec; 5] = [
+pub static REGISTRY: [CircuitSpec; 6] = [
 	TRANSFER_V1,
 	POI_COMMITMENT_V1,
 	POI_INFERENCE_16X16X16_V2,
 	POI_INFERENCE_64X32X10_V3,
 	POI_INFERENCE_64X32X16_V4,
+	POI_ADAPTED_16X16X16_R4_V1,
 ];
 
 /// The entry of a circuit version, if it is registered.

@@ -15,13 +15,15 @@
 //!
 //! Inference jobs commit to the matrices themselves instead ([`mlp`]), packed into field
 //! elements ([`packing`]) so that their circuits can prove the computation, and deliver the
-//! output encrypted to the client's one-time key ([`delivery`]).
+//! output encrypted to the client's one-time key ([`delivery`]); adapted jobs apply the
+//! client's LoRA adapter to the model's first layer first ([`adapted`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
 extern crate alloc;
 
+pub mod adapted;
 pub mod delivery;
 pub mod mlp;
 pub mod packing;

@@ -322,6 +322,18 @@ impl QuantizedMlp {
 		self.divisor
 	}
 
+	/// The same model with first layer `w1` (of the same size).
+	pub fn with_w1(&self, w1: Matrix) -> Result<QuantizedMlp, ModelError> {
+		QuantizedMlp::new(
+			self.shape,
+			w1,
+			self.b1.clone(),
+			self.w2.clone(),
+			self.b2.clone(),
+			self.divisor,
+		)
+	}
+
 	/// The same model embedded in the larger `shape` by zero padding: extra inputs have zero
 	/// weights, extra hidden units zero weights and biases (so activation 0), extra outputs
 	/// zero weights and biases (so output 0). On inputs padded with zeroes

@@ -1,5 +1,6 @@
 //! The job circuits. Each cites, item by item, the statement it enforces.
 
+pub mod adapted;
 pub mod commitment;
 pub mod inference;
 

@@ -3,13 +3,14 @@
 use rand::Rng;
 use sable_circuits::{CircuitId, CircuitSpec};
 use sable_inference_primitives::{
-	commit, delivery, mlp, statement::JobStatement, CommitmentKind, JobKind,
+	adapted, commit, delivery, mlp, statement::JobStatement, CommitmentKind, JobKind,
 };
 use sable_zk_primitives::{encoding::fp_to_bytes, Fp};
 use sable_zk_proofs::proof::{prove_instance, verify_instance, ProveError, VerifyError};
 
 use crate::{
 	circuit::{
+		adapted::{AdaptedCircuit, AdaptedWitness},
 		commitment::{CommitmentCircuit, CommitmentWitness},
 		inference::{self, InferenceCircuit, InferenceVersion, InferenceWitness, V2, V3, V4},
 	},
@@ -23,6 +24,8 @@ pub enum JobWitness {
 	Commitment(CommitmentWitness),
 	/// An inference, delivered encrypted; its model's shape decides the circuit version.
 	Inference(InferenceWitness),
+	/// An inference of a base model with the client's adapter, delivered encrypted.
+	Adapted(AdaptedWitness),
 }
 
 /// A result ready to submit: the circuit version, the statement it proves and the proof.
@@ -40,7 +43,7 @@ pub struct ProvenResult {
 #[derive(Debug)]
 pub enum JobError {
 	/// No registered circuit version proves a model of this shape (pad it into one:
-	/// [`mlp::QuantizedMlp::pad`]).
+	/// [`mlp::QuantizedMlp::pad`]), or, for adapted inference, an adapter of this rank.
 	NoCircuit(mlp::Shape),
 	/// The prover refused (a witness that does not satisfy the circuit).
 	Prove(ProveError),
@@ -65,6 +68,7 @@ impl JobWitness {
 		match self {
 			JobWitness::Commitment(_) => JobKind::Commitment,
 			JobWitness::Inference(_) => JobKind::Inference,
+			JobWitness::Adapted(_) => JobKind::Adapted,
 		}
 	}
 
@@ -73,6 +77,7 @@ impl JobWitness {
 		match self {
 			JobWitness::Commitment(_) => Some(crate::circuit::commitment::SPEC),
 			JobWitness::Inference(w) => inference::version_of(w.model.shape()),
+			JobWitness::Adapted(w) => adapted_version(w),
 		}
 	}
 
@@ -101,11 +106,15 @@ impl JobWitness {
 				model: bytes(mlp::model_commitment(&w.model, w.model_salt)),
 				input: bytes(mlp::input_commitment(&w.x, w.input_salt)),
 				delivery: Some(bytes(delivery::commitment(w.delivery_key))),
-				output: delivery::encrypt(w.delivery_key, job_id, w.output())
-					.unwrap_or_default()
-					.into_iter()
-					.map(bytes)
-					.collect(),
+				output: ciphertext(w.delivery_key, job_id, w.output()),
+			},
+			JobWitness::Adapted(w) => JobStatement {
+				job_id,
+				provider,
+				model: bytes(mlp::model_commitment(&w.base, w.model_salt)),
+				input: bytes(adapted::input_commitment(&w.x, &w.adapter, w.input_salt)),
+				delivery: Some(bytes(delivery::commitment(w.delivery_key))),
+				output: ciphertext(w.delivery_key, job_id, w.output()),
 			},
 		}
 	}
@@ -135,9 +144,28 @@ impl JobWitness {
 					.ok_or(JobError::NoCircuit(w.model.shape()))?;
 				(spec, prove_inference(spec.id, w, &instance, rng))
 			},
+			JobWitness::Adapted(w) => {
+				let spec = adapted_version(w).ok_or(JobError::NoCircuit(w.base.shape()))?;
+				let circuit = AdaptedCircuit { witness: Some(w.clone()) };
+				(spec, prove_instance(keys::adapted_keys(), &circuit, &instance, rng))
+			},
 		};
 		Ok(ProvenResult { circuit, statement, proof: proof.map_err(JobError::Prove)? })
 	}
+}
+
+/// The ciphertext elements of `y`, as bytes (empty for a tampered output that is not int24,
+/// which proves nothing).
+fn ciphertext(key: Fp, job_id: u64, y: &[i32]) -> Vec<[u8; 32]> {
+	delivery::encrypt(key, job_id, y).unwrap_or_default().iter().map(fp_to_bytes).collect()
+}
+
+/// The adapted-inference version that proves `w`: a 16 x 16 x 16 base model, rank 4.
+fn adapted_version(w: &AdaptedWitness) -> Option<CircuitSpec> {
+	let spec = crate::circuit::adapted::SPEC;
+	(w.base.shape() == crate::circuit::adapted::SHAPE
+		&& w.adapter.rank() == crate::gadgets::adapter::RANK)
+		.then_some(spec)
 }
 
 fn prove_version<V: VersionKeys>(
@@ -179,5 +207,6 @@ pub fn verify(
 pub fn circuits() -> Vec<CircuitSpec> {
 	let mut specs = vec![crate::circuit::commitment::SPEC];
 	specs.extend(inference::VERSIONS.iter().map(|(spec, _)| *spec));
+	specs.push(crate::circuit::adapted::SPEC);
 	specs
 }

@@ -15,7 +15,9 @@
 //! ```
 //!
 //! The model's shape picks the circuit version; `"circuit": "poi_inference_64x32x16_v4"`
-//! embeds a smaller model in a larger registered shape by zero padding. A commitment job has
+//! embeds a smaller model in a larger registered shape by zero padding. An adapted job
+//! (`"kind": "adapted"`, a 16 x 16 x 16 base model) adds the client's adapter to the request:
+//! `"adapter": {"a": [[...16]...4], "b": [[...4]...16], "alpha": 128}`. A commitment job has
 //! `"kind": "commitment"` and `"commitment": {"model": {"digest": "0x..", "salt": "0x.."},
 //! "input": {...}, "output": {...}}` instead of `model` and `request`.
 
@@ -23,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use sable_circuits::CircuitSpec;
 use sable_inference_primitives::{
+	adapted::Adapter,
 	mlp::{pad_input, Matrix, QuantizedMlp, Shape},
 	statement::JobStatement,
 	JobKind,
@@ -35,6 +38,7 @@ use sable_zk_proofs::json::{bytes32, field};
 
 use crate::{
 	circuit::{
+		adapted::{self, AdaptedWitness},
 		commitment::{CommitmentWitness, Opening},
 		inference::{self, InferenceWitness},
 	},
@@ -133,11 +137,25 @@ pub struct ModelJson {
 	pub salt: String,
 }
 
+/// A client's LoRA adapter of the first layer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AdapterJson {
+	/// `A`, `rank` rows of `inputs` int8.
+	pub a: Vec<Vec<i8>>,
+	/// `B`, `hidden` rows of `rank` int8.
+	pub b: Vec<Vec<i8>>,
+	/// The scaling, int16.
+	pub alpha: i16,
+}
+
 /// What the client gives the provider for an inference job.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InferenceRequestJson {
 	/// The input, `inputs` int8.
 	pub x: Vec<i8>,
+	/// The adapter (adapted jobs only).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub adapter: Option<AdapterJson>,
 	/// Salt of the input commitment, hex.
 	pub salt: String,
 	/// The one-time delivery key, hex.
@@ -301,7 +319,36 @@ impl JobRequestJson {
 				.map_err(|e| e.to_string())?;
 				Ok(JobWitness::Inference(witness))
 			},
-			KindJson::Adapted => Err("adapted inference is not proven by this build".into()),
+			KindJson::Adapted => {
+				let m = self.model.as_ref().ok_or_else(|| missing("model"))?;
+				let r = self.request.as_ref().ok_or_else(|| missing("request"))?;
+				let adapter = r.adapter.as_ref().ok_or_else(|| missing("request.adapter"))?;
+				let base = m.to_model()?;
+				let shape = adapted::SHAPE;
+				if base.shape() != shape {
+					return Err(format!(
+						"adapted inference needs a {shape} base model, not {}",
+						base.shape()
+					));
+				}
+				let rank = crate::gadgets::adapter::RANK;
+				let adapter = Adapter::new(
+					matrix(&adapter.a, (rank, shape.inputs), "a")?,
+					matrix(&adapter.b, (shape.hidden, rank), "b")?,
+					adapter.alpha,
+				)
+				.map_err(|e| e.to_string())?;
+				let witness = AdaptedWitness::new(
+					base,
+					field(&m.salt, "model salt")?,
+					r.x.clone(),
+					adapter,
+					field(&r.salt, "input salt")?,
+					field(&r.delivery_key, "delivery key")?,
+				)
+				.map_err(|e| e.to_string())?;
+				Ok(JobWitness::Adapted(witness))
+			},
 		}
 	}
 }
@@ -366,6 +413,21 @@ pub fn request_from_witness(
 			request.model = Some(ModelJson::from_model(&w.model, &w.model_salt));
 			request.request = Some(InferenceRequestJson {
 				x: w.x.clone(),
+				adapter: None,
+				salt: hex_field(&w.input_salt),
+				delivery_key: hex_field(&w.delivery_key),
+			});
+		},
+		JobWitness::Adapted(w) => {
+			let rows = |m: &Matrix| m.iter_rows().map(<[i8]>::to_vec).collect();
+			request.model = Some(ModelJson::from_model(&w.base, &w.model_salt));
+			request.request = Some(InferenceRequestJson {
+				x: w.x.clone(),
+				adapter: Some(AdapterJson {
+					a: rows(w.adapter.a()),
+					b: rows(w.adapter.b()),
+					alpha: w.adapter.alpha(),
+				}),
 				salt: hex_field(&w.input_salt),
 				delivery_key: hex_field(&w.delivery_key),
 			});

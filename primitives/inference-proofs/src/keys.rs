@@ -8,6 +8,7 @@ use sable_circuits::CircuitId;
 use sable_zk_proofs::{keys::CircuitKeys, proof::VerifierKeys};
 
 use crate::circuit::{
+	adapted::{self, AdaptedCircuit},
 	commitment,
 	inference::{InferenceCircuit, InferenceVersion, V2, V3, V4},
 };
@@ -17,11 +18,20 @@ pub type CommitmentKeys = CircuitKeys<commitment::CommitmentCircuit>;
 /// Keys of version `V` of the inference circuit.
 pub type InferenceKeys<V> = CircuitKeys<InferenceCircuit<V>>;
 
+/// Keys of the adapted-inference circuit.
+pub type AdaptedKeys = CircuitKeys<AdaptedCircuit>;
+
 static COMMITMENT: OnceLock<CommitmentKeys> = OnceLock::new();
+static ADAPTED: OnceLock<AdaptedKeys> = OnceLock::new();
 
 /// The process-wide keys of the job commitment circuit.
 pub fn commitment_keys() -> &'static CommitmentKeys {
 	COMMITMENT.get_or_init(|| CommitmentKeys::build(commitment::SPEC))
+}
+
+/// The process-wide keys of the adapted-inference circuit.
+pub fn adapted_keys() -> &'static AdaptedKeys {
+	ADAPTED.get_or_init(|| AdaptedKeys::build(adapted::SPEC))
 }
 
 /// An inference version with process-wide keys.
@@ -50,6 +60,7 @@ pub fn verifier_keys(circuit: CircuitId) -> Option<VerifierKeys<'static>> {
 		id if id == V2::SPEC.id => V2::keys().into(),
 		id if id == V3::SPEC.id => V3::keys().into(),
 		id if id == V4::SPEC.id => V4::keys().into(),
+		id if id == adapted::SPEC.id => adapted_keys().into(),
 		_ => return None,
 	})
 }

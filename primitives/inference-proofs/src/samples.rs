@@ -4,6 +4,7 @@
 
 use sable_circuits::CircuitId;
 use sable_inference_primitives::{
+	adapted::Adapter,
 	mlp::{Matrix, QuantizedMlp, Shape},
 	JobKind,
 };
@@ -11,6 +12,7 @@ use sable_zk_primitives::Fp;
 
 use crate::{
 	circuit::{
+		adapted::{self, AdaptedWitness},
 		commitment::{CommitmentWitness, Opening},
 		inference::{InferenceWitness, VERSIONS},
 	},
@@ -34,7 +36,11 @@ impl Entries {
 	}
 
 	fn int8s(&mut self, n: usize) -> Vec<i8> {
-		(0..n).map(|_| self.between(-128, 127) as i8).collect()
+		self.int8s_between(n, -128, 127)
+	}
+
+	fn int8s_between(&mut self, n: usize, low: i64, high: i64) -> Vec<i8> {
+		(0..n).map(|_| self.between(low, high) as i8).collect()
 	}
 
 	fn bytes(&mut self) -> [u8; 32] {
@@ -51,17 +57,19 @@ pub fn of_circuit(circuit: CircuitId, seed: u64) -> Option<JobWitness> {
 	if circuit == crate::circuit::commitment::SPEC.id {
 		return Some(commitment(seed));
 	}
+	if circuit == adapted::SPEC.id {
+		return Some(adapted(seed));
+	}
 	let (_, shape) = VERSIONS.iter().find(|(spec, _)| spec.id == circuit)?;
 	Some(inference(*shape, seed))
 }
 
-/// The example job of `kind` for its first circuit version (16 x 16 x 16 for inference), if
-/// this build proves that kind.
+/// The example job of `kind` for its first circuit version (16 x 16 x 16 for inference).
 pub fn of_kind(kind: JobKind, seed: u64) -> Option<JobWitness> {
 	match kind {
 		JobKind::Commitment => Some(commitment(seed)),
 		JobKind::Inference => Some(inference(VERSIONS[0].1, seed)),
-		JobKind::Adapted => None,
+		JobKind::Adapted => Some(adapted(seed)),
 	}
 }
 
@@ -76,6 +84,11 @@ pub fn commitment(seed: u64) -> JobWitness {
 	})
 }
 
+fn matrix(entries: Vec<i8>, columns: usize) -> Option<Matrix> {
+	let rows: Vec<&[i8]> = entries.chunks(columns).collect();
+	Matrix::from_rows(&rows, columns)
+}
+
 /// A quantized model of `shape` over int8 weights and input, with biases in
 /// `[-2000, 2000]` and a divisor of `4 * inputs` (at most 256), so that about half of the
 /// hidden units are zero, a few clamp and the rest are in between.
@@ -87,10 +100,6 @@ pub fn model(shape: Shape, seed: u64) -> QuantizedMlp {
 	let mut biases = |n| (0..n).map(|_| e.between(-2000, 2000) as i16).collect::<Vec<_>>();
 	let (b1, b2) = (biases(shape.hidden), biases(shape.outputs));
 	let divisor = (4 * shape.inputs).min(256) as u16;
-	let matrix = |entries: Vec<i8>, columns| {
-		let rows: Vec<&[i8]> = entries.chunks(columns).collect();
-		Matrix::from_rows(&rows, columns)
-	};
 	// Unreachable failure: every part has the size `shape` gives it and the divisor is in
 	// [1, 256].
 	matrix(w1, shape.inputs)
@@ -109,4 +118,32 @@ pub fn inference(shape: Shape, seed: u64) -> JobWitness {
 	let witness = InferenceWitness::new(model, e.salt(), x, e.salt(), e.salt())
 		.expect("an input of the model's length");
 	JobWitness::Inference(witness)
+}
+
+/// An adapted inference: a 16 x 16 x 16 base model with `W1` in `[-64, 63]` (so that every
+/// adapted entry stays an int8), a rank-4 adapter with `A`, `B` in `[-64, 64]` and `alpha` in
+/// `[0, 255]` (so `|floor(alpha (B A) / 2^16)| <= 64`), a pseudo-random input, salts and
+/// delivery key.
+pub fn adapted(seed: u64) -> JobWitness {
+	let shape = adapted::SHAPE;
+	let rank = crate::gadgets::adapter::RANK;
+	let sample = model(shape, seed);
+	let mut e = Entries(seed.rotate_left(41) | 1);
+	let w1 = e.int8s_between(shape.w1_len(), -64, 63);
+	let a = e.int8s_between(rank * shape.inputs, -64, 64);
+	let b = e.int8s_between(shape.hidden * rank, -64, 64);
+	let alpha = e.between(0, 255) as i16;
+	let x = e.int8s(shape.inputs);
+	// Unreachable failures: every part has its size, and the bounds above keep every adapted
+	// entry an int8.
+	let base = matrix(w1, shape.inputs)
+		.and_then(|w1| sample.with_w1(w1).ok())
+		.expect("a well-formed base model");
+	let adapter = matrix(a, shape.inputs)
+		.zip(matrix(b, rank))
+		.and_then(|(a, b)| Adapter::new(a, b, alpha).ok())
+		.expect("a well-formed adapter");
+	let witness = AdaptedWitness::new(base, e.salt(), x, adapter, e.salt(), e.salt())
+		.expect("adapted entries stay int8");
+	JobWitness::Adapted(witness)
 }

@@ -15,6 +15,7 @@ use sable_inference_primitives::{
 };
 use sable_inference_proofs::{
 	circuit::{
+		adapted::{self, AdaptedCircuit, AdaptedWitness},
 		commitment::{self, CommitmentCircuit},
 		inference::{InferenceCircuit, InferenceVersion, InferenceWitness, V2, V3, V4},
 	},
@@ -46,6 +47,9 @@ fn check(witness: &JobWitness, statement: &JobStatement) -> Result<(), Vec<Verif
 			} else {
 				run(V4::SPEC.k, &InferenceCircuit::<V4>::new(w.clone()), instance)
 			}
+		},
+		JobWitness::Adapted(w) => {
+			run(adapted::SPEC.k, &AdaptedCircuit { witness: Some(w.clone()) }, instance)
 		},
 	}
 }
@@ -105,6 +109,83 @@ fn honest_witnesses_satisfy_each_circuit() {
 	for shape in [V2::SHAPE, V3::SHAPE, V4::SHAPE] {
 		honest(&samples::inference(shape, 1));
 	}
+	honest(&samples::adapted(1));
+}
+
+fn adapted_witness(seed: u64) -> AdaptedWitness {
+	match samples::adapted(seed) {
+		JobWitness::Adapted(w) => w,
+		_ => unreachable!("samples::adapted makes an adapted witness"),
+	}
+}
+
+/// `w` with `W1_eff[i][j]` set to `value` and the inference rerun on the changed layer, so
+/// that only the adapter gate can object.
+fn with_adapted_entry(mut w: AdaptedWitness, i: usize, j: usize, value: i8) -> AdaptedWitness {
+	let mut w1 = w.adapted.w1().clone();
+	*w1.get_mut(i, j).expect("in the matrix") = value;
+	w.adapted = w.adapted.with_w1(w1).expect("same size");
+	w.trace = w.adapted.infer(&w.x).expect("valid");
+	w
+}
+
+fn refused_adapted(w: AdaptedWitness) -> Vec<String> {
+	let witness = JobWitness::Adapted(w);
+	let statement = witness.statement(JOB, PROVIDER);
+	gates(&check(&witness, &statement).expect_err("a cheating witness is refused"))
+}
+
+const ADAPTER_GATE: &str = "adapter: alpha * (B A)[i][j] = (w1_eff - w1) * 2^16 + rem";
+
+#[test]
+fn an_adapted_entry_off_by_one_is_refused_by_the_adapter_gate() {
+	let w = adapted_witness(3);
+	let value = w.adapted.w1().get(5, 9).expect("an entry");
+	let tampered = with_adapted_entry(w, 5, 9, value.wrapping_add(1));
+	assert!(contains(&refused_adapted(tampered), ADAPTER_GATE));
+}
+
+#[test]
+fn adapted_rounding_toward_zero_is_refused() {
+	// An entry with a negative, inexact t: there floor and truncation differ by one.
+	let w = adapted_witness(4);
+	let (i, j) = (0..16)
+		.flat_map(|i| (0..16).map(move |j| (i, j)))
+		.find(|&(i, j)| {
+			let e = w.adapter.entry(i, j);
+			e.t < 0 && e.remainder != 0
+		})
+		.expect("a negative inexact entry");
+	let truncated = w.adapter.entry(i, j).t / (1 << 16);
+	let base = i64::from(w.base.w1().get(i, j).expect("an entry"));
+	let tampered = with_adapted_entry(w, i, j, (base + truncated) as i8);
+	assert!(contains(&refused_adapted(tampered), ADAPTER_GATE));
+}
+
+#[test]
+fn another_adapter_is_refused() {
+	// The result of the client's adapter, claimed for another alpha's input commitment.
+	let w = adapted_witness(5);
+	let good = JobWitness::Adapted(w.clone()).statement(JOB, PROVIDER);
+	let other = sable_inference_primitives::adapted::Adapter::new(
+		w.adapter.a().clone(),
+		w.adapter.b().clone(),
+		w.adapter.alpha() + 1,
+	)
+	.expect("same ranks");
+	let other = AdaptedWitness::new(
+		w.base.clone(),
+		w.model_salt,
+		w.x.clone(),
+		other,
+		w.input_salt,
+		w.delivery_key,
+	)
+	.expect("in range");
+	let claimed =
+		JobStatement { input: JobWitness::Adapted(other).statement(JOB, PROVIDER).input, ..good };
+	let failures = check(&JobWitness::Adapted(w), &claimed).expect_err("another adapter");
+	assert!(instance_mismatch(&failures, &[statement::INPUT]));
 }
 
 #[test]

@@ -159,3 +159,64 @@ fn commitment_proofs_bind_job_provider_and_commitments() {
 	}
 	assert!(verify(V2::SPEC.id, &result.proof, &statement).is_err());
 }
+
+#[test]
+fn adapted_proofs_verify_decrypt_and_bind_the_adapter() {
+	use sable_inference_primitives::adapted::Adapter;
+	use sable_inference_proofs::circuit::adapted::{AdaptedWitness, SPEC};
+
+	let JobWitness::Adapted(client) = samples::adapted(30) else {
+		unreachable!("samples::adapted makes an adapted witness")
+	};
+	let mut rng = StdRng::seed_from_u64(30);
+	let prove = |w: &AdaptedWitness, rng: &mut StdRng| {
+		JobWitness::Adapted(w.clone()).prove(JOB, PROVIDER, rng).expect("proves")
+	};
+	let result = prove(&client, &mut rng);
+	assert_eq!(result.circuit, SPEC);
+	assert_eq!(result.proof.len(), SPEC.proof_len as usize);
+	let statement = result.statement.clone();
+	assert_eq!(verify(SPEC.id, &result.proof, &statement), Ok(()));
+	let ciphertext: Vec<Fp> =
+		statement.output.iter().map(|b| fp_from_bytes(b).expect("canonical")).collect();
+	let y = delivery::decrypt(client.delivery_key, JOB, &ciphertext, 16).expect("decrypts");
+	let adapted = client.adapter.apply(&client.base).expect("in range");
+	assert_eq!(y, adapted.infer(&client.x).expect("valid").output, "the adapted model's output");
+	assert_ne!(y, client.base.infer(&client.x).expect("valid").output, "not the base model's");
+
+	let mut changed = statement.clone();
+	let element = fp_from_bytes(&changed.output[1]).expect("canonical") + Fp::one();
+	changed.output[1] = fp_to_bytes(&element);
+	assert_eq!(verify(SPEC.id, &result.proof, &changed), Err(VerifyError::InvalidProof));
+	let other_job = JobStatement { job_id: JOB + 1, ..statement.clone() };
+	assert_eq!(verify(SPEC.id, &result.proof, &other_job), Err(VerifyError::InvalidProof));
+
+	// The provider runs another adapter (here: the base model, alpha 0) and claims the
+	// client's input commitment.
+	let other = Adapter::new(client.adapter.a().clone(), client.adapter.b().clone(), 0)
+		.expect("same ranks");
+	let cheap = AdaptedWitness { adapter: other, ..client.clone() };
+	let cheap = AdaptedWitness::new(
+		cheap.base,
+		cheap.model_salt,
+		cheap.x,
+		cheap.adapter,
+		cheap.input_salt,
+		cheap.delivery_key,
+	)
+	.expect("in range");
+	let cheated = prove(&cheap, &mut rng);
+	let claimed = JobStatement { input: statement.input, ..cheated.statement };
+	assert_eq!(verify(SPEC.id, &cheated.proof, &claimed), Err(VerifyError::InvalidProof));
+
+	// Another delivery key, checked against the client's D.
+	let other_key = AdaptedWitness { delivery_key: Fp::from(99), ..client.clone() };
+	let cheated = prove(&other_key, &mut rng);
+	let claimed = JobStatement { delivery: statement.delivery, ..cheated.statement };
+	assert_eq!(verify(SPEC.id, &cheated.proof, &claimed), Err(VerifyError::InvalidProof));
+
+	// An adapted proof verifies as no other circuit.
+	for other in job::circuits().into_iter().filter(|other| other.id != SPEC.id) {
+		assert!(verify(other.id, &result.proof, &statement).is_err(), "as {}", other.name);
+	}
+}

@@ -11,7 +11,10 @@ use pasta_curves::vesta;
 use rand::{rngs::StdRng, SeedableRng};
 use sable_circuits::CircuitSpec;
 use sable_inference_proofs::{
-	circuit::inference::{InferenceCircuit, InferenceVersion, InferenceWitness, V2, V3, V4},
+	circuit::{
+		adapted::{self, AdaptedCircuit},
+		inference::{InferenceCircuit, InferenceVersion, V2, V3, V4},
+	},
 	job::{self, JobWitness},
 	samples,
 };
@@ -34,31 +37,19 @@ fn every_job_version_matches_its_registry_entry() {
 	}
 }
 
-fn inference(witness: JobWitness) -> InferenceWitness {
-	match witness {
-		JobWitness::Inference(w) => w,
-		other => panic!("not an inference sample: {other:?}"),
-	}
-}
-
 fn fits<C: Circuit<Fp> + Default>(k: u32) -> bool {
 	keygen_vk(&Params::<vesta::Affine>::new(k), &C::default()).is_ok()
 }
 
-fn entry<V: InferenceVersion>() {
-	let k = (8..=16).find(|&k| fits::<InferenceCircuit<V>>(k)).expect("fits in 2^16 rows");
-	let spec = CircuitSpec { k, ..V::SPEC };
-	let keys = CircuitKeys::<InferenceCircuit<V>>::build(spec);
-	let witness = inference(samples::inference(V::SHAPE, 1));
-	let statement = JobWitness::Inference(witness.clone()).statement(1, [3; 32]);
+/// Prints the entry of `base` (its name and id) for circuit `C` proving `witness`.
+fn entry<C: Circuit<Fp> + Default>(base: CircuitSpec, circuit: C, witness: JobWitness) {
+	let k = (8..=16).find(|&k| fits::<C>(k)).expect("fits in 2^16 rows");
+	let spec = CircuitSpec { k, ..base };
+	let keys = CircuitKeys::<C>::build(spec);
+	let statement = witness.statement(1, [3; 32]);
 	let instance = statement.to_instance().expect("canonical");
-	let proof = prove_instance(
-		&keys,
-		&InferenceCircuit::<V>::new(witness),
-		&instance,
-		&mut StdRng::seed_from_u64(1),
-	)
-	.expect("proves");
+	let proof =
+		prove_instance(&keys, &circuit, &instance, &mut StdRng::seed_from_u64(1)).expect("proves");
 	println!(
 		"{}: k {k}, public_inputs {}, proof_len {}, vk_digest {}",
 		spec.name,
@@ -68,10 +59,19 @@ fn entry<V: InferenceVersion>() {
 	);
 }
 
+fn inference<V: InferenceVersion>() {
+	let witness = samples::inference(V::SHAPE, 1);
+	let JobWitness::Inference(w) = &witness else { unreachable!("an inference sample") };
+	entry(V::SPEC, InferenceCircuit::<V>::new(w.clone()), witness.clone());
+}
+
 #[test]
 #[ignore = "prints registry entries for a changed circuit"]
 fn print_registry_entries() {
-	entry::<V2>();
-	entry::<V3>();
-	entry::<V4>();
+	inference::<V2>();
+	inference::<V3>();
+	inference::<V4>();
+	let witness = samples::adapted(1);
+	let JobWitness::Adapted(w) = &witness else { unreachable!("an adapted sample") };
+	entry(adapted::SPEC, AdaptedCircuit { witness: Some(w.clone()) }, witness.clone());
 }

@@ -170,7 +170,7 @@ fn metrics_register_in_a_registry() {
 		assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
 	}
 	let ids: Vec<u16> = native::known_circuits().iter().map(|c| c.id).collect();
-	assert_eq!(ids, [1, 2, 4, 4, 4], "transfer, job commitment, three inference versions");
+	assert_eq!(ids, [1, 2, 4, 4, 4, 5], "transfer, job commitment, inference, adapted");
 }
 
 #[test]

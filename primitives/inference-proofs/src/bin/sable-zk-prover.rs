@@ -200,7 +200,7 @@ fn run_decrypt() -> ExitCode {
 }
 
 fn run_sample_job(kind: Option<&str>, circuit: Option<&str>) -> ExitCode {
-	const USAGE: &str = "usage: sable-zk-prover sample-job commitment|inference [CIRCUIT]";
+	const USAGE: &str = "usage: sable-zk-prover sample-job commitment|inference|adapted [CIRCUIT]";
 	let Some(Ok(kind)) = kind.map(|k| serde_json::from_value::<KindJson>(json!(k))) else {
 		return fail(2, USAGE);
 	};

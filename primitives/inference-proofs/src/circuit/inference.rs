@@ -167,7 +167,9 @@ impl<V: InferenceVersion> Circuit<Fp> for InferenceCircuit<V> {
 		let zero = config.constant(layouter.namespace(|| "zero"), Fp::zero())?;
 
 		// Item 1.
-		let loaded = model::load(&config, layouter.namespace(|| "model and input"), shape, w)?;
+		let values =
+			w.map(|w| model::ModelValues { model: &w.model, x: &w.x, output: &w.trace.output });
+		let loaded = model::load(&config, layouter.namespace(|| "model and input"), shape, values)?;
 		// Items 2 to 4.
 		layers::evaluate(
 			&config,

@@ -8,6 +8,7 @@
 //! groups, so halo2's V1 floor planner lays the hashes beside the arithmetic, in the same
 //! rows: a circuit needs as many rows as the longer of the two.
 
+pub mod adapter;
 pub mod add;
 pub mod bytes;
 pub mod entries;

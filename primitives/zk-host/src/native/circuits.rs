@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use sable_circuits::{CircuitId, CircuitSpec};
 use sable_inference_proofs::{
 	circuit::inference::{V2, V3, V4},
-	keys::{commitment_keys, VersionKeys},
+	keys::{adapted_keys, commitment_keys, VersionKeys},
 };
 use sable_zk_proofs::{
 	keys::{vk_digest, KeyMismatch, TransferKeys},
@@ -84,14 +84,19 @@ fn poi_inference_64x32x16_v4() -> VerifierKeys<'static> {
 	V4::keys().into()
 }
 
+fn poi_adapted_16x16x16_r4_v1() -> VerifierKeys<'static> {
+	adapted_keys().into()
+}
+
 /// Every circuit version the host verifies: the shielded transfer and the
 /// proof-of-inference circuits (`docs/poi.md`, `docs/poi-circuits.md`).
-static CIRCUITS: [Circuit; 5] = [
+static CIRCUITS: [Circuit; 6] = [
 	Circuit::new(sable_circuits::TRANSFER_V1.id, transfer_v1),
 	Circuit::new(sable_circuits::POI_COMMITMENT_V1.id, poi_commitment_v1),
 	Circuit::new(sable_circuits::POI_INFERENCE_16X16X16_V2.id, poi_inference_16x16x16_v2),
 	Circuit::new(sable_circuits::POI_INFERENCE_64X32X10_V3.id, poi_inference_64x32x10_v3),
 	Circuit::new(sable_circuits::POI_INFERENCE_64X32X16_V4.id, poi_inference_64x32x16_v4),
+	Circuit::new(sable_circuits::POI_ADAPTED_16X16X16_R4_V1.id, poi_adapted_16x16x16_r4_v1),
 ];
 
 /// The circuit with this id and version.

@@ -7,12 +7,25 @@ use halo2_proofs::{
 	circuit::{Layouter, Value},
 	plonk::Error,
 };
-use sable_inference_primitives::{mlp::Shape, packing::Width};
+use sable_inference_primitives::{
+	mlp::{QuantizedMlp, Shape},
+	packing::Width,
+};
 use sable_zk_primitives::Fp;
 use sable_zk_proofs::circuit::poseidon::Cell;
 
-use super::InferenceWitness;
 use crate::{circuit::known, gadgets::entries::Loaded, gadgets::InferenceConfig};
+
+/// The witness values [`load`] assigns: the model, the input and the output.
+#[derive(Clone, Copy)]
+pub struct ModelValues<'a> {
+	/// The model.
+	pub model: &'a QuantizedMlp,
+	/// The input.
+	pub x: &'a [i8],
+	/// The output.
+	pub output: &'a [i32],
+}
 
 /// The loaded entries of a model, its input and its output.
 pub struct LoadedModel {
@@ -77,9 +90,10 @@ pub fn load(
 	config: &InferenceConfig,
 	mut layouter: impl Layouter<Fp>,
 	shape: Shape,
-	w: Option<&InferenceWitness>,
+	w: Option<ModelValues<'_>>,
 ) -> Result<LoadedModel, Error> {
-	let values = |n: usize, f: &dyn Fn(&InferenceWitness, usize) -> i64| -> Vec<Value<i64>> {
+	let w = w.as_ref();
+	let values = |n: usize, f: &dyn Fn(&ModelValues<'_>, usize) -> i64| -> Vec<Value<i64>> {
 		(0..n).map(|index| known(w, |w| f(w, index))).collect()
 	};
 	let mut load = |name: &'static str, width, values: Vec<Value<i64>>| {
@@ -111,7 +125,7 @@ pub fn load(
 	let y = load(
 		"y",
 		Width::I24,
-		values(shape.outputs, &|w, n| w.trace.output.get(n).copied().unwrap_or_default().into()),
+		values(shape.outputs, &|w, n| w.output.get(n).copied().unwrap_or_default().into()),
 	)?;
 	let divisor_value = known(w, |w| u64::from(w.model.divisor()));
 	config.requantize.check_divisor(
