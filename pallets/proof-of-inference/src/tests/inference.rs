@@ -15,10 +15,10 @@ const SHAPE: Shape = Shape::new(16, 16, 16);
 
 /// The client's sample inference on Carol's registered model.
 fn sample() -> InferenceWitness {
-	match samples::inference(SHAPE, 1) {
-		JobWitness::Inference(witness) => witness,
-		JobWitness::Commitment(_) => unreachable!("an inference sample"),
-	}
+	let JobWitness::Inference(witness) = samples::inference(SHAPE, 1) else {
+		panic!("an inference sample")
+	};
+	witness
 }
 
 /// The same job with one thing changed by `change`, its trace recomputed.
