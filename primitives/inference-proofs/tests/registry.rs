@@ -4,6 +4,7 @@
 //! prints, for a changed circuit, the smallest k each version fits in and its entry's values.
 
 use halo2_proofs::{
+	dev::CircuitCost,
 	plonk::{keygen_vk, Circuit},
 	poly::commitment::Params,
 };
@@ -42,7 +43,11 @@ fn fits<C: Circuit<Fp> + Default>(k: u32) -> bool {
 }
 
 /// Prints the entry of `base` (its name and id) for circuit `C` proving `witness`.
-fn entry<C: Circuit<Fp> + Default>(base: CircuitSpec, circuit: C, witness: JobWitness) {
+fn entry<C: Circuit<Fp> + Default + std::fmt::Debug>(
+	base: CircuitSpec,
+	circuit: C,
+	witness: JobWitness,
+) {
 	let k = (8..=16).find(|&k| fits::<C>(k)).expect("fits in 2^16 rows");
 	let spec = CircuitSpec { k, ..base };
 	let keys = CircuitKeys::<C>::build(spec);
@@ -50,8 +55,10 @@ fn entry<C: Circuit<Fp> + Default>(base: CircuitSpec, circuit: C, witness: JobWi
 	let instance = statement.to_instance().expect("canonical");
 	let proof =
 		prove_instance(&keys, &circuit, &instance, &mut StdRng::seed_from_u64(1)).expect("proves");
+	let cost = format!("{:?}", CircuitCost::<vesta::Point, C>::measure(k, &C::default()));
+	let rows = cost.split("max_rows: ").nth(1).and_then(|r| r.split(',').next()).unwrap_or("?");
 	println!(
-		"{}: k {k}, public_inputs {}, proof_len {}, vk_digest {}",
+		"{}: k {k} ({rows} rows used), public_inputs {}, proof_len {}, vk_digest {}",
 		spec.name,
 		instance.len(),
 		proof.len(),
@@ -59,7 +66,7 @@ fn entry<C: Circuit<Fp> + Default>(base: CircuitSpec, circuit: C, witness: JobWi
 	);
 }
 
-fn inference<V: InferenceVersion>() {
+fn inference<V: InferenceVersion + std::fmt::Debug>() {
 	let witness = samples::inference(V::SHAPE, 1);
 	let JobWitness::Inference(w) = &witness else { unreachable!("an inference sample") };
 	entry(V::SPEC, InferenceCircuit::<V>::new(w.clone()), witness.clone());
