@@ -75,7 +75,13 @@ pub(crate) enum Command {
 		#[arg(long)]
 		no_submit: bool,
 	},
-	/// Proof-of-inference jobs (docs/poi.md).
+	/// Proof-of-inference providers: bond, unbond, show (docs/poi.md).
+	#[command(subcommand)]
+	Provider(ProviderCommand),
+	/// Proof-of-inference models: register, retire, show (docs/poi.md).
+	#[command(subcommand)]
+	Model(ModelCommand),
+	/// Proof-of-inference jobs: create, accept, prove, result, dispute... (docs/poi.md).
 	#[command(subcommand)]
 	Job(JobCommand),
 	/// Move AMOUNT out of the pool to the transparent ACCOUNT (SS58).
@@ -92,47 +98,155 @@ pub(crate) enum Command {
 }
 
 #[derive(Subcommand)]
-pub(crate) enum JobCommand {
-	/// Create a job for REQUEST's model and input (a job request file, see
-	/// `sable-zk-prover sample-job`), paying PAYMENT (held until the job ends).
-	Create {
-		request: PathBuf,
-		payment: u128,
-		/// The paying client's secret URI.
+pub(crate) enum ProviderCommand {
+	/// Register the --from account as a provider, holding BOND (smallest units) from it.
+	Register {
+		bond: u128,
+		/// The provider account's secret URI.
 		#[arg(long)]
 		from: String,
+	},
+	/// Add AMOUNT to the provider's bond.
+	BondExtra {
+		amount: u128,
+		#[arg(long)]
+		from: String,
+	},
+	/// Start unbonding AMOUNT of the bond no job locks (withdrawable after the unbonding
+	/// delay).
+	Unbond {
+		amount: u128,
+		#[arg(long)]
+		from: String,
+	},
+	/// Release an unbonded amount whose delay has passed.
+	Withdraw {
+		#[arg(long)]
+		from: String,
+	},
+	/// A provider's bond, record and open jobs (`poi_provider`), by SS58 account.
+	Show { account: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ModelCommand {
+	/// Register a model the --from provider serves: its commitment is computed from
+	/// MODEL_FILE, its metadata is the file's BLAKE2b-256, its encryption key the account's
+	/// request key. The salt is kept in the wallet's poi.json.
+	Register {
+		/// `inference-IxHxO` (a quantized model of that shape, e.g. inference-64x32x10) or
+		/// `commitment` (any file, for models too large to prove).
+		#[arg(long)]
+		circuit: String,
+		/// The weights: model.json for inference, any file for commitment.
+		#[arg(long)]
+		model_file: PathBuf,
+		/// The least payment a job must offer (smallest units).
+		#[arg(long)]
+		price: u128,
+		/// The commitment's salt, 32 bytes hex (a field element); random by default.
+		#[arg(long)]
+		salt: Option<String>,
+		#[arg(long)]
+		from: String,
+	},
+	/// Retire model MODEL_ID: no new jobs; removed when its last job ends.
+	Retire {
+		model_id: u32,
+		#[arg(long)]
+		from: String,
+	},
+	/// Model MODEL_ID as the chain reports it (`poi_model`).
+	Show { model_id: u32 },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum JobCommand {
+	/// As a client, create a job for model MODEL on the input file INPUT, paying PAYMENT
+	/// (held until the job ends). The request is sealed to the model's key; its secrets stay
+	/// in the wallet's poi.json for `job result`.
+	Create {
+		#[arg(long)]
+		model: u32,
+		/// `{"input": [...]}` for an inference model (input only); any file for a commitment
+		/// model.
+		#[arg(long)]
+		input: PathBuf,
+		/// Smallest units; at least the model's price.
+		#[arg(long)]
+		payment: u128,
 		/// Blocks from now to the deadline.
 		#[arg(long, default_value_t = 100)]
 		deadline_in: u32,
-		/// Only this provider (SS58) may accept.
+		/// The paying client's secret URI (not needed with --no-submit).
+		#[arg(long, required_unless_present = "no_submit")]
+		from: Option<String>,
+		/// Print the create_job call (and record its secrets) without submitting it: for
+		/// polkadot.js or a script to sign and submit.
 		#[arg(long)]
-		provider: Option<String>,
+		no_submit: bool,
 	},
-	/// Register as a provider, holding BOND.
-	Register {
-		bond: u128,
-		#[arg(long)]
-		from: String,
-	},
-	/// Accept job JOB_ID as a provider (locks collateral from its bond).
+	/// As the model's provider, open JOB_ID's request, check it against the job's
+	/// commitments, and accept (locks collateral from the bond).
 	Accept {
 		job_id: u64,
 		#[arg(long)]
 		from: String,
 	},
-	/// Prove REQUEST's result for JOB_ID and PROVIDER (SS58); writes the proof file.
+	/// As the provider, run the model on JOB_ID's request, prove the result and submit it.
 	Prove {
 		job_id: u64,
-		request: PathBuf,
+		/// The model's file, as registered.
 		#[arg(long)]
-		provider: String,
-		/// Where to write the proof (default: stdout's JSON only).
+		model_file: PathBuf,
+		/// For commitment jobs: the output file, produced off chain.
+		#[arg(long)]
+		output_file: Option<PathBuf>,
+		/// The model commitment's salt (default: the one recorded by `model register`, else
+		/// zero).
+		#[arg(long)]
+		salt: Option<String>,
+		#[arg(long)]
+		from: String,
+		/// Write the proof file here instead of submitting it (`job submit` submits it).
 		#[arg(long)]
 		out: Option<PathBuf>,
 	},
-	/// Submit a proof file made by `job prove`, signed by the provider.
+	/// Submit a proof file made by `job prove --out`, signed by its provider.
 	Submit {
 		proof: PathBuf,
+		#[arg(long)]
+		from: String,
+	},
+	/// As the client, decrypt JOB_ID's delivered output with the wallet's delivery key; with
+	/// --model-file, also run the (public) model locally and check the output.
+	Result {
+		job_id: u64,
+		#[arg(long)]
+		model_file: Option<PathBuf>,
+		/// The model commitment's salt for --model-file (default: zero).
+		#[arg(long, requires = "model_file")]
+		salt: Option<String>,
+	},
+	/// As the client, dispute JOB_ID's commitment result inside its challenge window
+	/// (holds a dispute deposit).
+	Dispute {
+		job_id: u64,
+		#[arg(long)]
+		reason: String,
+		#[arg(long)]
+		from: String,
+	},
+	/// Settle JOB_ID after its challenge window, or end a dispute nobody decided in time.
+	Finalize {
+		job_id: u64,
+		#[arg(long)]
+		from: String,
+	},
+	/// End JOB_ID after its deadline passed without a result: refunds the client and slashes
+	/// the provider's collateral to it.
+	Expire {
+		job_id: u64,
 		#[arg(long)]
 		from: String,
 	},
@@ -143,13 +257,14 @@ pub(crate) enum JobCommand {
 		#[arg(long)]
 		from: String,
 	},
-	/// As the client, cancel JOB_ID while nobody has accepted it (releases the payment).
+	/// As the client, cancel JOB_ID while its provider has not accepted it (releases the
+	/// payment).
 	Cancel {
 		job_id: u64,
 		#[arg(long)]
 		from: String,
 	},
-	/// The job's state, as `poi_job` reports it.
+	/// The job as the chain reports it (`poi_job`).
 	Status { job_id: u64 },
 }
 
@@ -241,5 +356,64 @@ mod tests {
 			_ => panic!("not accept-result"),
 		}
 		assert!(parse(&["job", "accept", "7"]).is_err(), "--from is required");
+		match parse(&[
+			"job",
+			"create",
+			"--model",
+			"0",
+			"--input",
+			"x.json",
+			"--payment",
+			"5",
+			"--no-submit",
+		])
+		.map(|cli| cli.command)
+		{
+			Ok(Command::Job(JobCommand::Create {
+				model,
+				payment,
+				deadline_in,
+				from,
+				no_submit,
+				..
+			})) => {
+				assert_eq!((model, payment, deadline_in, from, no_submit), (0, 5, 100, None, true));
+			},
+			_ => panic!("not create"),
+		}
+		let create = ["job", "create", "--model", "0", "--input", "x.json", "--payment", "5"];
+		assert!(parse(&create).is_err(), "--from or --no-submit");
+		assert!(
+			parse(&["job", "result", "1", "--salt", "0x00"]).is_err(),
+			"--salt needs --model-file"
+		);
+		assert!(parse(&["provider", "register", "100", "--from", "//Ferdie"]).is_ok());
+		assert!(parse(&[
+			"model",
+			"register",
+			"--circuit",
+			"commitment",
+			"--model-file",
+			"m",
+			"--price",
+			"1",
+			"--from",
+			"//Ferdie"
+		])
+		.is_ok());
+		assert!(
+			parse(&[
+				"model",
+				"register",
+				"--circuit",
+				"commitment",
+				"--model-file",
+				"m",
+				"--from",
+				"//Ferdie"
+			])
+			.is_err(),
+			"a price"
+		);
 	}
 }

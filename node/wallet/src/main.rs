@@ -35,6 +35,8 @@ async fn run(cli: &Cli) -> Result<Reply> {
 		Command::Unshield { account, amount, fee, no_submit } => {
 			commands::spend::unshield(&context, account, *amount, *fee, *no_submit).await
 		},
+		Command::Provider(command) => commands::provider::run(&context, command).await,
+		Command::Model(command) => commands::model::run(&context, command).await,
 		Command::Job(command) => commands::job::run(&context, command).await,
 	}
 }

@@ -7,7 +7,7 @@ use jsonrpsee::{
 	core::client::Error as ClientError,
 	ws_client::{WsClient, WsClientBuilder},
 };
-use pallet_proof_of_inference_rpc::{JobJson, ProofOfInferenceApiClient};
+use pallet_proof_of_inference_rpc::{JobJson, ModelJson, ProofOfInferenceApiClient, ProviderJson};
 use pallet_zk_rpc::{LeavesPage, TreeStateJson, ZkApiClient};
 use sable_runtime::{opaque::Block, AccountId, Hash, Nonce, UncheckedExtrinsic};
 use sc_transaction_pool_api::TransactionStatus;
@@ -125,6 +125,27 @@ impl NodeClient {
 	/// The job as the node reports it (`poi_job`); `None` if there is no such job.
 	pub async fn job(&self, job_id: u64) -> Result<Option<JobJson>> {
 		ProofOfInferenceApiClient::<Hash, AccountId>::job(&self.client, job_id, None)
+			.await
+			.map_err(rpc_error)
+	}
+
+	/// The model as the node reports it (`poi_model`); `None` if there is no such model.
+	pub async fn model(&self, model_id: u32) -> Result<Option<ModelJson>> {
+		ProofOfInferenceApiClient::<Hash, AccountId>::model(&self.client, model_id, None)
+			.await
+			.map_err(rpc_error)
+	}
+
+	/// A provider's bond and record (`poi_provider`); `None` if it is not a provider.
+	pub async fn provider(&self, who: &AccountId) -> Result<Option<ProviderJson>> {
+		ProofOfInferenceApiClient::<Hash, AccountId>::provider(&self.client, who.clone(), None)
+			.await
+			.map_err(rpc_error)
+	}
+
+	/// A provider's open jobs (`poi_providerJobs`).
+	pub async fn provider_jobs(&self, who: &AccountId) -> Result<Vec<u64>> {
+		ProofOfInferenceApiClient::<Hash, AccountId>::provider_jobs(&self.client, who.clone(), None)
 			.await
 			.map_err(rpc_error)
 	}

@@ -8,7 +8,9 @@ use jsonrpsee::{
 	server::{PendingSubscriptionSink, RpcModule, Server, ServerHandle, SubscriptionMessage},
 	types::{ErrorObject, ErrorObjectOwned, Params},
 };
-use pallet_proof_of_inference_rpc::{JobJson, ProofOfInferenceApiServer, ProviderJson, StatusJson};
+use pallet_proof_of_inference_rpc::{
+	JobJson, ModelJson, ProofOfInferenceApiServer, ProviderJson, StatusJson,
+};
 use pallet_zk_rpc::{LeafJson, LeavesPage, TreeStateJson, ZkApiServer};
 use sable_runtime::{
 	opaque::{Block, UncheckedExtrinsic as OpaqueExtrinsic},
@@ -82,37 +84,77 @@ impl ZkApiServer<Hash> for Pool {
 
 struct Jobs;
 
+const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
+
 fn job_zero() -> JobJson {
 	JobJson {
 		job_id: 0,
 		client: "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY".into(),
-		kind: "inference".into(),
-		model: H256::repeat_byte(1),
+		model_id: 0,
+		provider: FERDIE.into(),
 		input: H256::repeat_byte(2),
+		delivery: Some(H256::repeat_byte(4)),
 		payment: "50000000000000".into(),
-		collateral: "0".into(),
+		collateral: "10000000000000".into(),
+		deposit: "3000000000".into(),
 		deadline: 104,
-		designated: None,
 		status: StatusJson {
-			state: "challenged".into(),
-			provider: Some("5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty".into()),
-			output: Some(H256::repeat_byte(3)),
-			challenge_ends: Some(200),
+			state: "completed".into(),
+			ends: None,
+			dispute_deposit: None,
+			slashed: None,
+			ended_at: Some(90),
 		},
+		request: None,
+		result: Some(vec![H256::repeat_byte(3)]),
+	}
+}
+
+fn model_zero() -> ModelJson {
+	ModelJson {
+		model_id: 0,
+		provider: FERDIE.into(),
+		kind: "inference".into(),
+		circuit: 4,
+		circuit_version: 3,
+		commitment: H256::repeat_byte(5),
+		price: "1000000000000".into(),
+		metadata: H256::repeat_byte(6),
+		encryption_key: H256::repeat_byte(7),
+		retired: false,
+		open_jobs: 1,
+	}
+}
+
+fn ferdie() -> ProviderJson {
+	ProviderJson {
+		bond: "1000000000000000".into(),
+		locked: "2000000000000".into(),
+		unbonding: Some("1".into()),
+		unbonding_at: Some(500),
+		open_jobs: 1,
+		completed: 3,
+		expired: 0,
+		disputed: 1,
+		slashed: 0,
 	}
 }
 
 impl ProofOfInferenceApiServer<Hash, AccountId> for Jobs {
+	fn model(&self, model_id: u32, _: Option<Hash>) -> RpcResult<Option<ModelJson>> {
+		Ok((model_id == 0).then(model_zero))
+	}
+
 	fn job(&self, job_id: u64, _: Option<Hash>) -> RpcResult<Option<JobJson>> {
 		Ok((job_id == 0).then(job_zero))
 	}
 
-	fn provider(&self, _: AccountId, _: Option<Hash>) -> RpcResult<Option<ProviderJson>> {
-		Ok(None)
+	fn provider(&self, who: AccountId, _: Option<Hash>) -> RpcResult<Option<ProviderJson>> {
+		Ok((who.to_string() == FERDIE).then(ferdie))
 	}
 
-	fn provider_jobs(&self, _: AccountId, _: Option<Hash>) -> RpcResult<Vec<u64>> {
-		Ok(Vec::new())
+	fn provider_jobs(&self, who: AccountId, _: Option<Hash>) -> RpcResult<Vec<u64>> {
+		Ok(if who.to_string() == FERDIE { vec![0] } else { Vec::new() })
 	}
 }
 
@@ -199,6 +241,10 @@ async fn serve(chain: Chain) -> (ServerHandle, String) {
 	(server.start(module), url)
 }
 
+fn sp_keyring_alice() -> AccountId {
+	AccountId::from(sp_core::Pair::public(&submit::pair_from_suri("//Alice").expect("alice")))
+}
+
 fn runtime() -> tokio::runtime::Runtime {
 	tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
 }
@@ -270,6 +316,15 @@ fn the_pallets_methods_come_through_their_generated_clients() {
 		assert!(!node.is_spent([0x98; 32]).await.expect("unspent"));
 		assert_eq!(node.job(0).await.expect("job"), Some(job_zero()));
 		assert_eq!(node.job(1).await.expect("no job"), None);
+		assert_eq!(node.model(0).await.expect("model"), Some(model_zero()));
+		assert_eq!(node.model(1).await.expect("no model"), None);
+		let ferdie_account: AccountId =
+			sp_core::crypto::Ss58Codec::from_ss58check(FERDIE).expect("ss58");
+		assert_eq!(node.provider(&ferdie_account).await.expect("provider"), Some(ferdie()));
+		assert_eq!(node.provider_jobs(&ferdie_account).await.expect("jobs"), vec![0]);
+		let alice = sp_keyring_alice();
+		assert_eq!(node.provider(&alice).await.expect("not a provider"), None);
+		assert_eq!(node.provider_jobs(&alice).await.expect("no jobs"), Vec::<u64>::new());
 	});
 }
 

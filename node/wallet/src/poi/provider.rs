@@ -1,0 +1,209 @@
+//! The provider's side of a job (docs/poi.md, "Requests" and "Job lifecycle"): open the
+//! job's request with the account's request key and check it against the job's commitments
+//! before accepting (a request that fails would lock collateral for a job that cannot be
+//! proven), then run the model and prove the result with the model's circuit version.
+
+use pallet_proof_of_inference_rpc::{JobJson, ModelJson};
+use sable_inference_proofs::{
+	circuit::{
+		commitment::{CommitmentWitness, Opening},
+		inference::InferenceWitness,
+	},
+	job::{self, JobWitness},
+	primitives::JobKind,
+	request::{Payload, Request},
+};
+use sable_zk_primitives::{encoding::to_hex, Fp};
+use serde::{Deserialize, Serialize};
+use sp_core::{sr25519, Pair};
+
+use super::{
+	blake2_256,
+	circuits::{request_key, unsupported_adapted, Circuit, ModelFile},
+	client, field_hex, random_field,
+};
+use crate::error::{Result, WalletError};
+
+/// Opens job `job_id`'s request (as `poi_job` reports it, while the job is open or accepted)
+/// with the request key of `provider`, and checks that it recomputes the job's input and
+/// delivery commitments.
+pub fn open(
+	provider: &sr25519::Pair,
+	job_id: u64,
+	job: &JobJson,
+	model: &ModelJson,
+	circuit: &Circuit,
+) -> Result<Request> {
+	let key = request_key(provider);
+	if key.public() != model.encryption_key.0 {
+		return Err(WalletError::Input(format!(
+			"this account's request key is not model {}'s encryption key {}: the model was \
+			 registered from another account or with another key",
+			job.model_id,
+			to_hex(&model.encryption_key.0)
+		)));
+	}
+	let boxed = job.request.as_ref().ok_or_else(|| {
+		WalletError::Input(format!(
+			"job {job_id} has no request on chain any more (it is {})",
+			job.status.state
+		))
+	})?;
+	let request = key.open(&boxed.0, circuit.payload_shape(boxed.0.len())?).map_err(|e| {
+		WalletError::Input(format!("job {job_id}'s request cannot be used: {e}; refusing it"))
+	})?;
+	let (input, delivery) = client::commitments(circuit, &request)?;
+	if input != job.input.0 {
+		return Err(WalletError::Input(format!(
+			"job {job_id}'s request does not match its input commitment: refusing it (it \
+			 could not be proven, and accepting it would put collateral at stake)"
+		)));
+	}
+	if delivery != job.delivery.map(|d| d.0) {
+		return Err(WalletError::Input(format!(
+			"job {job_id}'s request does not match its delivery commitment: refusing it (it \
+			 could not be proven, and accepting it would put collateral at stake)"
+		)));
+	}
+	Ok(request)
+}
+
+/// The salt that opens model `model_id`'s commitment with `file` under `circuit`: the first
+/// of `candidates` that does.
+pub fn model_salt(
+	model_id: u32,
+	model: &ModelJson,
+	circuit: &Circuit,
+	file: &ModelFile,
+	candidates: &[Fp],
+) -> Result<Fp> {
+	for salt in candidates {
+		if file.commitment(circuit, *salt)? == model.commitment.0 {
+			return Ok(*salt);
+		}
+	}
+	Err(WalletError::Input(format!(
+		"{} does not open model {model_id}'s commitment {} with {}: is it the registered \
+		 model file (and its salt, --salt)?",
+		file.path.display(),
+		to_hex(&model.commitment.0),
+		if candidates.len() == 1 { "that salt" } else { "any salt this wallet knows" }
+	)))
+}
+
+/// The opening of a commitment job's output, for the provider to hand to its client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputOpening {
+	/// BLAKE2b-256 of the output file, hex.
+	pub digest: String,
+	/// The commitment's salt, hex.
+	pub salt: String,
+}
+
+/// A proven result, as `sable job prove --out` writes it and `sable job submit` reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofFile {
+	/// The job.
+	pub job_id: u64,
+	/// The provider it was proven for (SS58).
+	pub provider: String,
+	/// Registry name of the circuit version that proved it.
+	pub circuit: String,
+	/// The result's elements, hex: the output ciphertext, or the output commitment.
+	pub output: Vec<String>,
+	/// The proof, hex.
+	pub proof: String,
+	/// For commitment jobs: what opens the output commitment.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub output_opening: Option<OutputOpening>,
+	/// Milliseconds spent proving.
+	pub prove_ms: u64,
+}
+
+/// What a job is proven from besides its request.
+pub struct ProveInputs<'a> {
+	/// The model's file.
+	pub model_file: &'a ModelFile,
+	/// The model commitment's salt.
+	pub model_salt: Fp,
+	/// For commitment jobs: the output, produced off chain.
+	pub output: Option<&'a [u8]>,
+}
+
+/// Runs the model on `request` and proves the result of job `job_id` for the provider
+/// account `provider`, with `circuit`.
+pub fn prove(
+	job_id: u64,
+	provider: &sable_runtime::AccountId,
+	circuit: &Circuit,
+	request: &Request,
+	inputs: ProveInputs<'_>,
+	rng: &mut impl rand::Rng,
+) -> Result<ProofFile> {
+	let (witness, output_opening) = match (circuit.kind, &request.payload) {
+		(JobKind::Inference, Payload::Inference { x }) => {
+			let model = inputs.model_file.mlp_for(circuit)?;
+			let witness = InferenceWitness::new(
+				model,
+				inputs.model_salt,
+				x.clone(),
+				request.input_salt,
+				request.delivery_key,
+			)
+			.map_err(|e| WalletError::Input(format!("cannot run the model: {e}")))?;
+			(JobWitness::Inference(witness), None)
+		},
+		(JobKind::Commitment, Payload::Inference { x }) => {
+			let output = inputs.output.ok_or_else(|| {
+				WalletError::Input(
+					"a commitment job's result is an output file: give it with --output-file"
+						.into(),
+				)
+			})?;
+			let input: Vec<u8> = x.iter().map(|&e| e as u8).collect();
+			let opening = Opening { digest: blake2_256(output), salt: random_field(rng) };
+			let output_opening =
+				OutputOpening { digest: to_hex(&opening.digest), salt: field_hex(&opening.salt) };
+			let witness = CommitmentWitness {
+				model: Opening { digest: inputs.model_file.digest(), salt: inputs.model_salt },
+				input: Opening { digest: blake2_256(&input), salt: request.input_salt },
+				output: opening,
+			};
+			(JobWitness::Commitment(witness), Some(output_opening))
+		},
+		_ => return Err(unsupported_adapted()),
+	};
+	let started = std::time::Instant::now();
+	let proven = witness
+		.prove(job_id, *AsRef::<[u8; 32]>::as_ref(provider), rng)
+		.map_err(|e| WalletError::Input(format!("cannot prove job {job_id}: {e}")))?;
+	let prove_ms = started.elapsed().as_millis() as u64;
+	if (proven.circuit.id.id, proven.circuit.id.version) != (circuit.id, circuit.version) {
+		return Err(WalletError::Input(format!(
+			"the model file proves with {}, not with the model's circuit {}",
+			proven.circuit.name, circuit.name
+		)));
+	}
+	// A proof that does not verify here would only cost a transaction fee on chain.
+	job::verify(proven.circuit.id, &proven.proof, &proven.statement).map_err(|e| {
+		WalletError::Input(format!("the proof of job {job_id} does not verify: {e}"))
+	})?;
+	Ok(ProofFile {
+		job_id,
+		provider: provider.to_string(),
+		circuit: circuit.name.into(),
+		output: proven.statement.output.iter().map(|e| to_hex(e)).collect(),
+		proof: to_hex(&proven.proof),
+		output_opening,
+		prove_ms,
+	})
+}
+
+/// The signer's account, which must be `expected` (SS58) for `what`.
+pub fn check_signer(signer: &sr25519::Pair, expected: &str, what: &str) -> Result<()> {
+	let account = sable_runtime::AccountId::from(signer.public());
+	if account.to_string() != expected {
+		return Err(WalletError::Input(format!("{what} is {expected}'s; --from is {account}")));
+	}
+	Ok(())
+}
