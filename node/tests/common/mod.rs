@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod digits;
 pub mod tx;
 pub mod wallet;
 
