@@ -2,9 +2,13 @@
 //! files, no overwrite), sync over WebSocket RPC into a store that matches the chain's tree,
 //! clear errors for a wrong chain, an unreachable node and a locked key file; two wallets
 //! shielding, sending and unshielding with exact balances, double-spend refusal, a sync killed
-//! between pages and resumed; proofs under an unknown anchor read as expired; and
-//! proof-of-inference jobs of all three kinds (prove, submit, accept a commitment result,
-//! cancel). polkadot.js submitting the CLI's proofs is tested in `scripts/e2e`.
+//! between pages and resumed; proofs under an unknown anchor read as expired; and the
+//! proof-of-inference market from the CLI: a provider bonding and registering the digits
+//! model, an inference job proven, delivered and decrypted; a commitment job challenged,
+//! disputed with a reason and resolved against its provider by sudo; a request that does not
+//! match its job refused by the provider, and the job cancelled. The market's acceptance test
+//! is `proof_of_inference.rs`; polkadot.js submitting the CLI's proofs is tested in
+//! `scripts/e2e`.
 
 mod common;
 
@@ -260,114 +264,407 @@ fn sync_killed_repeatedly(data_dir: &Path, url: &str) -> usize {
 	0
 }
 
-#[test]
-fn proof_of_inference_jobs_of_every_kind_from_the_cli() {
-	use sable_inference_primitives::JobKind;
-	let node = Node::dev("dev-wallet-job", &[]);
-	let url = node.ws_url();
-	// A client and a provider of their own for each kind, so that the three run side by side.
-	let parties = [
-		(JobKind::Commitment, Sr25519Keyring::Alice, Sr25519Keyring::Bob),
-		(JobKind::LoraStep, Sr25519Keyring::Charlie, Sr25519Keyring::Dave),
-		(JobKind::Inference, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie),
-	];
-	std::thread::scope(|scope| {
-		for (kind, client, provider) in parties {
-			let work = node.base_path.join(format!("{kind:?}"));
-			let url = &url;
-			scope.spawn(move || job_of_kind(kind, client, provider, &work, url));
-		}
-	});
+/// `sable ARGS` in `wallet` against `url`, which must succeed; its JSON.
+fn run_ok(wallet: &Path, url: &str, args: &[&str]) -> Value {
+	let (code, value, log) = sable_full(wallet, url, args);
+	assert_eq!(code, 0, "sable {args:?}: {value} {log}");
+	value
 }
 
-/// One job of `kind` through the CLI: `provider` registers, `client` creates the job from a
-/// request file naming `provider`, who accepts, proves and submits; a commitment result is
-/// then accepted by the client, and the commitment client also cancels a second job.
-fn job_of_kind(
-	kind: sable_inference_primitives::JobKind,
-	client: Sr25519Keyring,
-	provider: Sr25519Keyring,
-	work: &Path,
-	url: &str,
-) {
-	use sable_inference_primitives::JobKind;
-	use sable_inference_proofs::{
-		json::{request_from_witness, KindJson},
-		samples,
-	};
+/// `sable ARGS` in `wallet` against `url`, which must fail; its error.
+fn run_err(wallet: &Path, url: &str, args: &[&str]) -> String {
+	let (code, value, log) = sable_full(wallet, url, args);
+	assert_eq!(code, 2, "sable {args:?} should fail: {value} {log}");
+	error_of(&value).to_string()
+}
+
+fn amount(value: &Value) -> u128 {
+	value.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("an amount: {value}"))
+}
+
+#[test]
+fn a_provider_registers_the_digits_model_and_proves_a_delivered_inference_from_the_cli() {
+	use common::digits;
 	use sable_runtime::UNITS;
-	std::fs::create_dir_all(work).expect("work dir");
-	let request = work.join("job.json");
-	let witness = samples::of_kind(kind, 4);
-	std::fs::write(
-		&request,
-		serde_json::to_string(&request_from_witness(&witness, 0, [0; 32])).expect("json"),
-	)
-	.expect("request written");
-	let request = request.to_str().expect("utf-8 path");
-	let [client_uri, provider_uri] = [client, provider].map(|k| format!("//{k:?}"));
-	let provider_account = provider.to_account_id().to_string();
-	let wallet = work.join("wallet");
-	let run = |args: &[&str]| {
-		let (code, value, log) = sable_full(&wallet, url, args);
-		assert_eq!(code, 0, "{kind:?} {args:?}: {value} {log}");
-		value
-	};
-	let create = || {
-		let payment = (50 * UNITS).to_string();
-		let created = run(&[
+	let node = Node::dev("dev-wallet-inference", &[]);
+	let url = node.ws_url();
+	let (dave, charlie) = (node.base_path.join("dave"), node.base_path.join("charlie"));
+	let dave_account = Sr25519Keyring::Dave.to_account_id().to_string();
+	let units = |n: u128| (n * UNITS).to_string();
+
+	// Dave bonds 150 SBL, adds 50, starts unbonding 20, and cannot withdraw before the delay.
+	let registered =
+		run_ok(&dave, &url, &["provider", "register", &units(150), "--from", "//Dave"]);
+	assert_eq!(registered["events"], json!(["ProviderRegistered"]));
+	run_ok(&dave, &url, &["provider", "bond-extra", &units(50), "--from", "//Dave"]);
+	run_ok(&dave, &url, &["provider", "unbond", &units(20), "--from", "//Dave"]);
+	let shown = run_ok(&dave, &url, &["provider", "show", &dave_account]);
+	assert_eq!(
+		(shown["bond"].clone(), shown["unbonding"].clone()),
+		(json!(units(200)), json!(units(20)))
+	);
+	let early = run_err(&dave, &url, &["provider", "withdraw", "--from", "//Dave"]);
+	assert!(early.contains("UnbondingNotReady"), "{early}");
+
+	// Dave registers the digits model with a random salt, kept in his wallet.
+	let model_path = digits::model_path();
+	let model_file = model_path.to_str().expect("utf-8");
+	let registered = run_ok(
+		&dave,
+		&url,
+		&[
+			"model",
+			"register",
+			"--circuit",
+			"inference-64x32x10",
+			"--model-file",
+			model_file,
+			"--price",
+			&units(1),
+			"--from",
+			"//Dave",
+		],
+	);
+	let model_id = registered["model_id"].as_u64().expect("model id").to_string();
+	let shown = run_ok(&dave, &url, &["model", "show", &model_id]);
+	assert_eq!(shown["provider"], dave_account.as_str());
+	assert_eq!(
+		(shown["kind"].clone(), shown["circuitVersion"].clone()),
+		(json!("inference"), json!(3))
+	);
+	assert_eq!(shown["commitment"], registered["commitment"]);
+	assert_eq!(shown["encryptionKey"], registered["encryption_key"]);
+	assert_eq!(shown["price"], units(1));
+	let secrets = std::fs::read_to_string(dave.join("poi.json")).expect("poi.json");
+	assert!(secrets.contains(registered["salt"].as_str().expect("salt")), "the salt is kept");
+	#[cfg(unix)]
+	{
+		use std::os::unix::fs::PermissionsExt;
+		let mode = std::fs::metadata(dave.join("poi.json")).expect("file").permissions().mode();
+		assert_eq!(mode & 0o777, 0o600);
+	}
+	let unknown = run_err(
+		&dave,
+		&url,
+		&[
+			"model",
+			"register",
+			"--circuit",
+			"inference-8x8x8",
+			"--model-file",
+			model_file,
+			"--price",
+			"1",
+			"--from",
+			"//Dave",
+		],
+	);
+	assert!(unknown.contains("unknown circuit"), "{unknown}");
+
+	// Charlie asks for one image below the price: refused before anything is sent; then at it.
+	std::fs::create_dir_all(&charlie).expect("dir");
+	let input = charlie.join("input.json");
+	let x = digits::example_input();
+	std::fs::write(&input, json!({ "input": x }).to_string()).expect("input");
+	let input = input.to_str().expect("utf-8");
+	let create = |payment: &str| {
+		vec![
 			"job",
 			"create",
-			request,
-			&payment,
+			"--model",
+			&model_id,
+			"--input",
+			input,
+			"--payment",
+			payment,
 			"--from",
-			&client_uri,
-			"--provider",
-			&provider_account,
-		]);
-		created["job_id"].as_u64().expect("job id").to_string()
+			"//Charlie",
+		]
+		.into_iter()
+		.map(String::from)
+		.collect::<Vec<_>>()
 	};
-	let state = |job_id: &str| run(&["job", "status", job_id])["status"]["state"].clone();
+	let args = create("1000");
+	let args: Vec<&str> = args.iter().map(String::as_str).collect();
+	assert!(run_err(&charlie, &url, &args).contains("below model"));
+	let args = create(&units(1));
+	let args: Vec<&str> = args.iter().map(String::as_str).collect();
+	let created = run_ok(&charlie, &url, &args);
+	let job_id = created["job_id"].as_u64().expect("job id").to_string();
 
-	run(&["job", "register", &(200 * UNITS).to_string(), "--from", &provider_uri]);
-	let job_id = create();
-	assert_eq!(state(&job_id), "open");
-	run(&["job", "accept", &job_id, "--from", &provider_uri]);
-	assert_eq!(state(&job_id), "accepted");
-	let proof_path = work.join("proof.json");
-	let proof_file = proof_path.to_str().expect("utf-8");
-	let proof = run(&[
-		"job",
-		"prove",
-		&job_id,
-		request,
-		"--provider",
-		&provider_account,
-		"--out",
-		proof_file,
-	]);
-	assert_eq!(proof["kind"], json!(KindJson::from(kind)));
-	// Only the provider it was proven for may submit it: refused before anything is sent.
-	let (code, refused, _) =
-		sable_full(&wallet, url, &["job", "submit", proof_file, "--from", &client_uri]);
-	assert_eq!(code, 2);
-	assert!(error_of(&refused).contains("another provider"), "{refused}");
+	// Only the model's provider accepts; Dave opens and checks the request, then accepts.
+	let stranger = run_err(&dave, &url, &["job", "accept", &job_id, "--from", "//Eve"]);
+	assert!(stranger.contains("--from is"), "{stranger}");
+	run_ok(&dave, &url, &["job", "accept", &job_id, "--from", "//Dave"]);
+	assert_eq!(run_ok(&dave, &url, &["job", "status", &job_id])["status"]["state"], "accepted");
 
-	let submitted = run(&["job", "submit", proof_file, "--from", &provider_uri]);
-	if kind == JobKind::Commitment {
-		// A commitment binds hashes only: the result waits out a challenge window, which
-		// the client may end early.
-		assert_eq!(submitted["state"], "challenged");
-		run(&["job", "accept-result", &job_id, "--from", &client_uri]);
-		// Nobody accepted the second job: its client takes the payment back.
-		let unaccepted = create();
-		run(&["job", "cancel", &unaccepted, "--from", &client_uri]);
-		assert_eq!(state(&unaccepted), "cancelled");
-	} else {
-		assert_eq!(submitted["state"], "completed");
-	}
-	let status = run(&["job", "status", &job_id]);
-	assert_eq!(status["status"]["state"], "completed");
-	assert_eq!(status["status"]["output"], proof["statement"]["output"]);
-	assert_eq!(status["status"]["provider"], provider_account.as_str());
+	// A wrong salt does not open the model's commitment: nothing is proven or sent.
+	let zero = format!("0x{}", "00".repeat(32));
+	let wrong = run_err(
+		&dave,
+		&url,
+		&["job", "prove", &job_id, "--model-file", model_file, "--salt", &zero, "--from", "//Dave"],
+	);
+	assert!(wrong.contains("does not open model"), "{wrong}");
+	let proven = run_ok(
+		&dave,
+		&url,
+		&["job", "prove", &job_id, "--model-file", model_file, "--from", "//Dave"],
+	);
+	assert_eq!(proven["state"], "completed", "{proven}");
+	assert_eq!(proven["events"], json!(["JobCompleted"]));
+
+	// Charlie decrypts the integer model's output on his image.
+	let expected = digits::output(&digits::read_json(&model_path), &x);
+	let result = run_ok(&charlie, &url, &["job", "result", &job_id]);
+	assert_eq!(result["output"], json!(expected));
+	assert_eq!(result["class"], digits::class(&expected));
+	// The model file with salt zero does not open Dave's salted commitment.
+	let unsalted = run_err(&charlie, &url, &["job", "result", &job_id, "--model-file", model_file]);
+	assert!(unsalted.contains("does not open model"), "{unsalted}");
+	let salted = run_ok(
+		&charlie,
+		&url,
+		&[
+			"job",
+			"result",
+			&job_id,
+			"--model-file",
+			model_file,
+			"--salt",
+			registered["salt"].as_str().expect("salt"),
+		],
+	);
+	assert_eq!(salted["checked_locally"], true);
+
+	// Retired with no open job, the model is removed; new jobs are refused.
+	let record = run_ok(&dave, &url, &["provider", "show", &dave_account]);
+	assert_eq!((record["completed"].clone(), record["locked"].clone()), (json!(1), json!("0")));
+	let retired = run_ok(&dave, &url, &["model", "retire", &model_id, "--from", "//Dave"]);
+	assert_eq!(retired["events"], json!(["ModelRetired", "ModelRemoved"]));
+	assert_eq!(run_ok(&dave, &url, &["model", "show", &model_id]), Value::Null);
+	let args = create(&units(1));
+	let args: Vec<&str> = args.iter().map(String::as_str).collect();
+	assert!(run_err(&charlie, &url, &args).contains(&format!("no model {model_id}")));
+}
+
+#[test]
+fn a_commitment_job_is_disputed_and_resolved_and_an_unprovable_request_refused_from_the_cli() {
+	use codec::{Decode, Encode};
+	use frame_support::traits::PalletInfoAccess;
+	use sable_inference_primitives::{commit_bytes, CommitmentKind};
+	use sable_runtime::{RuntimeCall, UNITS};
+	use sable_wallet::poi::chain::{self, PoiCall};
+	use sable_zk_primitives::encoding::{fp_to_bytes, from_hex, from_hex_array, to_hex};
+
+	let node = Node::dev("dev-wallet-commitment", &[]);
+	let url = node.ws_url();
+	let (bob, alice) = (node.base_path.join("bob"), node.base_path.join("alice"));
+	let alice_account = Sr25519Keyring::Alice.to_account_id();
+	let bob_account = Sr25519Keyring::Bob.to_account_id().to_string();
+	let units = |n: u128| (n * UNITS).to_string();
+	let file = |dir: &Path, name: &str, bytes: &[u8]| {
+		std::fs::create_dir_all(dir).expect("dir");
+		let path = dir.join(name);
+		std::fs::write(&path, bytes).expect("file");
+		path.to_str().expect("utf-8").to_string()
+	};
+
+	// Bob serves a model too large to prove: any file, bound by its digest.
+	run_ok(&bob, &url, &["provider", "register", &units(200), "--from", "//Bob"]);
+	let weights: Vec<u8> = (0..5000u32).map(|i| (i * 2_654_435_761u32 >> 24) as u8).collect();
+	let model_file = file(&bob, "weights.bin", &weights);
+	let registered = run_ok(
+		&bob,
+		&url,
+		&[
+			"model",
+			"register",
+			"--circuit",
+			"commitment",
+			"--model-file",
+			&model_file,
+			"--price",
+			&units(1),
+			"--from",
+			"//Bob",
+		],
+	);
+	let model_id = registered["model_id"].as_u64().expect("model id").to_string();
+	assert_eq!(run_ok(&bob, &url, &["model", "show", &model_id])["kind"], "commitment");
+
+	// Alice's prompt; a job with no delivery key; Bob accepts and commits to his answer.
+	let prompt = file(&alice, "prompt.txt", b"Translate 'sable' into French.");
+	let payment = 10 * UNITS;
+	let created = run_ok(
+		&alice,
+		&url,
+		&[
+			"job",
+			"create",
+			"--model",
+			&model_id,
+			"--input",
+			&prompt,
+			"--payment",
+			&payment.to_string(),
+			"--from",
+			"//Alice",
+		],
+	);
+	let job_id = created["job_id"].as_u64().expect("job id");
+	let id = job_id.to_string();
+	assert_eq!(created["args"]["delivery"], Value::Null);
+	let early = run_err(&alice, &url, &["job", "expire", &id, "--from", "//Alice"]);
+	assert!(early.contains("DeadlineNotPassed"), "{early}");
+	run_ok(&bob, &url, &["job", "accept", &id, "--from", "//Bob"]);
+	let answer = b"zibeline";
+	let answer_file = file(&bob, "answer.txt", answer);
+	let no_output =
+		run_err(&bob, &url, &["job", "prove", &id, "--model-file", &model_file, "--from", "//Bob"]);
+	assert!(no_output.contains("--output-file"), "{no_output}");
+	let proven = run_ok(
+		&bob,
+		&url,
+		&[
+			"job",
+			"prove",
+			&id,
+			"--model-file",
+			&model_file,
+			"--output-file",
+			&answer_file,
+			"--from",
+			"//Bob",
+		],
+	);
+	assert_eq!(proven["state"], "challenged", "{proven}");
+	assert_eq!(proven["events"], json!(["ResultSubmitted"]));
+	// The result is the commitment to the answer that Bob hands over with its opening.
+	let salt: [u8; 32] =
+		from_hex_array(proven["output_opening"]["salt"].as_str().expect("salt")).expect("hex");
+	let salt = sable_zk_primitives::encoding::fp_from_bytes(&salt).expect("a field element");
+	let commitment =
+		commit_bytes(CommitmentKind::Output, &sable_wallet::poi::blake2_256(answer), salt);
+	let status = run_ok(&alice, &url, &["job", "status", &id]);
+	assert_eq!(status["result"], json!([to_hex(&commitment)]));
+	assert!(status["status"]["ends"].is_u64());
+	let result = run_ok(&alice, &url, &["job", "result", &id]);
+	assert_eq!(result["output_commitment"], to_hex(&commitment));
+
+	// The challenge window runs (10 minutes): the result cannot be finalized yet. Alice
+	// disputes it, with a reason and a deposit of 10% of the payment.
+	let running = run_err(&bob, &url, &["job", "finalize", &id, "--from", "//Bob"]);
+	assert!(running.contains("WindowNotOver"), "{running}");
+	let no_reason =
+		run_err(&alice, &url, &["job", "dispute", &id, "--reason", " ", "--from", "//Alice"]);
+	assert!(no_reason.contains("needs a reason"), "{no_reason}");
+	let disputed = run_ok(
+		&alice,
+		&url,
+		&[
+			"job",
+			"dispute",
+			&id,
+			"--reason",
+			"the answer is not what the model says",
+			"--from",
+			"//Alice",
+		],
+	);
+	assert_eq!(disputed["events"], json!(["JobDisputed"]));
+	let status = run_ok(&alice, &url, &["job", "status", &id]);
+	assert_eq!(status["status"]["state"], "disputed");
+	assert_eq!(status["status"]["disputeDeposit"], units(1));
+	let collateral = amount(&status["collateral"]);
+	assert_eq!(collateral, 2 * UNITS, "20% of the payment");
+
+	// Root decides against Bob: Alice gets her payment, her deposit and Bob's collateral.
+	let alice_before = common::free_balance(&node, &alice_account);
+	let resolve =
+		RuntimeCall::ProofOfInference(PoiCall::resolve_dispute { job_id, for_provider: false });
+	let mut sudo = vec![<sable_runtime::Sudo as PalletInfoAccess>::index() as u8, 0];
+	resolve.encode_to(&mut sudo);
+	let sudo = RuntimeCall::decode(&mut &sudo[..]).expect("Sudo::sudo");
+	assert!(matches!(sudo, RuntimeCall::Sudo(_)));
+	let resolved = common::block_on(async {
+		let client = NodeClient::connect(&url).await.expect("connect");
+		let pair = submit::pair_from_suri("//Alice").expect("suri");
+		submit::submit(&client, &submit::sign(&client, sudo, &pair).await.expect("signed"))
+			.await
+			.expect("resolved")
+	});
+	let status = run_ok(&alice, &url, &["job", "status", &id]);
+	assert_eq!(
+		(status["status"]["state"].clone(), status["status"]["slashed"].clone()),
+		(json!("refunded"), json!(true))
+	);
+	assert_eq!(
+		common::free_balance(&node, &alice_account),
+		alice_before - chain::fee_paid(&resolved) + payment + UNITS + collateral
+	);
+	let record = run_ok(&bob, &url, &["provider", "show", &bob_account]);
+	assert_eq!((record["slashed"].clone(), record["disputed"].clone()), (json!(1), json!(1)));
+	assert_eq!(record["bond"], (200 * UNITS - collateral).to_string());
+	assert_eq!(record["locked"], "0");
+
+	// A job whose request does not match its input commitment: Bob refuses to accept it
+	// (it could not be proven), and Alice cancels it.
+	let prepared = run_ok(
+		&alice,
+		&url,
+		&[
+			"job",
+			"create",
+			"--model",
+			&model_id,
+			"--input",
+			&prompt,
+			"--payment",
+			&units(1),
+			"--no-submit",
+		],
+	);
+	assert_eq!(prepared["call"], "create_job");
+	let args = &prepared["args"];
+	let request = from_hex(args["request"].as_str().expect("request")).expect("hex");
+	let create_job = |input: [u8; 32]| PoiCall::create_job {
+		model_id: args["model_id"].as_u64().expect("model") as u32,
+		input,
+		delivery: None,
+		request: request.clone().try_into().expect("a request's length"),
+		payment: UNITS,
+		deadline: args["deadline"].as_u64().expect("deadline") as u32,
+	};
+	let genuine = from_hex_array(args["input"].as_str().expect("input")).expect("hex");
+	assert_eq!(
+		json!(to_hex(&RuntimeCall::ProofOfInference(create_job(genuine)).encode())),
+		prepared["call_data"],
+		"the printed arguments are the printed call's"
+	);
+	let create = create_job(fp_to_bytes(&sable_zk_primitives::Fp::from(7)));
+	let created = common::block_on(async {
+		let client = NodeClient::connect(&url).await.expect("connect");
+		let pair = submit::pair_from_suri("//Alice").expect("suri");
+		chain::send(&client, &pair, create).await.expect("created")
+	});
+	let forged = chain::poi_events(&created)
+		.find_map(|event| match event {
+			chain::PoiEvent::JobCreated { job_id, .. } => Some(*job_id),
+			_ => None,
+		})
+		.expect("JobCreated")
+		.to_string();
+	let refused = run_err(&bob, &url, &["job", "accept", &forged, "--from", "//Bob"]);
+	assert!(refused.contains("does not match its input commitment"), "{refused}");
+	assert_eq!(run_ok(&bob, &url, &["job", "status", &forged])["status"]["state"], "open");
+	let before_cancel = common::free_balance(&node, &alice_account);
+	let cancelled = run_ok(&alice, &url, &["job", "cancel", &forged, "--from", "//Alice"]);
+	assert_eq!(cancelled["events"], json!(["JobCancelled"]));
+	assert_eq!(run_ok(&alice, &url, &["job", "status", &forged])["status"]["state"], "cancelled");
+	assert_eq!(
+		common::free_balance(&node, &alice_account),
+		before_cancel - amount(&cancelled["fee"]) + UNITS,
+		"the payment is released (the deposit stays until the job is pruned)"
+	);
 }
