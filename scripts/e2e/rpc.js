@@ -14,8 +14,16 @@ const at = { isOptional: true, name: 'at', type: 'BlockHash' };
 export const rpc = {
   poi: {
     job: {
-      description: 'A proof-of-inference job, ended or not, or null',
+      description: 'A proof-of-inference job until it is pruned, or null: client, model, provider, ' +
+        'input and delivery commitments, payment, collateral, deposit, deadline, status, the ' +
+        'sealed request while open, the verified result',
       params: [{ name: 'jobId', type: 'u64' }, at],
+      type: 'Option<Json>'
+    },
+    model: {
+      description: 'A registered model, or null: provider, kind, circuit and version, commitment, ' +
+        'price, metadata, encryption key, retired, open jobs',
+      params: [{ name: 'modelId', type: 'u32' }, at],
       type: 'Option<Json>'
     },
     provider: {

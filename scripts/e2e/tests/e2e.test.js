@@ -1,11 +1,12 @@
 // polkadot.js against a Sable dev node it starts itself: plain metadata-driven connection,
 // a balances transfer, shielded calls whose proofs come from the `sable` CLI, a
-// proof-of-inference job, the custom RPC, and refusal of malformed zk extrinsics.
+// proof-of-inference job on the genesis digits model (request and proof from the CLI, calls
+// from polkadot.js), the custom RPC, and refusal of malformed zk extrinsics.
 // Run through ../run.sh (which finds the binaries) or `npm test` with SABLE_NODE_BIN,
 // SABLE_BIN and SABLE_PROVER_BIN set.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,7 +15,7 @@ import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { httpRpc, startDevNode } from '../lib/dev-node.js';
-import { prover, sable } from '../lib/sable-cli.js';
+import { sable } from '../lib/sable-cli.js';
 import { finalize, findEvent } from '../lib/submit.js';
 import { rpc } from '../rpc.js';
 
@@ -151,9 +152,10 @@ describe('polkadot.js against a dev node', () => {
     await assert.rejects(api.tx.zk.transfer(padded).send(),
       /1010: Invalid Transaction: Custom error: 16/);
 
-    // A proof longer than the runtime's bound (4,544 bytes, the longest registered proof):
-    // polkadot.js encodes it, the runtime cannot decode it (docs/zk.md, "Refusal codes": 1002).
-    const oversized = { ...transfer.payload, proof: '0x' + '00'.repeat(4544 + 1) };
+    // A proof longer than the runtime's bound (4,992 bytes, the longest registered proof,
+    // poi_inference_64x32x16_v4's): polkadot.js encodes it, the runtime cannot decode it
+    // (docs/zk.md, "Refusal codes": 1002).
+    const oversized = { ...transfer.payload, proof: '0x' + '00'.repeat(4992 + 1) };
     await assert.rejects(api.tx.zk.transfer(oversized).send(), /1002: Verification Error/);
     // Bytes that are no extrinsic at all, sent raw (polkadot.js would not encode them).
     await assert.rejects(provider.send('author_submitExtrinsic', ['0x10deadbeef']),
@@ -219,46 +221,79 @@ describe('polkadot.js against a dev node', () => {
     }
   });
 
-  test('a proof-of-inference job is created and settled from polkadot.js', async () => {
+  test('a proof-of-inference job on the genesis digits model, created and settled from polkadot.js', async () => {
     const rpcApi = await ApiPromise.create({ noInitWarn: true, provider: new WsProvider(node.url), rpc });
     try {
-      const bond = 100n * UNITS;
-      await finalize(api, api.tx.proofOfInference.registerProvider(bond), bob);
-      assert.equal(BigInt((await rpcApi.rpc.poi.provider(bob.address)).toJSON().bond), bond);
+      // Model 0 from genesis: Ferdie's handwritten-digits model, proven by circuit 4.3.
+      const ferdie = new Keyring({ type: 'sr25519' }).addFromUri('//Ferdie');
+      const model = (await rpcApi.rpc.poi.model(0)).toJSON();
+      assert.equal(model.provider, ferdie.address);
+      assert.deepEqual([model.kind, model.circuit, model.circuitVersion], ['inference', 4, 3]);
+      assert.equal((await rpcApi.rpc.poi.model(999)).isNone, true);
 
-      // The client commits to a model and an input (the witness stays with the parties).
-      const request = await prover(BIN.prover, ['sample-job', 'inference']);
-      const requestFile = join(work, 'request.json');
-      writeFileSync(requestFile, JSON.stringify(request));
-      const commitments = await prover(BIN.prover, ['job-commitments'], JSON.stringify(request));
+      // The client's request and commitments come from the CLI, which keeps the secrets;
+      // polkadot.js builds exactly the CLI's call from its arguments, signs and submits it.
+      const digits = join(import.meta.dirname, '../../../models/digits');
+      const modelJson = JSON.parse(readFileSync(join(digits, 'model.json'), 'utf8'));
+      const { input } = JSON.parse(readFileSync(join(digits, 'example_input.json'), 'utf8'));
+      const inputFile = join(work, 'input.json');
+      writeFileSync(inputFile, JSON.stringify({ input }));
       const payment = 10n * UNITS;
-      const { number } = await api.rpc.chain.getHeader();
-      const create = api.tx.proofOfInference.createJob('Inference', commitments.model,
-        commitments.input, payment, number.toNumber() + 100, bob.address);
+      const prepared = await sable(BIN.sable, walletA, ['job', 'create', '--model', '0',
+        '--input', inputFile, '--payment', String(payment), '--no-submit']);
+      const { args } = prepared;
+      assert.equal(prepared.call, 'create_job');
+      const create = api.tx.proofOfInference.createJob(args.model_id, args.input, args.delivery,
+        args.request, args.payment, args.deadline);
+      assert.ok(create.method.toHex() === prepared.call_data, 'polkadot.js encodes the same call');
       const created = findEvent((await finalize(api, create, alice)).events, 'proofOfInference', 'JobCreated');
+      assert.ok(created, 'JobCreated');
       const jobId = created.data.jobId.toNumber();
-      assert.equal((await rpcApi.rpc.poi.job(jobId)).toJSON().status.state, 'open');
+      assert.equal(created.data.client.toString(), alice.address);
+      assert.equal(created.data.modelId.toNumber(), 0);
+      assert.equal(created.data.payment.toBigInt(), payment);
+      let job = (await rpcApi.rpc.poi.job(jobId)).toJSON();
+      assert.equal(job.status.state, 'open');
+      assert.deepEqual([job.input, job.delivery, job.request], [args.input, args.delivery, args.request]);
+      assert.equal(job.provider, ferdie.address);
 
-      await finalize(api, api.tx.proofOfInference.acceptJob(jobId), bob);
-      assert.deepEqual((await rpcApi.rpc.poi.providerJobs(bob.address)).toJSON(), [jobId]);
+      // Ferdie opens and checks the request and accepts with the CLI, then proves.
+      const walletF = { dataDir: join(work, 'wallet-ferdie'), node: node.url };
+      await sable(BIN.sable, walletF, ['job', 'accept', String(jobId), '--from', '//Ferdie']);
+      assert.deepEqual((await rpcApi.rpc.poi.providerJobs(ferdie.address)).toJSON(), [jobId]);
+      const proofFile = join(work, 'proof.json');
+      const proven = await sable(BIN.sable, walletF, ['job', 'prove', String(jobId), '--model-file',
+        join(digits, 'model.json'), '--from', '//Ferdie', '--out', proofFile]);
+      assert.equal(proven.circuit, 'poi_inference_64x32x10_v3');
+      assert.equal((await rpcApi.rpc.poi.job(jobId)).toJSON().status.state, 'accepted');
 
-      // The provider proves with the CLI; polkadot.js submits the result.
-      const proven = await sable(BIN.sable, walletB, ['job', 'prove', String(jobId), requestFile, '--provider', bob.address]);
-      assert.equal(proven.statement.job_id, jobId);
-      const submit = api.tx.proofOfInference.submitResult(jobId, proven.statement.output, proven.proof);
-      const { events } = await finalize(api, submit, bob);
+      // polkadot.js submits the result; it settles on the proof alone.
+      const submit = api.tx.proofOfInference.submitResult(jobId, proven.output, proven.proof);
+      const { events } = await finalize(api, submit, ferdie);
       const completed = findEvent(events, 'proofOfInference', 'JobCompleted');
       assert.ok(completed, 'JobCompleted');
-      assert.equal(completed.data.output.toHex(), proven.statement.output);
+      assert.equal(completed.data.provider.toString(), ferdie.address);
+      assert.deepEqual(completed.data.output.map((e) => e.toHex()), proven.output);
       assert.equal(completed.data.fee.toBigInt(), payment * 2n / 100n);
       assert.equal(completed.data.paid.toBigInt() + completed.data.fee.toBigInt(), payment);
+      assert.equal(findEvent(events, 'proofOfInference', 'ResultSubmitted'), undefined);
 
-      const job = (await rpcApi.rpc.poi.job(jobId)).toJSON();
+      job = (await rpcApi.rpc.poi.job(jobId)).toJSON();
       assert.equal(job.status.state, 'completed');
-      assert.equal(job.status.output, proven.statement.output);
-      const record = (await rpcApi.rpc.poi.provider(bob.address)).toJSON();
-      assert.equal(record.completed, 1);
+      assert.deepEqual(job.result, proven.output);
+      assert.equal(job.request, null);
+      const record = (await rpcApi.rpc.poi.provider(ferdie.address)).toJSON();
+      assert.equal(record.locked, '0');
       assert.equal(record.openJobs, 0);
+
+      // The client decrypts exactly the integer model's output on its image, a "2".
+      const hidden = modelJson.w1.map((row, i) => Math.min(Math.floor(Math.max(
+        modelJson.b1[i] + row.reduce((sum, w, j) => sum + w * input[j], 0), 0) / modelJson.divisor), 127));
+      const expected = modelJson.w2.map((row, k) =>
+        modelJson.b2[k] + row.reduce((sum, w, i) => sum + w * hidden[i], 0));
+      const result = await sable(BIN.sable, walletA, ['job', 'result', String(jobId)]);
+      assert.deepEqual(result.output, expected);
+      assert.equal(result.class, modelJson.example.label);
     } finally {
       await rpcApi.disconnect();
     }
