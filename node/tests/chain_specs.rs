@@ -84,7 +84,7 @@ fn the_dev_digits_model_is_the_committed_model_under_ferdies_key() {
 	let model = model.to_model().expect("a well-formed model");
 	let commitment =
 		fp_to_bytes(&sable_inference_primitives::mlp::model_commitment(&model, Fp::zero()));
-	let metadata = sp_core::blake2_256(&bytes);
+	let metadata = sable_wallet::poi::blake2_256(&bytes);
 	let ferdie = sp_keyring::Sr25519Keyring::Ferdie.pair();
 	let key = RequestKey::from_account_secret(&ferdie.to_raw_vec()).public();
 	let spec = sable_inference_proofs::circuit::inference::version_of(model.shape())
