@@ -93,7 +93,8 @@ mod tests {
 					proof: proven.proof,
 				}
 			})
-			.collect();
+			.collect::<Vec<_>>();
+		assert_eq!(results.len(), benchmarked().len(), "a result for every circuit version");
 		let fixture = BenchmarkFixture { job_id: JOB_ID, provider: PROVIDER, results };
 		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark_fixture.scale");
 		std::fs::write(path, fixture.encode()).expect("fixture written");
