@@ -134,7 +134,8 @@ pub(crate) enum ModelCommand {
 	/// MODEL_FILE, its metadata is the file's BLAKE2b-256, its encryption key the account's
 	/// request key. The salt is kept in the wallet's poi.json.
 	Register {
-		/// `inference-IxHxO` (a quantized model of that shape, e.g. inference-64x32x10) or
+		/// `inference-IxHxO` (a quantized model of that shape, e.g. inference-64x32x10),
+		/// `adapted-IxHxO-rR` (such a base model, run with each client's rank-R adapter) or
 		/// `commitment` (any file, for models too large to prove).
 		#[arg(long)]
 		circuit: String,
@@ -168,8 +169,8 @@ pub(crate) enum JobCommand {
 	Create {
 		#[arg(long)]
 		model: u32,
-		/// `{"input": [...]}` for an inference model (input only); any file for a commitment
-		/// model.
+		/// `{"input": [...]}` for an inference model (input only), with `"adapter": {"a",
+		/// "b", "alpha"}` for an adapted model; any file for a commitment model.
 		#[arg(long)]
 		input: PathBuf,
 		/// Smallest units; at least the model's price.
@@ -192,6 +193,14 @@ pub(crate) enum JobCommand {
 		job_id: u64,
 		#[arg(long)]
 		from: String,
+		/// The model's file: required for adapted models, whose client's adapter must keep
+		/// the adapted weights int8; checked against the model's commitment.
+		#[arg(long)]
+		model_file: Option<PathBuf>,
+		/// The model commitment's salt (default: the one recorded by `model register`, else
+		/// zero).
+		#[arg(long, requires = "model_file")]
+		salt: Option<String>,
 	},
 	/// As the provider, run the model on JOB_ID's request, prove the result and submit it.
 	Prove {

@@ -43,7 +43,9 @@ pub(crate) async fn run(context: &Context, command: &JobCommand) -> Result<Reply
 			create(context, *model, input, *payment, *deadline_in, from.as_deref(), *no_submit)
 				.await
 		},
-		JobCommand::Accept { job_id, from } => accept(context, *job_id, from).await,
+		JobCommand::Accept { job_id, from, model_file, salt } => {
+			accept(context, *job_id, from, model_file.as_deref(), salt.as_deref()).await
+		},
 		JobCommand::Prove { job_id, model_file, output_file, salt, from, out } => {
 			let options = ProveOptions {
 				model_file,
@@ -67,8 +69,18 @@ pub(crate) async fn run(context: &Context, command: &JobCommand) -> Result<Reply
 			result(context, *job_id, model_file.as_deref(), salt.as_deref()).await
 		},
 		JobCommand::Dispute { job_id, reason, from } => {
-			let job = chain::job(&context.connect().await?, *job_id).await?;
-			chain::expect_state(*job_id, &job, "challenged")?;
+			precheck(context, *job_id, |job, now| {
+				match (job.status.state.as_str(), job.status.ends) {
+					("challenged", Some(ends)) if now + 1 >= ends => {
+						Err(format!("its challenge window ended at block #{ends}"))
+					},
+					("challenged", _) => Ok(()),
+					(state, _) => {
+						Err(format!("it is {state}; only a challenged result can be disputed"))
+					},
+				}
+			})
+			.await?;
 			if reason.trim().is_empty() {
 				return Err(WalletError::Input("a dispute needs a reason".into()));
 			}
@@ -82,18 +94,52 @@ pub(crate) async fn run(context: &Context, command: &JobCommand) -> Result<Reply
 			send_poi(context, from, call, &format!("job {job_id}'s result disputed")).await
 		},
 		JobCommand::Finalize { job_id, from } => {
+			precheck(context, *job_id, |job, now| {
+				match (job.status.state.as_str(), job.status.ends) {
+					("challenged" | "disputed", Some(ends)) if now + 1 < ends => Err(format!(
+						"its {} window runs until block #{ends} (the best block is #{now})",
+						if job.status.state == "challenged" { "challenge" } else { "dispute" }
+					)),
+					("challenged" | "disputed", _) => Ok(()),
+					(state, _) => {
+						Err(format!("it is {state}; only a challenged or disputed job finalizes"))
+					},
+				}
+			})
+			.await?;
 			let call = PoiCall::finalize { job_id: *job_id };
 			send_poi(context, from, call, &format!("job {job_id} finalized")).await
 		},
 		JobCommand::Expire { job_id, from } => {
+			precheck(context, *job_id, |job, now| match job.status.state.as_str() {
+				"open" | "accepted" if now < job.deadline => Err(format!(
+					"its deadline is block #{} (the best block is #{now})",
+					job.deadline
+				)),
+				"open" | "accepted" => Ok(()),
+				state => Err(format!("it is {state}; only an open or accepted job expires")),
+			})
+			.await?;
 			let call = PoiCall::expire { job_id: *job_id };
 			send_poi(context, from, call, &format!("job {job_id} expired")).await
 		},
 		JobCommand::AcceptResult { job_id, from } => {
+			precheck(context, *job_id, |job, _| match job.status.state.as_str() {
+				"challenged" => Ok(()),
+				state => Err(format!("it is {state}; only a challenged result can be accepted")),
+			})
+			.await?;
 			let call = PoiCall::accept_result { job_id: *job_id };
 			send_poi(context, from, call, &format!("job {job_id}'s result accepted")).await
 		},
 		JobCommand::Cancel { job_id, from } => {
+			precheck(context, *job_id, |job, _| match job.status.state.as_str() {
+				"open" => Ok(()),
+				state => Err(format!(
+					"it is {state}; only a job its provider has not accepted can be cancelled"
+				)),
+			})
+			.await?;
 			let call = PoiCall::cancel_job { job_id: *job_id };
 			send_poi(context, from, call, &format!("job {job_id} cancelled")).await
 		},
@@ -109,6 +155,20 @@ pub(crate) async fn run(context: &Context, command: &JobCommand) -> Result<Reply
 			Ok(Reply::new(to_json(&job)?, text))
 		},
 	}
+}
+
+/// Refuses a call on job `job_id` that the chain would refuse, with the reason `check`
+/// gives from the job and the best block's number, before anything is signed. (The call
+/// runs in a later block than the best: at `now + 1` at the earliest.)
+async fn precheck(
+	context: &Context,
+	job_id: u64,
+	check: impl FnOnce(&JobJson, u64) -> std::result::Result<(), String>,
+) -> Result<()> {
+	let node = context.connect().await?;
+	let job = chain::job(&node, job_id).await?;
+	let now = node.best_number().await?;
+	check(&job, now).map_err(|why| WalletError::Input(format!("job {job_id}: {why}")))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -228,11 +288,58 @@ async fn provider_view(
 	Ok(ProviderView { job, model, circuit, request })
 }
 
+/// The provider's model file, checked to open the model's commitment with `salt`, or else
+/// with the salt `model register` recorded, or else zero; and that salt.
+fn opened_model(
+	context: &Context,
+	model_id: u32,
+	model: &ModelJson,
+	circuit: &Circuit,
+	path: &Path,
+	salt: Option<&str>,
+) -> Result<(ModelFile, Fp)> {
+	let file = ModelFile::read(path)?;
+	let candidates = match salt {
+		Some(hex) => vec![parse_field(hex, "salt")?],
+		None => {
+			let secrets = Secrets::load(&context.dir)?;
+			let recorded = secrets
+				.model_salt(&model.commitment.0)
+				.map(|s| parse_field(s, "a recorded salt"))
+				.transpose()?;
+			recorded.into_iter().chain([Fp::zero()]).collect()
+		},
+	};
+	let salt = provider::model_salt(model_id, model, circuit, &file, &candidates)?;
+	Ok((file, salt))
+}
+
 /// `job accept`.
-async fn accept(context: &Context, job_id: u64, from: &str) -> Result<Reply> {
+async fn accept(
+	context: &Context,
+	job_id: u64,
+	from: &str,
+	model_file: Option<&Path>,
+	salt: Option<&str>,
+) -> Result<Reply> {
 	let signer = submit::pair_from_suri(from)?;
 	let node = context.connect().await?;
-	provider_view(&node, job_id, &signer, "open").await?;
+	let view = provider_view(&node, job_id, &signer, "open").await?;
+	match (view.circuit.kind, model_file) {
+		(JobKind::Adapted, None) => {
+			return Err(WalletError::Input(
+				"an adapted job's adapter is checked against the model's weights before \
+				 accepting: give the model's file with --model-file"
+					.into(),
+			))
+		},
+		(_, Some(path)) => {
+			let (file, _) =
+				opened_model(context, view.job.model_id, &view.model, &view.circuit, path, salt)?;
+			provider::check_adapter(job_id, &view.circuit, &view.request, &file)?;
+		},
+		(_, None) => {},
+	}
 	let finalized = chain::send(&node, &signer, PoiCall::accept_job { job_id }).await?;
 	let Reply { mut json, text } =
 		finalized_reply(&finalized, &format!("job {job_id}'s request checked and accepted"));
@@ -263,20 +370,8 @@ async fn prove(
 	let node = context.connect().await?;
 	let ProviderView { job, model, circuit, request } =
 		provider_view(&node, job_id, &signer, "accepted").await?;
-	let model_file = ModelFile::read(options.model_file)?;
-	let candidates = match options.salt {
-		Some(hex) => vec![parse_field(hex, "salt")?],
-		None => {
-			let secrets = Secrets::load(&context.dir)?;
-			let recorded = secrets
-				.model_salt(&model.commitment.0)
-				.map(|s| parse_field(s, "a recorded salt"))
-				.transpose()?;
-			recorded.into_iter().chain([Fp::zero()]).collect()
-		},
-	};
-	let model_salt =
-		provider::model_salt(job.model_id, &model, &circuit, &model_file, &candidates)?;
+	let (model_file, model_salt) =
+		opened_model(context, job.model_id, &model, &circuit, options.model_file, options.salt)?;
 	let output = options.output_file.map(read).transpose()?;
 	if circuit.kind != JobKind::Commitment && output.is_some() {
 		return Err(WalletError::Input(
@@ -288,11 +383,16 @@ async fn prove(
 	let inputs = ProveInputs { model_file: &model_file, model_salt, output: output.as_deref() };
 	let proof = provider::prove(job_id, &account, &circuit, &request, inputs, &mut rand::rng())?;
 	let Some(out) = options.out else {
-		let Reply { mut json, text } = submit_proof(&node, &signer, &proof).await?;
+		let Reply { mut json, mut text } = submit_proof(&node, &signer, &proof).await?;
 		json["prove_ms"] = json!(proof.prove_ms);
 		json["circuit"] = json!(proof.circuit);
 		if let Some(opening) = &proof.output_opening {
 			json["output_opening"] = to_json(opening)?;
+			text.push_str(&format!(
+				"\nthe output commitment opens with digest {} and salt {}: hand both to the \
+				 client with the output",
+				opening.digest, opening.salt
+			));
 		}
 		return Ok(Reply::new(json, text));
 	};
@@ -403,7 +503,12 @@ async fn result(
 }
 
 fn no_result(job_id: u64, state: &str) -> WalletError {
-	WalletError::Input(format!("job {job_id} has no result yet (it is {state})"))
+	match state {
+		"open" | "accepted" => {
+			WalletError::Input(format!("job {job_id} has no result yet (it is {state})"))
+		},
+		_ => WalletError::Input(format!("job {job_id} has no result to read (it is {state})")),
+	}
 }
 
 /// Runs the model file locally on the recorded input and compares with `delivered`.
@@ -420,11 +525,18 @@ async fn check_locally(
 	let file = ModelFile::read(path)?;
 	let salt = salt.map(|hex| parse_field(hex, "salt")).transpose()?.unwrap_or(Fp::zero());
 	provider::model_salt(job.model_id, &model, circuit, &file, &[salt])?;
-	let Payload::Inference { x } = &request.payload else {
-		return Err(sable_wallet::poi::circuits::unsupported_adapted());
+	let base = file.mlp_for(circuit)?;
+	let (model, x) = match &request.payload {
+		Payload::Inference { x } => (base, x),
+		Payload::Adapted { x, a, b, alpha } => {
+			let adapter = client::adapter(circuit, a, b, *alpha)?;
+			let adapted = adapter
+				.apply(&base)
+				.map_err(|e| WalletError::Input(format!("the adapter does not apply: {e}")))?;
+			(adapted, x)
+		},
 	};
-	let local = file
-		.mlp_for(circuit)?
+	let local = model
 		.infer(x)
 		.map_err(|e| WalletError::Input(format!("cannot run {}: {e}", path.display())))?
 		.output;

@@ -71,8 +71,8 @@ pub(crate) async fn run(context: &Context, command: &ModelCommand) -> Result<Rep
 			json["encryption_key"] = json!(to_hex(&encryption_key));
 			json["salt"] = json!(field_hex(&salt));
 			let text = format!(
-				"model {model_id} registered ({}, commitment {}) in block #{}; its salt is kept \
-				 in {}",
+				"model {model_id} registered (circuit {}, commitment {}) in block #{}; its salt \
+				 is kept in {}",
 				circuit.label(),
 				to_hex(&commitment),
 				finalized.block_number,

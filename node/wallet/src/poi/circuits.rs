@@ -3,15 +3,17 @@
 //!
 //! A model is registered with a circuit version, named on the command line as `commitment`
 //! (the job commitment circuit: the model is any file, committed to by its BLAKE2b-256
-//! digest) or `inference-IxHxO` (the inference circuit of that shape: the model is a
-//! `model.json` of a quantized two-layer model, committed to weight by weight). The
-//! registry's own names (`poi_inference_64x32x10_v3`) and `ID.VERSION` (`4.3`) are accepted
-//! too.
+//! digest), `inference-IxHxO` (the inference circuit of that shape: the model is a
+//! `model.json` of a quantized two-layer model, committed to weight by weight) or
+//! `adapted-IxHxO-rR` (inference of such a base model with the client's rank-R LoRA adapter
+//! on its first layer). The registry's own names (`poi_inference_64x32x10_v3`) and
+//! `ID.VERSION` (`4.3`) are accepted too.
 
 use std::path::{Path, PathBuf};
 
 use sable_inference_proofs::{
-	circuit::inference,
+	circuit::{adapted, inference},
+	gadgets::adapter::RANK,
 	job,
 	primitives::{
 		commit_bytes,
@@ -38,8 +40,10 @@ pub struct Circuit {
 	pub name: &'static str,
 	/// The kind of job it proves.
 	pub kind: JobKind,
-	/// For inference: the model shape it proves.
+	/// For inference and adapted inference: the (base) model shape it proves.
 	pub shape: Option<Shape>,
+	/// For adapted inference: the adapter's rank.
+	pub rank: Option<usize>,
 }
 
 /// Bytes of a request's plaintext before its payload: format version, input salt, delivery
@@ -53,17 +57,17 @@ impl Circuit {
 			.into_iter()
 			.filter_map(|spec| {
 				let kind = JobKind::of(spec.id)?;
-				let shape = inference::VERSIONS
-					.iter()
-					.find(|(version, _)| version.id == spec.id)
-					.map(|(_, shape)| *shape);
-				Some(Circuit {
-					id: spec.id.id,
-					version: spec.id.version,
-					name: spec.name,
-					kind,
-					shape,
-				})
+				let (shape, rank) = if spec.id == adapted::SPEC.id {
+					(Some(adapted::SHAPE), Some(RANK))
+				} else {
+					let shape = inference::VERSIONS
+						.iter()
+						.find(|(version, _)| version.id == spec.id)
+						.map(|(_, shape)| *shape);
+					(shape, None)
+				};
+				let (id, version, name) = (spec.id.id, spec.id.version, spec.name);
+				Some(Circuit { id, version, name, kind, shape, rank })
 			})
 			.collect()
 	}
@@ -84,24 +88,20 @@ impl Circuit {
 		})
 	}
 
-	/// The circuit version a command line names: `commitment`, `inference-IxHxO`, a
-	/// registry name or `ID.VERSION`.
+	/// The circuit version a command line names: `commitment`, `inference-IxHxO`,
+	/// `adapted-IxHxO-rR`, a registry name or `ID.VERSION`.
 	pub fn parse(name: &str) -> Result<Circuit> {
 		let all = Self::all();
+		let labelled = |c: &&Circuit| c.label() == name;
 		let found = if name == "commitment" {
 			all.iter().rev().find(|c| c.kind == JobKind::Commitment).copied()
-		} else if let Some(shape) = name.strip_prefix("inference-") {
-			let shape = parse_shape(shape);
-			all.iter()
-				.find(|c| c.kind == JobKind::Inference && shape.is_some() && c.shape == shape)
-				.copied()
 		} else if let Some((id, version)) = name.split_once('.') {
 			match (id.parse(), version.parse()) {
 				(Ok(id), Ok(version)) => Self::of(id, version),
 				_ => None,
 			}
 		} else {
-			all.iter().find(|c| c.name == name).copied()
+			all.iter().find(labelled).or_else(|| all.iter().find(|c| c.name == name)).copied()
 		};
 		found.ok_or_else(|| {
 			let known: Vec<String> = all.iter().map(Circuit::label).collect();
@@ -112,30 +112,47 @@ impl Circuit {
 		})
 	}
 
-	/// Its command-line name: `commitment` or `inference-IxHxO`.
+	/// Its command-line name: `commitment`, `inference-IxHxO` or `adapted-IxHxO-rR`.
 	pub fn label(&self) -> String {
-		match (self.kind, self.shape) {
-			(JobKind::Inference, Some(shape)) => format!("inference-{shape}"),
-			(JobKind::Commitment, _) => "commitment".into(),
+		match (self.kind, self.shape, self.rank) {
+			(JobKind::Inference, Some(shape), _) => format!("inference-{shape}"),
+			(JobKind::Adapted, Some(shape), Some(rank)) => format!("adapted-{shape}-r{rank}"),
+			(JobKind::Commitment, _, _) => "commitment".into(),
 			_ => self.name.into(),
 		}
 	}
 
-	/// The shape of an inference circuit; an error for the other kinds.
-	pub fn inference_shape(&self) -> Result<Shape> {
+	/// The (base) model shape of an inference or adapted-inference circuit; an error for
+	/// commitment circuits.
+	pub fn model_shape(&self) -> Result<Shape> {
 		match (self.kind, self.shape) {
-			(JobKind::Inference, Some(shape)) => Ok(shape),
-			_ => Err(WalletError::Input(format!("{} is not an inference circuit", self.name))),
+			(JobKind::Inference | JobKind::Adapted, Some(shape)) => Ok(shape),
+			_ => Err(WalletError::Input(format!("{} runs no model of its own", self.name))),
+		}
+	}
+
+	/// The rank of an adapted-inference circuit's adapter, and the entries of its `A`
+	/// (`rank x inputs`) and `B` (`hidden x rank`).
+	pub fn adapter_sizes(&self) -> Result<(usize, usize, usize)> {
+		match (self.kind, self.shape, self.rank) {
+			(JobKind::Adapted, Some(shape), Some(rank)) => {
+				Ok((rank, rank * shape.inputs, shape.hidden * rank))
+			},
+			_ => Err(WalletError::Input(format!("{} takes no adapter", self.name))),
 		}
 	}
 
 	/// What the payload of a request of this circuit's jobs holds, given the sealed box's
-	/// length: an input of the circuit's shape, or for commitment jobs whatever bytes the
-	/// client sent.
+	/// length: an input (and adapter) of the circuit's shape, or for commitment jobs whatever
+	/// bytes the client sent.
 	pub fn payload_shape(&self, boxed_len: usize) -> Result<PayloadShape> {
 		match self.kind {
 			JobKind::Inference => {
-				Ok(PayloadShape { inputs: self.inference_shape()?.inputs, adapter: None })
+				Ok(PayloadShape { inputs: self.model_shape()?.inputs, adapter: None })
+			},
+			JobKind::Adapted => {
+				let (_, a, b) = self.adapter_sizes()?;
+				Ok(PayloadShape { inputs: self.model_shape()?.inputs, adapter: Some((a, b)) })
 			},
 			JobKind::Commitment => {
 				let overhead = sable_zk_proofs::sealed::OVERHEAD + REQUEST_HEADER;
@@ -144,21 +161,7 @@ impl Circuit {
 				})?;
 				Ok(PayloadShape { inputs, adapter: None })
 			},
-			JobKind::Adapted => Err(unsupported_adapted()),
 		}
-	}
-}
-
-/// The error for LoRA-adapted models, which this wallet does not serve yet.
-pub fn unsupported_adapted() -> WalletError {
-	WalletError::Input("adapted-inference models are not supported by this wallet yet".into())
-}
-
-fn parse_shape(text: &str) -> Option<Shape> {
-	let mut parts = text.split('x').map(|d| d.parse::<usize>().ok());
-	match (parts.next()??, parts.next()??, parts.next()??, parts.next()) {
-		(inputs, hidden, outputs, None) => Some(Shape::new(inputs, hidden, outputs)),
-		_ => None,
 	}
 }
 
@@ -230,7 +233,7 @@ impl ModelFile {
 
 	/// The model as `circuit` proves it: padded with zeroes into the circuit's shape.
 	pub fn mlp_for(&self, circuit: &Circuit) -> Result<QuantizedMlp> {
-		let shape = circuit.inference_shape()?;
+		let shape = circuit.model_shape()?;
 		self.mlp()?.pad(shape).map_err(|e| {
 			WalletError::Input(format!(
 				"{}: {e} (circuit {})",
@@ -244,10 +247,9 @@ impl ModelFile {
 	pub fn commitment(&self, circuit: &Circuit, salt: Fp) -> Result<[u8; 32]> {
 		match circuit.kind {
 			JobKind::Commitment => Ok(commit_bytes(CommitmentKind::Model, &self.digest(), salt)),
-			JobKind::Inference => {
+			JobKind::Inference | JobKind::Adapted => {
 				Ok(fp_to_bytes(&mlp::model_commitment(&self.mlp_for(circuit)?, salt)))
 			},
-			JobKind::Adapted => Err(unsupported_adapted()),
 		}
 	}
 }
@@ -271,9 +273,15 @@ mod tests {
 		assert_eq!(digits.label(), "inference-64x32x10");
 		assert_eq!(Circuit::parse(digits.name).ok(), Some(digits));
 		assert_eq!(Circuit::parse(&format!("{}.{}", digits.id, digits.version)).ok(), Some(digits));
+		let adapted = Circuit::parse("adapted-16x16x16-r4").expect("the adapted circuit");
+		assert_eq!((adapted.id, adapted.kind, adapted.rank), (5, JobKind::Adapted, Some(4)));
+		assert_eq!(adapted.label(), "adapted-16x16x16-r4");
+		assert_eq!(adapted.adapter_sizes().ok(), Some((4, 64, 64)));
+		assert!(digits.adapter_sizes().is_err());
 		let commitment = Circuit::parse("commitment").expect("the commitment circuit");
 		assert_eq!((commitment.id, commitment.kind), (2, JobKind::Commitment));
-		for unknown in ["inference-1x2x3", "inference-64x32", "inference-ax2x3", "lora", "9.9"] {
+		let unknown = ["inference-1x2x3", "inference-64x32", "adapted-16x16x16-r3", "lora", "9.9"];
+		for unknown in unknown {
 			let error = Circuit::parse(unknown).expect_err(unknown).to_string();
 			assert!(error.contains("commitment, inference-"), "{error}");
 		}

@@ -6,6 +6,7 @@
 use pallet_proof_of_inference_rpc::{JobJson, ModelJson};
 use sable_inference_proofs::{
 	circuit::{
+		adapted::AdaptedWitness,
 		commitment::{CommitmentWitness, Opening},
 		inference::InferenceWitness,
 	},
@@ -19,7 +20,7 @@ use sp_core::{sr25519, Pair};
 
 use super::{
 	blake2_256,
-	circuits::{request_key, unsupported_adapted, Circuit, ModelFile},
+	circuits::{request_key, Circuit, ModelFile},
 	client, field_hex, random_field,
 };
 use crate::error::{Result, WalletError};
@@ -89,6 +90,25 @@ pub fn model_salt(
 		to_hex(&model.commitment.0),
 		if candidates.len() == 1 { "that salt" } else { "any salt this wallet knows" }
 	)))
+}
+
+/// For adapted-inference jobs: checks that the client's adapter keeps every entry of the
+/// adapted first layer of `file`'s model an int8. An adapter that does not has no proof, so
+/// accepting its job would only put collateral at stake.
+pub fn check_adapter(
+	job_id: u64,
+	circuit: &Circuit,
+	request: &Request,
+	file: &ModelFile,
+) -> Result<()> {
+	let Payload::Adapted { a, b, alpha, .. } = &request.payload else { return Ok(()) };
+	let adapter = client::adapter(circuit, a, b, *alpha)?;
+	adapter.apply(&file.mlp_for(circuit)?).map(|_| ()).map_err(|e| {
+		WalletError::Input(format!(
+			"job {job_id}'s adapter cannot be applied to the model: {e}; refusing it (it could \
+			 not be proven, and accepting it would put collateral at stake)"
+		))
+	})
 }
 
 /// The opening of a commitment job's output, for the provider to hand to its client.
@@ -171,7 +191,24 @@ pub fn prove(
 			};
 			(JobWitness::Commitment(witness), Some(output_opening))
 		},
-		_ => return Err(unsupported_adapted()),
+		(JobKind::Adapted, Payload::Adapted { x, a, b, alpha }) => {
+			let witness = AdaptedWitness::new(
+				inputs.model_file.mlp_for(circuit)?,
+				inputs.model_salt,
+				x.clone(),
+				client::adapter(circuit, a, b, *alpha)?,
+				request.input_salt,
+				request.delivery_key,
+			)
+			.map_err(|e| WalletError::Input(format!("cannot run the adapted model: {e}")))?;
+			(JobWitness::Adapted(witness), None)
+		},
+		_ => {
+			return Err(WalletError::Input(format!(
+				"the request does not fit circuit {}",
+				circuit.name
+			)))
+		},
 	};
 	let started = std::time::Instant::now();
 	let proven = witness
