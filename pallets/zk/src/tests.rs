@@ -11,6 +11,7 @@ use rand::{rngs::StdRng, SeedableRng};
 use sable_zk_primitives::{
 	encoding::{fp_from_bytes, fp_to_bytes},
 	keys::SpendingKey,
+	public_inputs::MAX_PROOF_LEN,
 	tree::CommitmentTree,
 	Fp,
 };
@@ -462,13 +463,16 @@ fn a_proof_of_any_other_length_is_refused_singly_in_a_batch_and_by_the_pool() {
 		let proof = s.transfer_a.proof.to_vec();
 		let mut padded = proof.clone();
 		padded.push(0);
-		let mut padded_100 = proof.clone();
-		padded_100.extend([0u8; 100]);
+		let mut at_bound = proof.clone();
+		at_bound.resize(MAX_PROOF_LEN as usize, 0);
+		let mut over_bound = proof.clone();
+		over_bound.resize(MAX_PROOF_LEN as usize + 1, 0);
 		let short = proof[..proof.len() - 1].to_vec();
-		// 100 bytes more than a transfer proof exceed the bound of every proof: such a call
-		// does not even decode.
-		assert!(with_proof(&s.transfer_a, padded_100).is_none());
-		for bad in [padded, short] {
+		// One byte more than the longest proof of any circuit version exceeds the bound of
+		// every proof: such a call does not even decode.
+		assert!(proof.len() < MAX_PROOF_LEN as usize);
+		assert!(with_proof(&s.transfer_a, over_bound).is_none());
+		for bad in [padded, at_bound, short] {
 			let bad = with_proof(&s.transfer_a, bad).expect("within the bound");
 			assert_noop!(
 				Zk::transfer(RuntimeOrigin::none(), Box::new(bad.clone())),
