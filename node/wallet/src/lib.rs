@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod extrinsic;
+pub mod failover;
 pub mod files;
 pub mod keyfile;
 pub mod node_client;
@@ -18,3 +19,4 @@ pub mod store;
 pub mod submit;
 pub mod substrate_rpc;
 pub mod sync;
+pub mod x402;

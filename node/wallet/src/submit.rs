@@ -2,10 +2,10 @@
 //! until finality, then the extrinsic's own events from the block (a failed dispatch is
 //! reported with the runtime's error).
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use sable_runtime::{AccountId, RuntimeCall, RuntimeError, RuntimeEvent, UncheckedExtrinsic};
 use sable_zk_primitives::encoding::to_hex;
-use sp_core::{sr25519, Pair, H256};
+use sp_core::{sr25519, Pair};
 
 use crate::{
 	error::{Result, WalletError},
@@ -56,9 +56,7 @@ pub async fn submit(node: &NodeClient, extrinsic: &UncheckedExtrinsic) -> Result
 		.iter()
 		.position(|x| x.encode() == encoded)
 		.ok_or_else(|| WalletError::Rpc(format!("the extrinsic is not in block {block_hash}")))?;
-	let bytes = node.storage(&sable_runtime::events_storage_key(), hash).await?.unwrap_or_default();
-	let records = Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..])
-		.map_err(|e| WalletError::Rpc(format!("cannot decode the block's events: {e}")))?;
+	let records = node.events(hash).await?;
 	let mut events = Vec::new();
 	for record in records {
 		if record.phase != frame_system::Phase::ApplyExtrinsic(index as u32) {
@@ -84,7 +82,9 @@ pub async fn submit(node: &NodeClient, extrinsic: &UncheckedExtrinsic) -> Result
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use codec::Decode;
 	use sable_runtime::{Runtime, System};
+	use sp_core::H256;
 
 	#[test]
 	fn the_events_key_is_where_frame_system_keeps_the_events() {

@@ -20,6 +20,10 @@ pub trait SubstrateApi {
 	#[method(name = "chain_getBlockHash")]
 	fn block_hash(&self, number: Option<BlockNumber>) -> RpcResult<Option<Hash>>;
 
+	/// The hash of the last finalized block.
+	#[method(name = "chain_getFinalizedHead")]
+	fn finalized_head(&self) -> RpcResult<Hash>;
+
 	/// The header of block `hash` (`None`: the best block).
 	#[method(name = "chain_getHeader")]
 	fn header(&self, hash: Option<Hash>) -> RpcResult<Option<Header>>;
@@ -39,6 +43,10 @@ pub trait SubstrateApi {
 	/// The next nonce of `account`, counting its transactions in the pool.
 	#[method(name = "system_accountNextIndex")]
 	fn account_next_index(&self, account: AccountId) -> RpcResult<Nonce>;
+
+	/// Submits a SCALE-encoded extrinsic; returns its hash.
+	#[method(name = "author_submitExtrinsic")]
+	fn submit_extrinsic(&self, extrinsic: Bytes) -> RpcResult<Hash>;
 
 	/// Submits a SCALE-encoded extrinsic and follows it through the pool and the chain.
 	#[subscription(

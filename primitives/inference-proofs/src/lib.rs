@@ -16,4 +16,5 @@ pub mod keys;
 pub mod request;
 pub mod samples;
 
+pub use sable_circuits::{CircuitId, CircuitSpec};
 pub use sable_inference_primitives as primitives;

@@ -413,23 +413,8 @@ async fn submit_proof(
 	signer: &sp_core::sr25519::Pair,
 	file: &ProofFile,
 ) -> Result<Reply> {
-	let output = file
-		.output
-		.iter()
-		.map(|element| {
-			sable_zk_primitives::encoding::from_hex_array::<32>(element)
-				.map_err(|e| WalletError::Input(format!("the proof file's output: {e}")))
-		})
-		.collect::<Result<Vec<[u8; 32]>>>()?
-		.try_into()
-		.map_err(|_| WalletError::Input("the proof file's output is too long".into()))?;
-	let proof = from_hex(&file.proof)
-		.map_err(|e| WalletError::Input(format!("the proof file's proof: {e}")))?
-		.try_into()
-		.map_err(|_| WalletError::Input("the proof is longer than any circuit's".into()))?;
 	let job_id = file.job_id;
-	let finalized =
-		chain::send(node, signer, PoiCall::submit_result { job_id, output, proof }).await?;
+	let finalized = chain::send(node, signer, file.submit_call()?).await?;
 	// A commitment result waits out its challenge window; an inference result settles at once.
 	let state = node.job(job_id).await?.map(|job| job.status.state);
 	let state = state.as_deref().unwrap_or("unknown");

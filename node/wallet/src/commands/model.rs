@@ -31,11 +31,7 @@ pub(crate) async fn run(context: &Context, command: &ModelCommand) -> Result<Rep
 			let metadata = file.digest();
 			let signer = submit::pair_from_suri(from)?;
 			let encryption_key = request_key(&signer).public();
-			let circuit_id = sable_inference_proofs::job::circuits()
-				.into_iter()
-				.find(|spec| (spec.id.id, spec.id.version) == (circuit.id, circuit.version))
-				.map(|spec| spec.id)
-				.ok_or_else(|| WalletError::Input(format!("unknown circuit {}", circuit.name)))?;
+			let circuit_id = circuit.circuit_id();
 			// The salt is recorded before anything is submitted: without it the model's jobs
 			// cannot be proven.
 			let mut secrets = Secrets::load(&context.dir)?;

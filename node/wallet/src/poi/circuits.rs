@@ -112,6 +112,11 @@ impl Circuit {
 		})
 	}
 
+	/// The registry id of this circuit version, as the pallet's calls take it.
+	pub fn circuit_id(&self) -> sable_inference_proofs::CircuitId {
+		sable_inference_proofs::CircuitId::new(self.id, self.version)
+	}
+
 	/// Its command-line name: `commitment`, `inference-IxHxO` or `adapted-IxHxO-rR`.
 	pub fn label(&self) -> String {
 		match (self.kind, self.shape, self.rank) {

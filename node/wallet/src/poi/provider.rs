@@ -14,20 +14,50 @@ use sable_inference_proofs::{
 	primitives::JobKind,
 	request::{Payload, Request},
 };
-use sable_zk_primitives::{encoding::to_hex, Fp};
+use sable_zk_primitives::{
+	encoding::{from_hex, from_hex_array, to_hex},
+	Fp,
+};
 use serde::{Deserialize, Serialize};
 use sp_core::{sr25519, Pair};
 
 use super::{
-	blake2_256,
+	blake2_256, chain::PoiCall,
+	chain_field,
 	circuits::{request_key, Circuit, ModelFile},
 	client, field_hex, random_field,
 };
 use crate::error::{Result, WalletError};
 
-/// Opens job `job_id`'s request (as `poi_job` reports it, while the job is open or accepted)
-/// with the request key of `provider`, and checks that it recomputes the job's input and
-/// delivery commitments.
+/// What a request must open to: the commitments of its job, or of the `create_job` call
+/// that will make it.
+#[derive(Clone, Copy, Debug)]
+pub struct Expected<'a> {
+	/// The job, or the call, in messages (`job 7`, `the payment's job`).
+	pub what: &'a str,
+	/// The model it is for.
+	pub model_id: u32,
+	/// Its input commitment.
+	pub input: &'a [u8; 32],
+	/// Its delivery commitment.
+	pub delivery: Option<&'a [u8; 32]>,
+}
+
+impl<'a> Expected<'a> {
+	/// What job `job` (as `poi_job` reports it), named `what`, commits to.
+	pub fn job(what: &'a str, job: &'a JobJson) -> Expected<'a> {
+		Expected {
+			what,
+			model_id: job.model_id,
+			input: &job.input.0,
+			delivery: job.delivery.as_ref().map(|d| &d.0),
+		}
+	}
+}
+
+/// Opens job `job_id`'s request on chain (as `poi_job` reports it, while the job is open or
+/// accepted) with the request key of `provider`, and checks it against the job's
+/// commitments ([`open_sealed`]).
 pub fn open(
 	provider: &sr25519::Pair,
 	job_id: u64,
@@ -35,35 +65,50 @@ pub fn open(
 	model: &ModelJson,
 	circuit: &Circuit,
 ) -> Result<Request> {
+	let boxed = job.request.as_ref().filter(|boxed| !boxed.0.is_empty()).ok_or_else(|| {
+		WalletError::Input(format!(
+			"job {job_id} has no request on chain (it is {}; its request went to the provider \
+			 off chain, or it was never sent)",
+			job.status.state
+		))
+	})?;
+	let what = format!("job {job_id}");
+	open_sealed(provider, model, circuit, &boxed.0, Expected::job(&what, job))
+}
+
+/// Opens `sealed`, a request however it reached the provider, with the request key of
+/// `provider`, and checks that it recomputes the `expected` input and delivery commitments.
+pub fn open_sealed(
+	provider: &sr25519::Pair,
+	model: &ModelJson,
+	circuit: &Circuit,
+	sealed: &[u8],
+	expected: Expected<'_>,
+) -> Result<Request> {
+	let what = expected.what;
 	let key = request_key(provider);
 	if key.public() != model.encryption_key.0 {
 		return Err(WalletError::Input(format!(
 			"this account's request key is not model {}'s encryption key {}: the model was \
 			 registered from another account or with another key",
-			job.model_id,
+			expected.model_id,
 			to_hex(&model.encryption_key.0)
 		)));
 	}
-	let boxed = job.request.as_ref().ok_or_else(|| {
-		WalletError::Input(format!(
-			"job {job_id} has no request on chain any more (it is {})",
-			job.status.state
-		))
-	})?;
-	let request = key.open(&boxed.0, circuit.payload_shape(boxed.0.len())?).map_err(|e| {
-		WalletError::Input(format!("job {job_id}'s request cannot be used: {e}; refusing it"))
+	let request = key.open(sealed, circuit.payload_shape(sealed.len())?).map_err(|e| {
+		WalletError::Input(format!("{what}'s request cannot be used: {e}; refusing it"))
 	})?;
 	let (input, delivery) = client::commitments(circuit, &request)?;
-	if input != job.input.0 {
+	if &input != expected.input {
 		return Err(WalletError::Input(format!(
-			"job {job_id}'s request does not match its input commitment: refusing it (it \
-			 could not be proven, and accepting it would put collateral at stake)"
+			"{what}'s request does not match its input commitment: refusing it (it could not \
+			 be proven, and accepting it would put collateral at stake)"
 		)));
 	}
-	if delivery != job.delivery.map(|d| d.0) {
+	if delivery.as_ref() != expected.delivery {
 		return Err(WalletError::Input(format!(
-			"job {job_id}'s request does not match its delivery commitment: refusing it (it \
-			 could not be proven, and accepting it would put collateral at stake)"
+			"{what}'s request does not match its delivery commitment: refusing it (it could \
+			 not be proven, and accepting it would put collateral at stake)"
 		)));
 	}
 	Ok(request)
@@ -138,6 +183,39 @@ pub struct ProofFile {
 	pub output_opening: Option<OutputOpening>,
 	/// Milliseconds spent proving.
 	pub prove_ms: u64,
+}
+
+impl ProofFile {
+	/// The `submit_result` call of this proven result.
+	pub fn submit_call(&self) -> Result<PoiCall> {
+		let output = self
+			.output
+			.iter()
+			.map(|element| {
+				from_hex_array::<32>(element)
+					.map_err(|e| WalletError::Input(format!("the proof file's output: {e}")))
+			})
+			.collect::<Result<Vec<[u8; 32]>>>()?
+			.try_into()
+			.map_err(|_| WalletError::Input("the proof file's output is too long".into()))?;
+		let proof = from_hex(&self.proof)
+			.map_err(|e| WalletError::Input(format!("the proof file's proof: {e}")))?
+			.try_into()
+			.map_err(|_| WalletError::Input("the proof is longer than any circuit's".into()))?;
+		Ok(PoiCall::submit_result { job_id: self.job_id, output, proof })
+	}
+
+	/// The output elements (the ciphertext of a job with delivery) as field elements.
+	pub fn output_elements(&self) -> Result<Vec<Fp>> {
+		self.output
+			.iter()
+			.map(|element| {
+				let bytes = from_hex_array::<32>(element)
+					.map_err(|e| WalletError::Input(format!("the proof file's output: {e}")))?;
+				chain_field(&bytes, "an output element")
+			})
+			.collect()
+	}
 }
 
 /// What a job is proven from besides its request.
