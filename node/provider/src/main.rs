@@ -33,7 +33,16 @@ async fn run(config: Config) -> Result<(), String> {
 		.await
 		.map_err(|e| format!("cannot listen on {}: {e}", config.http))?;
 	let chain = Arc::new(Chain::new(Arc::new(endpoints), pair));
-	let genesis = chain.genesis().await.map_err(|e| e.to_string())?;
+	// The node may still be starting: wait for one of the endpoints to answer.
+	let genesis = loop {
+		match chain.genesis().await {
+			Ok(genesis) => break genesis,
+			Err(e) => {
+				eprintln!("waiting for a node: {e}");
+				tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+			},
+		}
+	};
 	let state = State::load(&config.data_dir, &to_hex(genesis.as_bytes()))
 		.map_err(|e| e.to_string())?;
 	let shared = Arc::new(Shared::new(config.data_dir.clone(), state, metrics));

@@ -177,7 +177,8 @@ impl Worker {
 	async fn scan(&self) -> Result<()> {
 		let (_, finalized) = self.chain.finalized().await?;
 		let cursor = self.shared.with_state(|s| s.cursor);
-		let from = cursor.map_or(finalized.saturating_sub(FIRST_SCAN), |c| c + 1);
+		// Block 0 holds no extrinsics, so no job.
+		let from = cursor.map_or(finalized.saturating_sub(FIRST_SCAN), |c| c + 1).max(1);
 		let to = finalized.min(from.saturating_add(SCAN_PER_TICK - 1));
 		for number in from..=to {
 			let (_, events) = self.chain.finalized_events(number).await?;

@@ -14,9 +14,11 @@ pub(crate) struct Cli {
 	/// Where the key file and the note store live.
 	#[arg(long, global = true, env = "SABLE_DATA_DIR")]
 	data_dir: Option<PathBuf>,
-	/// The node's WebSocket RPC endpoint.
-	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944", env = "SABLE_NODE")]
-	pub(crate) node: String,
+	/// The node's WebSocket RPC endpoint. Repeat it (or separate URLs with commas) for
+	/// failover: `infer` moves to the next node when one does not answer; other commands use
+	/// the first.
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944", env = "SABLE_NODE", value_delimiter = ',')]
+	pub(crate) node: Vec<String>,
 	/// `text` for people, `json` for scripts.
 	#[arg(long, global = true, value_enum, default_value_t = Output::Text)]
 	pub(crate) output: Output,
@@ -84,6 +86,21 @@ pub(crate) enum Command {
 	/// Proof-of-inference jobs: create, accept, prove, result, dispute... (docs/poi.md).
 	#[command(subcommand)]
 	Job(JobCommand),
+	/// Buy one inference from a provider's HTTP API, paid with x402 (docs/PROVIDER.md): the
+	/// terms are checked against the chain, the job is paid for from --from, and the output
+	/// is printed only once it matches the result the chain holds.
+	Infer {
+		/// The provider's endpoint, such as http://127.0.0.1:8402/v1/infer/1.
+		url: String,
+		/// The input file (`{"input": [...]}`, as for `job create`).
+		input: PathBuf,
+		/// The paying account: a secret URI such as `//Alice` (dev chains) or a seed.
+		#[arg(long)]
+		from: String,
+		/// Seconds to wait for the provider's answer before following the job on chain.
+		#[arg(long, default_value_t = 300)]
+		timeout: u64,
+	},
 	/// Move AMOUNT out of the pool to the transparent ACCOUNT (SS58).
 	Unshield {
 		account: String,
@@ -323,7 +340,7 @@ mod tests {
 	#[test]
 	fn defaults_and_global_flags() {
 		let cli = parse(&["send", "sable1abc", "5"]).expect("parses");
-		assert!(cli.node == "ws://127.0.0.1:9944" && cli.output == Output::Text);
+		assert!(cli.node == ["ws://127.0.0.1:9944"] && cli.output == Output::Text);
 		match cli.command {
 			Command::Send { address, amount, fee, force, no_submit } => {
 				assert_eq!((address.as_str(), amount, fee), ("sable1abc", 5, DEFAULT_FEE));

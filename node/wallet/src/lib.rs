@@ -11,6 +11,7 @@ pub mod error;
 pub mod extrinsic;
 pub mod failover;
 pub mod files;
+pub mod http_client;
 pub mod keyfile;
 pub mod node_client;
 pub mod poi;

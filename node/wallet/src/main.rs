@@ -17,7 +17,7 @@ use cli::{Cli, Command};
 use commands::{Context, Reply};
 
 async fn run(cli: &Cli) -> Result<Reply> {
-	let context = Context { dir: cli.data_dir(), node: cli.node.clone() };
+	let context = Context { dir: cli.data_dir(), nodes: cli.node.clone() };
 	let store = || WalletState::load(&context.store_path());
 	match &cli.command {
 		Command::Keys(command) => commands::keys::run(&context.dir, command),
@@ -38,6 +38,9 @@ async fn run(cli: &Cli) -> Result<Reply> {
 		Command::Provider(command) => commands::provider::run(&context, command).await,
 		Command::Model(command) => commands::model::run(&context, command).await,
 		Command::Job(command) => commands::job::run(&context, command).await,
+		Command::Infer { url, input, from, timeout } => {
+			commands::infer::run(&context, url, input, from, *timeout).await
+		},
 	}
 }
 

@@ -27,7 +27,7 @@ use sable_wallet::{
 	submit,
 };
 use sable_zk_primitives::{
-	encoding::{from_hex, to_hex},
+	encoding::to_hex,
 	Fp,
 };
 use serde_json::json;

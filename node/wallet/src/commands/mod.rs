@@ -1,6 +1,7 @@
 //! The commands, one module each; every command returns a [`Reply`] that
 //! [`crate::output`] prints as text or JSON.
 
+pub(crate) mod infer;
 pub(crate) mod job;
 pub(crate) mod keys;
 pub(crate) mod model;
@@ -40,8 +41,8 @@ impl Reply {
 pub(crate) struct Context {
 	/// The data directory (key file and note store).
 	pub(crate) dir: PathBuf,
-	/// The node's WebSocket RPC endpoint.
-	pub(crate) node: String,
+	/// The nodes' WebSocket RPC endpoints, in the order they are tried.
+	pub(crate) nodes: Vec<String>,
 }
 
 impl Context {
@@ -50,9 +51,10 @@ impl Context {
 		self.dir.join("wallet.json")
 	}
 
-	/// Connects to the node.
+	/// Connects to the first node.
 	pub(crate) async fn connect(&self) -> Result<NodeClient> {
-		NodeClient::connect(&self.node).await
+		let url = self.nodes.first().ok_or_else(|| WalletError::Input("no --node".into()))?;
+		NodeClient::connect(url).await
 	}
 }
 
