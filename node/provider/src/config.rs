@@ -277,7 +277,9 @@ mod tests {
 		assert!(refused(&format!("{without_models}models = []")).contains("no `[[models]]`"));
 		assert!(refused(&EXAMPLE.replace("nodes = [\"ws://127.0.0.1:9944\"]", "nodes = []"))
 			.contains("`nodes` is empty"));
-		assert!(refused(&format!("colour = \"blue\"\n{EXAMPLE}")).contains("unknown field `colour`"));
+		assert!(
+			refused(&format!("colour = \"blue\"\n{EXAMPLE}")).contains("unknown field `colour`")
+		);
 		assert!(refused(&EXAMPLE.replace("price = \"1000000000000\"", "price = \"one\""))
 			.contains("\"one\" is not an amount"));
 		assert!(refused(&format!("job_blocks = 3\n{EXAMPLE}")).contains("at least 8 blocks"));

@@ -89,7 +89,11 @@ fn json_reply(status: StatusCode, body: &impl Serialize) -> Reply {
 fn error_reply(status: StatusCode, reason: &str, message: impl Into<String>) -> Reply {
 	json_reply(
 		status,
-		&ErrorBody { x402_version: x402::VERSION, invalid_reason: reason.into(), message: message.into() },
+		&ErrorBody {
+			x402_version: x402::VERSION,
+			invalid_reason: reason.into(),
+			message: message.into(),
+		},
 	)
 }
 
@@ -160,13 +164,20 @@ impl Api {
 			(&Method::GET, "/v1/models") => ("models", self.models().await),
 			(method, path) if path.starts_with("/v1/infer/") => {
 				let reply = if method != Method::POST {
-					error_reply(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "POST a request")
+					error_reply(
+						StatusCode::METHOD_NOT_ALLOWED,
+						"method_not_allowed",
+						"POST a request",
+					)
 				} else {
 					self.infer(request, peer.ip()).await
 				};
 				("infer", reply)
 			},
-			_ => ("other", error_reply(StatusCode::NOT_FOUND, "not_found", format!("no route {path}"))),
+			_ => (
+				"other",
+				error_reply(StatusCode::NOT_FOUND, "not_found", format!("no route {path}")),
+			),
 		};
 		self.shared
 			.metrics
@@ -207,13 +218,16 @@ impl Api {
 	async fn models(&self) -> Reply {
 		let best = match self.chain.best_number().await {
 			Ok(best) => best,
-			Err(e) => return error_reply(StatusCode::SERVICE_UNAVAILABLE, "node_unavailable", e.to_string()),
+			Err(e) => {
+				return error_reply(
+					StatusCode::SERVICE_UNAVAILABLE,
+					"node_unavailable",
+					e.to_string(),
+				)
+			},
 		};
-		let terms: Vec<_> = self
-			.worker
-			.models()
-			.map(|model| payment::terms(&self.seller(), model, best))
-			.collect();
+		let terms: Vec<_> =
+			self.worker.models().map(|model| payment::terms(&self.seller(), model, best)).collect();
 		json_reply(StatusCode::OK, &terms)
 	}
 
@@ -228,10 +242,18 @@ impl Api {
 		}
 		let id = request.uri().path().trim_start_matches("/v1/infer/");
 		let Ok(model_id) = id.parse::<u32>() else {
-			return error_reply(StatusCode::NOT_FOUND, "not_found", format!("{id:?} is not a model id"));
+			return error_reply(
+				StatusCode::NOT_FOUND,
+				"not_found",
+				format!("{id:?} is not a model id"),
+			);
 		};
 		let Some(model) = self.worker.model(model_id) else {
-			return error_reply(StatusCode::NOT_FOUND, "not_found", format!("model {model_id} is not served here"));
+			return error_reply(
+				StatusCode::NOT_FOUND,
+				"not_found",
+				format!("model {model_id} is not served here"),
+			);
 		};
 		let host = request
 			.headers()
@@ -246,7 +268,13 @@ impl Api {
 		};
 		let best = match self.chain.best_number().await {
 			Ok(best) => best,
-			Err(e) => return error_reply(StatusCode::SERVICE_UNAVAILABLE, "node_unavailable", e.to_string()),
+			Err(e) => {
+				return error_reply(
+					StatusCode::SERVICE_UNAVAILABLE,
+					"node_unavailable",
+					e.to_string(),
+				)
+			},
 		};
 		let terms = payment::terms(&self.seller(), model, best);
 		let required = |error: Option<String>| PaymentRequired {
@@ -257,24 +285,45 @@ impl Api {
 		};
 		let refuse = |status: StatusCode, invalid: Invalid| {
 			let reply = error_reply(status, invalid.reason, invalid.message.clone());
-			with_header(reply, x402::PAYMENT_REQUIRED, x402::encode_header(&required(Some(invalid.message))))
+			with_header(
+				reply,
+				x402::PAYMENT_REQUIRED,
+				x402::encode_header(&required(Some(invalid.message))),
+			)
 		};
 
 		// The terms come first: the body is not read without a payment.
 		let Some(header) = request.headers().get(x402::PAYMENT_SIGNATURE) else {
-			let reply = error_reply(StatusCode::PAYMENT_REQUIRED, "payment_required", "pay with the PAYMENT-REQUIRED terms");
-			return with_header(reply, x402::PAYMENT_REQUIRED, x402::encode_header(&required(None)));
+			let reply = error_reply(
+				StatusCode::PAYMENT_REQUIRED,
+				"payment_required",
+				"pay with the PAYMENT-REQUIRED terms",
+			);
+			return with_header(
+				reply,
+				x402::PAYMENT_REQUIRED,
+				x402::encode_header(&required(None)),
+			);
 		};
 		if header.len() > MAX_PAYMENT_HEADER {
 			return error_reply(
 				StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
 				"invalid_payload",
-				format!("PAYMENT-SIGNATURE is {} bytes; at most {MAX_PAYMENT_HEADER}", header.len()),
+				format!(
+					"PAYMENT-SIGNATURE is {} bytes; at most {MAX_PAYMENT_HEADER}",
+					header.len()
+				),
 			);
 		}
 		let payment: PaymentPayload = match x402::decode_header(header.as_bytes()) {
 			Ok(payment) => payment,
-			Err(e) => return error_reply(StatusCode::BAD_REQUEST, "invalid_payload", format!("PAYMENT-SIGNATURE: {e}")),
+			Err(e) => {
+				return error_reply(
+					StatusCode::BAD_REQUEST,
+					"invalid_payload",
+					format!("PAYMENT-SIGNATURE: {e}"),
+				)
+			},
 		};
 		let declared = request
 			.headers()
@@ -282,27 +331,51 @@ impl Api {
 			.and_then(|v| v.to_str().ok())
 			.and_then(|v| v.parse::<usize>().ok());
 		if declared.is_some_and(|len| len > MAX_BODY) {
-			return error_reply(StatusCode::PAYLOAD_TOO_LARGE, "invalid_payload", format!("the body may be at most {MAX_BODY} bytes"));
+			return error_reply(
+				StatusCode::PAYLOAD_TOO_LARGE,
+				"invalid_payload",
+				format!("the body may be at most {MAX_BODY} bytes"),
+			);
 		}
 		let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
 			Ok(body) => body.to_bytes(),
 			Err(_) => {
-				return error_reply(StatusCode::PAYLOAD_TOO_LARGE, "invalid_payload", format!("the body may be at most {MAX_BODY} bytes"))
+				return error_reply(
+					StatusCode::PAYLOAD_TOO_LARGE,
+					"invalid_payload",
+					format!("the body may be at most {MAX_BODY} bytes"),
+				)
 			},
 		};
-		let sealed = match serde_json::from_slice::<InferRequest>(&body).map_err(|e| e.to_string()).and_then(|b| from_hex(&b.request).map_err(|e| e.to_string())) {
+		let sealed = match serde_json::from_slice::<InferRequest>(&body)
+			.map_err(|e| e.to_string())
+			.and_then(|b| from_hex(&b.request).map_err(|e| e.to_string()))
+		{
 			Ok(sealed) => sealed,
 			Err(e) => {
-				return error_reply(StatusCode::BAD_REQUEST, "invalid_payload", format!("the body is not {{\"request\": \"0x...\"}}: {e}"))
+				return error_reply(
+					StatusCode::BAD_REQUEST,
+					"invalid_payload",
+					format!("the body is not {{\"request\": \"0x...\"}}: {e}"),
+				)
 			},
 		};
 
 		let key = payment_key(&payment);
 		let known = self.shared.with_state(|s| s.payments.contains_key(&key));
 		if !known {
-			let checked = match payment::check(&self.seller(), &self.chain.pair, model, best, &payment, &sealed) {
+			let checked = match payment::check(
+				&self.seller(),
+				&self.chain.pair,
+				model,
+				best,
+				&payment,
+				&sealed,
+			) {
 				Ok(checked) => checked,
-				Err(invalid) if invalid.malformed => return error_reply(StatusCode::BAD_REQUEST, invalid.reason, invalid.message),
+				Err(invalid) if invalid.malformed => {
+					return error_reply(StatusCode::BAD_REQUEST, invalid.reason, invalid.message)
+				},
 				Err(invalid) => return refuse(StatusCode::PAYMENT_REQUIRED, invalid),
 			};
 			let record = PaymentRecord {
@@ -317,10 +390,17 @@ impl Api {
 			};
 			// Recorded before it is submitted: the request must outlive a crash, and a
 			// second copy of the same payment must find it.
-			let fresh = match self.shared.update(|s| s.payments.insert(key.clone(), record).is_none()) {
-				Ok(fresh) => fresh,
-				Err(e) => return error_reply(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e.to_string()),
-			};
+			let fresh =
+				match self.shared.update(|s| s.payments.insert(key.clone(), record).is_none()) {
+					Ok(fresh) => fresh,
+					Err(e) => {
+						return error_reply(
+							StatusCode::INTERNAL_SERVER_ERROR,
+							"server_error",
+							e.to_string(),
+						)
+					},
+				};
 			if fresh {
 				if let Err(invalid) = self.settle_payment(&key, &checked.extrinsic).await {
 					return refuse(StatusCode::PAYMENT_REQUIRED, invalid);
@@ -361,11 +441,18 @@ impl Api {
 			},
 			// The node already had it, or it is on chain from an earlier copy: the worker's
 			// scan links the job by its input commitment.
-			Err(WalletError::Refused(refusal)) if refusal.code == 1013 || refusal.data.as_deref().is_some_and(|d| d.contains("outdated")) => {
+			Err(WalletError::Refused(refusal))
+				if refusal.code == 1013
+					|| refusal.data.as_deref().is_some_and(|d| d.contains("outdated")) =>
+			{
 				return Ok(())
 			},
-			Err(WalletError::Refused(refusal)) => format!("the node refused the payment: {refusal}"),
-			Err(WalletError::Failed { reason, .. }) => format!("the payment failed on chain: {reason}"),
+			Err(WalletError::Refused(refusal)) => {
+				format!("the node refused the payment: {refusal}")
+			},
+			Err(WalletError::Failed { reason, .. }) => {
+				format!("the payment failed on chain: {reason}")
+			},
 			Err(e) => format!("the payment could not be submitted: {e}"),
 		};
 		let _ = self.shared.update(|s| {
@@ -373,11 +460,12 @@ impl Api {
 				p.failure = Some(failure.clone());
 			}
 		});
-		let reason = if failure.contains("Inability to pay") || failure.contains("InsufficientBalance") {
-			"insufficient_funds"
-		} else {
-			"payment_failed"
-		};
+		let reason =
+			if failure.contains("Inability to pay") || failure.contains("InsufficientBalance") {
+				"insufficient_funds"
+			} else {
+				"payment_failed"
+			};
 		Err(Invalid { reason, message: failure, malformed: false })
 	}
 
@@ -392,20 +480,27 @@ impl Api {
 				Some((payment, job))
 			});
 			let Some((payment, job)) = view else {
-				return error_reply(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the payment's record is gone");
+				return error_reply(
+					StatusCode::INTERNAL_SERVER_ERROR,
+					"server_error",
+					"the payment's record is gone",
+				);
 			};
-			let response = |success: bool, error: Option<String>, transaction: String| SettlementResponse {
-				success,
-				error_reason: error,
-				payer: Some(payment.payer.clone()),
-				transaction,
-				network: self.network.clone(),
-				amount: Some(payment.amount.clone()),
-				job_id: payment.job_id,
-			};
+			let response =
+				|success: bool, error: Option<String>, transaction: String| SettlementResponse {
+					success,
+					error_reason: error,
+					payer: Some(payment.payer.clone()),
+					transaction,
+					network: self.network.clone(),
+					amount: Some(payment.amount.clone()),
+					job_id: payment.job_id,
+				};
 			if let Some(failure) = &payment.failure {
-				let reply = error_reply(StatusCode::PAYMENT_REQUIRED, "payment_failed", failure.clone());
-				let header = x402::encode_header(&response(false, Some(failure.clone()), String::new()));
+				let reply =
+					error_reply(StatusCode::PAYMENT_REQUIRED, "payment_failed", failure.clone());
+				let header =
+					x402::encode_header(&response(false, Some(failure.clone()), String::new()));
 				return with_header(reply, x402::PAYMENT_RESPONSE, header);
 			}
 			if let (Some(job_id), Some(job)) = (payment.job_id, &job) {
@@ -420,12 +515,25 @@ impl Api {
 								block_hash: block_hash.clone(),
 							};
 							let header = x402::encode_header(&response(true, None, transaction));
-							with_header(json_reply(StatusCode::OK, &body), x402::PAYMENT_RESPONSE, header)
+							with_header(
+								json_reply(StatusCode::OK, &body),
+								x402::PAYMENT_RESPONSE,
+								header,
+							)
 						},
 						(outcome, _) => {
-							let why = format!("job {job_id} ended {}: {outcome:?}", outcome.label());
-							let reply = error_reply(StatusCode::PAYMENT_REQUIRED, "not_settled", why.clone());
-							with_header(reply, x402::PAYMENT_RESPONSE, x402::encode_header(&response(false, Some(why), transaction)))
+							let why =
+								format!("job {job_id} ended {}: {outcome:?}", outcome.label());
+							let reply = error_reply(
+								StatusCode::PAYMENT_REQUIRED,
+								"not_settled",
+								why.clone(),
+							);
+							with_header(
+								reply,
+								x402::PAYMENT_RESPONSE,
+								x402::encode_header(&response(false, Some(why), transaction)),
+							)
 						},
 					};
 				}
@@ -433,11 +541,17 @@ impl Api {
 			let wait = tokio::time::timeout_at(deadline, changes.changed()).await;
 			if wait.is_err() {
 				let why = match payment.job_id {
-					Some(job_id) => format!("job {job_id} is still being served; follow it on chain"),
+					Some(job_id) => {
+						format!("job {job_id} is still being served; follow it on chain")
+					},
 					None => "the payment is not finalized yet; follow it on chain".into(),
 				};
 				let reply = error_reply(StatusCode::GATEWAY_TIMEOUT, "timeout", why.clone());
-				return with_header(reply, x402::PAYMENT_RESPONSE, x402::encode_header(&response(false, Some(why), String::new())));
+				return with_header(
+					reply,
+					x402::PAYMENT_RESPONSE,
+					x402::encode_header(&response(false, Some(why), String::new())),
+				);
 			}
 		}
 	}

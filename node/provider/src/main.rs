@@ -43,8 +43,8 @@ async fn run(config: Config) -> Result<(), String> {
 			},
 		}
 	};
-	let state = State::load(&config.data_dir, &to_hex(genesis.as_bytes()))
-		.map_err(|e| e.to_string())?;
+	let state =
+		State::load(&config.data_dir, &to_hex(genesis.as_bytes())).map_err(|e| e.to_string())?;
 	let shared = Arc::new(Shared::new(config.data_dir.clone(), state, metrics));
 	eprintln!("provider {} on {}", chain.account, x402::network(&genesis.0));
 

@@ -78,12 +78,13 @@ async fn load_one(chain: &Chain, config: &ModelConfig, shared: &Arc<Shared>) -> 
 
 	if let Some(model_id) = config.model_id {
 		let salt = config.salt.as_deref().map(parse_salt).transpose()?.unwrap_or(Fp::zero());
-		let on_chain = registered(chain, model_id, &circuit, &file, salt, &key).await?.ok_or_else(|| {
-			WalletError::Input(format!(
-				"model {model_id} is not {}'s under this account and salt, or is retired",
-				config.file.display()
-			))
-		})?;
+		let on_chain =
+			registered(chain, model_id, &circuit, &file, salt, &key).await?.ok_or_else(|| {
+				WalletError::Input(format!(
+					"model {model_id} is not {}'s under this account and salt, or is retired",
+					config.file.display()
+				))
+			})?;
 		return served(model_id, circuit, file, salt, on_chain);
 	}
 
@@ -112,7 +113,10 @@ async fn load_one(chain: &Chain, config: &ModelConfig, shared: &Arc<Shared>) -> 
 		if let Some(on_chain) = registered(chain, model_id, &circuit, &file, salt, &key).await? {
 			return served(model_id, circuit, file, salt, on_chain);
 		}
-		eprintln!("model {model_id} is gone or retired; registering {} again", config.file.display());
+		eprintln!(
+			"model {model_id} is gone or retired; registering {} again",
+			config.file.display()
+		);
 	}
 	// A registration sent before a crash, whose id was never recorded, is found by its
 	// commitment among the newest models rather than registered twice.

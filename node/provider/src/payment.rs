@@ -92,12 +92,19 @@ fn create_job(extrinsic: &UncheckedExtrinsic) -> Result<(AccountId, PoiCall), In
 	let payer = match &extrinsic.preamble {
 		sp_runtime::generic::Preamble::Signed(address, ..) => match address {
 			sp_runtime::MultiAddress::Id(account) => account.clone(),
-			_ => return Err(unmet("invalid_payload", "the payment is signed for an address that is not an account id")),
+			_ => {
+				return Err(unmet(
+					"invalid_payload",
+					"the payment is signed for an address that is not an account id",
+				))
+			},
 		},
 		_ => return Err(unmet("invalid_payload", "the payment is not a signed extrinsic")),
 	};
 	match &extrinsic.function {
-		RuntimeCall::ProofOfInference(call @ PoiCall::create_job { .. }) => Ok((payer, call.clone())),
+		RuntimeCall::ProofOfInference(call @ PoiCall::create_job { .. }) => {
+			Ok((payer, call.clone()))
+		},
 		_ => Err(unmet("invalid_payload", "the payment's call is not proofOfInference.create_job")),
 	}
 }
@@ -120,34 +127,52 @@ pub fn check(
 	}
 	let accepted = &payment.accepted;
 	if accepted.scheme != x402::SCHEME {
-		return Err(unmet("invalid_scheme", format!("scheme {:?} is not {:?}", accepted.scheme, x402::SCHEME)));
+		return Err(unmet(
+			"invalid_scheme",
+			format!("scheme {:?} is not {:?}", accepted.scheme, x402::SCHEME),
+		));
 	}
 	if accepted.network != seller.network {
-		return Err(unmet("invalid_network", format!("network {:?} is not {:?}", accepted.network, seller.network)));
+		return Err(unmet(
+			"invalid_network",
+			format!("network {:?} is not {:?}", accepted.network, seller.network),
+		));
 	}
 	let bytes = from_hex(&payment.payload.extrinsic)
 		.map_err(|e| malformed("invalid_payload", format!("the payment's extrinsic: {e}")))?;
-	let extrinsic = UncheckedExtrinsic::decode(&mut &bytes[..])
-		.map_err(|e| malformed("invalid_payload", format!("the payment's extrinsic does not decode: {e}")))?;
+	let extrinsic = UncheckedExtrinsic::decode(&mut &bytes[..]).map_err(|e| {
+		malformed("invalid_payload", format!("the payment's extrinsic does not decode: {e}"))
+	})?;
 	let (payer, call) = create_job(&extrinsic)?;
-	let PoiCall::create_job { model_id, input, delivery, request, payment: amount, deadline } = call
+	let PoiCall::create_job { model_id, input, delivery, request, payment: amount, deadline } =
+		call
 	else {
 		return Err(unmet("invalid_payload", "the payment's call is not create_job"));
 	};
 	if model_id != model.model_id {
-		return Err(unmet("invalid_model", format!("the payment is for model {model_id}, not {}", model.model_id)));
+		return Err(unmet(
+			"invalid_model",
+			format!("the payment is for model {model_id}, not {}", model.model_id),
+		));
 	}
 	if accepted.pay_to != seller.account.to_string() {
-		return Err(unmet("invalid_pay_to", format!("the payment is for {}, not this provider {}", accepted.pay_to, seller.account)));
+		return Err(unmet(
+			"invalid_pay_to",
+			format!("the payment is for {}, not this provider {}", accepted.pay_to, seller.account),
+		));
 	}
 	if amount != model.price || accepted.amount != model.price.to_string() {
 		return Err(unmet(
 			"invalid_amount",
-			format!("the payment is {amount} (terms {}); model {model_id} costs {}", accepted.amount, model.price),
+			format!(
+				"the payment is {amount} (terms {}); model {model_id} costs {}",
+				accepted.amount, model.price
+			),
 		));
 	}
 	let deadline = u64::from(deadline);
-	let (earliest, latest) = (best + u64::from(MIN_JOB_BLOCKS), best + u64::from(seller.job_blocks));
+	let (earliest, latest) =
+		(best + u64::from(MIN_JOB_BLOCKS), best + u64::from(seller.job_blocks));
 	if deadline < earliest || deadline > latest {
 		return Err(unmet(
 			"invalid_deadline",
@@ -155,10 +180,21 @@ pub fn check(
 		));
 	}
 	if !request.is_empty() {
-		return Err(unmet("invalid_payload", "the job carries its request on chain; over HTTP it is the body"));
+		return Err(unmet(
+			"invalid_payload",
+			"the job carries its request on chain; over HTTP it is the body",
+		));
 	}
 	let request = open(pair, &model.on_chain, model, sealed, &input, delivery.as_ref())?;
-	Ok(Checked { extrinsic, encoded: bytes, payer, input, deadline, sealed: sealed.to_vec(), request })
+	Ok(Checked {
+		extrinsic,
+		encoded: bytes,
+		payer,
+		input,
+		deadline,
+		sealed: sealed.to_vec(),
+		request,
+	})
 }
 
 fn open(

@@ -25,7 +25,10 @@ pub struct RateLimiter {
 impl RateLimiter {
 	/// A limit of `per_minute` requests a minute per address.
 	pub fn new(per_minute: u32) -> RateLimiter {
-		RateLimiter { per_minute: f64::from(per_minute.max(1)), buckets: Mutex::new(HashMap::new()) }
+		RateLimiter {
+			per_minute: f64::from(per_minute.max(1)),
+			buckets: Mutex::new(HashMap::new()),
+		}
 	}
 
 	/// Takes a token for `client` at `now`; `Err` with the wait until the next one if there
@@ -35,7 +38,9 @@ impl RateLimiter {
 		if buckets.len() >= MAX_CLIENTS && !buckets.contains_key(&client) {
 			let per_second = self.per_minute / 60.0;
 			let capacity = self.per_minute;
-			buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * per_second < capacity);
+			buckets.retain(|_, b| {
+				b.tokens + now.duration_since(b.at).as_secs_f64() * per_second < capacity
+			});
 		}
 		let bucket = buckets.entry(client).or_insert(Bucket { tokens: self.per_minute, at: now });
 		let refill = now.duration_since(bucket.at).as_secs_f64() * self.per_minute / 60.0;

@@ -203,7 +203,8 @@ impl State {
 	/// Writes the state to `dir` atomically.
 	pub fn save(&mut self, dir: &Path) -> Result<()> {
 		self.forget_old();
-		let json = serde_json::to_vec_pretty(self).map_err(|e| WalletError::Corrupt(e.to_string()))?;
+		let json =
+			serde_json::to_vec_pretty(self).map_err(|e| WalletError::Corrupt(e.to_string()))?;
 		files::write_atomic(&path(dir), &json, true)
 	}
 
@@ -225,8 +226,9 @@ impl State {
 		}
 		if self.payments.len() > KEEP_ENDED {
 			let live = |p: &PaymentRecord| {
-				p.job_id.is_none_or(|id| self.jobs.get(&id).is_some_and(|j| !matches!(j.stage, Stage::Done { .. })))
-					&& p.failure.is_none()
+				p.job_id.is_none_or(|id| {
+					self.jobs.get(&id).is_some_and(|j| !matches!(j.stage, Stage::Done { .. }))
+				}) && p.failure.is_none()
 			};
 			let mut old: Vec<(u64, String)> = self
 				.payments

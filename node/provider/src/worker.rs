@@ -183,8 +183,9 @@ impl Worker {
 		for number in from..=to {
 			let (_, events) = self.chain.finalized_events(number).await?;
 			for event in events {
-				let RuntimeEvent::ProofOfInference(PoiEvent::JobCreated { job_id, model_id, .. }) =
-					event
+				let RuntimeEvent::ProofOfInference(PoiEvent::JobCreated {
+					job_id, model_id, ..
+				}) = event
 				else {
 					continue;
 				};
@@ -276,7 +277,9 @@ impl Worker {
 		}
 		match (job.status.state.as_str(), &record.stage) {
 			("open", Stage::Open) => self.accept(job_id, &job).await,
-			("accepted", Stage::Open | Stage::Accepted) => self.prove_and_submit(job_id, &job).await,
+			("accepted", Stage::Open | Stage::Accepted) => {
+				self.prove_and_submit(job_id, &job).await
+			},
 			// The result is on chain but not final yet: wait.
 			_ => Ok(()),
 		}
@@ -411,10 +414,11 @@ impl Worker {
 
 	/// Proves an accepted job (once) and submits its result (step 4).
 	async fn prove_and_submit(&self, job_id: u64, job: &JobJson) -> Result<()> {
-		let proof = match self.shared.with_state(|s| s.jobs.get(&job_id).and_then(|j| j.proof.clone())) {
-			Some(proof) => proof,
-			None => self.prove(job_id, job).await?,
-		};
+		let proof =
+			match self.shared.with_state(|s| s.jobs.get(&job_id).and_then(|j| j.proof.clone())) {
+				Some(proof) => proof,
+				None => self.prove(job_id, job).await?,
+			};
 		self.send(job_id, Purpose::Submit, proof.submit_call()?).await
 	}
 
@@ -447,7 +451,8 @@ impl Worker {
 		})
 		.await;
 		lock(&self.proving).remove(&job_id);
-		let proof = proven.map_err(|e| WalletError::Input(format!("the prover stopped: {e}")))??;
+		let proof =
+			proven.map_err(|e| WalletError::Input(format!("the prover stopped: {e}")))??;
 		self.shared
 			.metrics
 			.prove_seconds
@@ -498,9 +503,9 @@ impl Worker {
 		})?;
 		match self.chain.submit(&extrinsic).await? {
 			Submission::Accepted | Submission::Known | Submission::Stale => Ok(()),
-			Submission::Refused(why) => {
-				Err(WalletError::Rpc(format!("the pool refuses the {purpose:?} transaction: {why}")))
-			},
+			Submission::Refused(why) => Err(WalletError::Rpc(format!(
+				"the pool refuses the {purpose:?} transaction: {why}"
+			))),
 		}
 	}
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod digits;
+pub mod provider;
 pub mod tx;
 pub mod wallet;
 

@@ -17,7 +17,13 @@ pub(crate) struct Cli {
 	/// The node's WebSocket RPC endpoint. Repeat it (or separate URLs with commas) for
 	/// failover: `infer` moves to the next node when one does not answer; other commands use
 	/// the first.
-	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944", env = "SABLE_NODE", value_delimiter = ',')]
+	#[arg(
+		long,
+		global = true,
+		default_value = "ws://127.0.0.1:9944",
+		env = "SABLE_NODE",
+		value_delimiter = ','
+	)]
 	pub(crate) node: Vec<String>,
 	/// `text` for people, `json` for scripts.
 	#[arg(long, global = true, value_enum, default_value_t = Output::Text)]

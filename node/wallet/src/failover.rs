@@ -70,7 +70,13 @@ pub struct Breaker {
 impl Breaker {
 	/// A closed breaker.
 	pub fn new(config: BreakerConfig) -> Breaker {
-		Breaker { config, state: BreakerState::Closed, failures: 0, opened_at: None, trial_in_flight: false }
+		Breaker {
+			config,
+			state: BreakerState::Closed,
+			failures: 0,
+			opened_at: None,
+			trial_in_flight: false,
+		}
 	}
 
 	/// The state at `now` (an open breaker whose cool-down has ended is half-open).
@@ -277,7 +283,8 @@ mod tests {
 		assert_eq!(breaker.state(again), BreakerState::Closed);
 		assert!(breaker.admit(again) && breaker.admit(again));
 		assert_eq!(
-			[BreakerState::Closed, BreakerState::HalfOpen, BreakerState::Open].map(BreakerState::gauge),
+			[BreakerState::Closed, BreakerState::HalfOpen, BreakerState::Open]
+				.map(BreakerState::gauge),
 			[0, 1, 2]
 		);
 	}

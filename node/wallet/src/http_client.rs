@@ -40,7 +40,8 @@ pub async fn post(
 	timeout: Duration,
 ) -> Result<Answer> {
 	let unreachable = |why: String| WalletError::Unreachable(url.into(), why);
-	let uri: Uri = url.parse().map_err(|e| WalletError::Input(format!("{url} is not a URL: {e}")))?;
+	let uri: Uri =
+		url.parse().map_err(|e| WalletError::Input(format!("{url} is not a URL: {e}")))?;
 	if uri.scheme_str() != Some("http") {
 		return Err(WalletError::Input(format!("{url}: only http:// URLs are supported")));
 	}

@@ -114,7 +114,9 @@ impl NodeClient {
 
 	/// Up to `limit` leaves from `from`, and where the next page starts (`zk_leaves`).
 	pub async fn leaves(&self, from: u64, limit: u32) -> Result<LeavesPage> {
-		ZkApiClient::<Hash>::leaves(&self.client, from, limit, None).await.map_err(|e| self.error(e))
+		ZkApiClient::<Hash>::leaves(&self.client, from, limit, None)
+			.await
+			.map_err(|e| self.error(e))
 	}
 
 	/// The latest anchor and the number of leaves under it (`zk_treeState`).
@@ -124,7 +126,9 @@ impl NodeClient {
 
 	/// Whether `nullifier` is spent (`zk_isSpent`).
 	pub async fn is_spent(&self, nullifier: [u8; 32]) -> Result<bool> {
-		ZkApiClient::<Hash>::is_spent(&self.client, H256(nullifier), None).await.map_err(|e| self.error(e))
+		ZkApiClient::<Hash>::is_spent(&self.client, H256(nullifier), None)
+			.await
+			.map_err(|e| self.error(e))
 	}
 
 	/// The job as the node reports it (`poi_job`); `None` if there is no such job.
@@ -194,10 +198,15 @@ impl NodeClient {
 	}
 
 	/// The events of the block with `hash`.
-	pub async fn events(&self, hash: H256) -> Result<Vec<frame_system::EventRecord<RuntimeEvent, H256>>> {
-		let bytes = self.storage(&sable_runtime::events_storage_key(), hash).await?.unwrap_or_default();
-		Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..])
-			.map_err(|e| WalletError::Rpc(format!("cannot decode the events of block {hash:#x}: {e}")))
+	pub async fn events(
+		&self,
+		hash: H256,
+	) -> Result<Vec<frame_system::EventRecord<RuntimeEvent, H256>>> {
+		let bytes =
+			self.storage(&sable_runtime::events_storage_key(), hash).await?.unwrap_or_default();
+		Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..]).map_err(|e| {
+			WalletError::Rpc(format!("cannot decode the events of block {hash:#x}: {e}"))
+		})
 	}
 
 	/// The account's nonce in the state of block `at` (`None`: the best block): the
@@ -206,8 +215,11 @@ impl NodeClient {
 		let key = frame_system::Account::<sable_runtime::Runtime>::hashed_key_for(account);
 		let value = self.client.storage(StorageKey(key), at).await.map_err(|e| self.error(e))?;
 		let Some(bytes) = value else { return Ok(0) };
-		let info = frame_system::AccountInfo::<Nonce, pallet_balances::AccountData<sable_runtime::Balance>>::decode(&mut &bytes.0[..])
-			.map_err(|e| WalletError::Rpc(format!("cannot decode the account of {account}: {e}")))?;
+		let info = frame_system::AccountInfo::<
+			Nonce,
+			pallet_balances::AccountData<sable_runtime::Balance>,
+		>::decode(&mut &bytes.0[..])
+		.map_err(|e| WalletError::Rpc(format!("cannot decode the account of {account}: {e}")))?;
 		Ok(info.nonce)
 	}
 
@@ -225,8 +237,11 @@ impl NodeClient {
 
 	/// Raw storage at `key` in the block with `hash`.
 	pub async fn storage(&self, key: &[u8], hash: H256) -> Result<Option<Vec<u8>>> {
-		let value =
-			self.client.storage(StorageKey(key.to_vec()), Some(hash)).await.map_err(|e| self.error(e))?;
+		let value = self
+			.client
+			.storage(StorageKey(key.to_vec()), Some(hash))
+			.await
+			.map_err(|e| self.error(e))?;
 		Ok(value.map(|data| data.0))
 	}
 
@@ -238,8 +253,11 @@ impl NodeClient {
 		extrinsic: &UncheckedExtrinsic,
 		mut on_status: impl FnMut(&str),
 	) -> Result<H256> {
-		let mut subscription =
-			self.client.watch_extrinsic(Bytes(extrinsic.encode())).await.map_err(|e| self.refusal(e))?;
+		let mut subscription = self
+			.client
+			.watch_extrinsic(Bytes(extrinsic.encode()))
+			.await
+			.map_err(|e| self.refusal(e))?;
 		while let Some(status) = subscription.next().await {
 			let status = status.map_err(|e| WalletError::Rpc(format!("a status update: {e}")))?;
 			match step(&status) {

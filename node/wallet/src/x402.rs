@@ -165,9 +165,8 @@ pub fn encode_header(value: &impl Serialize) -> String {
 
 /// A header value decoded from base64 JSON.
 pub fn decode_header<T: DeserializeOwned>(value: &[u8]) -> Result<T, HeaderError> {
-	let json = STANDARD
-		.decode(value.trim_ascii())
-		.map_err(|e| HeaderError(format!("not base64: {e}")))?;
+	let json =
+		STANDARD.decode(value.trim_ascii()).map_err(|e| HeaderError(format!("not base64: {e}")))?;
 	serde_json::from_slice(&json).map_err(|e| HeaderError(format!("not the expected JSON: {e}")))
 }
 

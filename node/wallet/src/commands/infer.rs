@@ -34,7 +34,7 @@ use sable_wallet::{
 	},
 	submit,
 	x402::{
-		self, EscrowPayload, ErrorBody, InferRequest, InferResponse, PaymentPayload,
+		self, ErrorBody, EscrowPayload, InferRequest, InferResponse, PaymentPayload,
 		PaymentRequired, PaymentRequirements, SettlementResponse,
 	},
 };
@@ -73,7 +73,12 @@ async fn progress<T>(what: &str, work: impl Future<Output = T>) -> T {
 
 /// POSTs to the provider, retrying with backoff (1, 2, 4, 8, 16 s) while it cannot be
 /// reached: a paid request is sent again with the same payment, which creates no second job.
-async fn post(url: &str, headers: &[(&str, String)], body: &[u8], timeout: Duration) -> Result<Answer> {
+async fn post(
+	url: &str,
+	headers: &[(&str, String)],
+	body: &[u8],
+	timeout: Duration,
+) -> Result<Answer> {
 	let mut attempt = 1;
 	loop {
 		match http_client::post(url, headers, body.to_vec(), timeout).await {
@@ -112,12 +117,8 @@ fn terms(answer: &Answer) -> Result<(PaymentRequired, PaymentRequirements)> {
 	})?;
 	let required: PaymentRequired = x402::decode_header(header.as_bytes())
 		.map_err(|e| WalletError::Input(format!("the provider's PAYMENT-REQUIRED: {e}")))?;
-	let requirements = required
-		.accepts
-		.iter()
-		.find(|r| r.scheme == x402::SCHEME)
-		.cloned()
-		.ok_or_else(|| {
+	let requirements =
+		required.accepts.iter().find(|r| r.scheme == x402::SCHEME).cloned().ok_or_else(|| {
 			WalletError::Input(format!("the provider does not accept the {} scheme", x402::SCHEME))
 		})?;
 	Ok((required, requirements))
@@ -129,7 +130,8 @@ fn check_terms(
 	network: &str,
 	model: &pallet_proof_of_inference_rpc::ModelJson,
 ) -> Result<u128> {
-	let refuse = |why: String| Err(WalletError::Input(format!("the provider's terms do not hold: {why}")));
+	let refuse =
+		|why: String| Err(WalletError::Input(format!("the provider's terms do not hold: {why}")));
 	if terms.network != network {
 		return refuse(format!("network {} is not this node's {network}", terms.network));
 	}
@@ -137,21 +139,33 @@ fn check_terms(
 		return refuse(format!("asset {} is not {}", terms.asset, x402::ASSET));
 	}
 	if terms.extra.model_commitment != to_hex(&model.commitment.0) {
-		return refuse(format!("model {}'s commitment is not the one on chain", terms.extra.model_id));
+		return refuse(format!(
+			"model {}'s commitment is not the one on chain",
+			terms.extra.model_id
+		));
 	}
 	if terms.extra.encryption_key != to_hex(&model.encryption_key.0) {
 		return refuse(format!("model {}'s key is not the one on chain", terms.extra.model_id));
 	}
 	if terms.pay_to != model.provider {
-		return refuse(format!("payTo {} is not the model's provider {}", terms.pay_to, model.provider));
+		return refuse(format!(
+			"payTo {} is not the model's provider {}",
+			terms.pay_to, model.provider
+		));
 	}
 	if model.retired {
 		return refuse(format!("model {} is retired", terms.extra.model_id));
 	}
 	if terms.amount != model.price {
-		return refuse(format!("the amount {} is not the model's price {}", terms.amount, model.price));
+		return refuse(format!(
+			"the amount {} is not the model's price {}",
+			terms.amount, model.price
+		));
 	}
-	terms.amount.parse().map_err(|_| WalletError::Input(format!("the amount {:?} is not a number", terms.amount)))
+	terms
+		.amount
+		.parse()
+		.map_err(|_| WalletError::Input(format!("the amount {:?} is not a number", terms.amount)))
 }
 
 /// Runs `sable infer`.
@@ -181,7 +195,8 @@ pub(crate) async fn run(
 			Ok((x402::network(&genesis.0), model, best, signing, nonce))
 		})
 		.await?;
-	let model = model.ok_or_else(|| WalletError::Input(format!("the chain has no model {model_id}")))?;
+	let model =
+		model.ok_or_else(|| WalletError::Input(format!("the chain has no model {model_id}")))?;
 	let amount = check_terms(&terms, &network, &model)?;
 	if u64::from(terms.extra.deadline) <= best {
 		return Err(WalletError::Input(format!(
@@ -232,7 +247,9 @@ pub(crate) async fn run(
 			let served: InferResponse = serde_json::from_slice(&answer.body)
 				.map_err(|e| WalletError::Input(format!("the provider's answer: {e}")))?;
 			if settlement.job_id != Some(served.job_id) {
-				return Err(WalletError::Input("the provider's answer and PAYMENT-RESPONSE name different jobs".into()));
+				return Err(WalletError::Input(
+					"the provider's answer and PAYMENT-RESPONSE name different jobs".into(),
+				));
 			}
 			(served.job_id, Some(served))
 		},
@@ -242,7 +259,13 @@ pub(crate) async fn run(
 		},
 		(402, _) => {
 			let why = error_body(&answer);
-			let changed = ["invalid_amount", "invalid_deadline", "invalid_pay_to", "invalid_model", "invalid_network"];
+			let changed = [
+				"invalid_amount",
+				"invalid_deadline",
+				"invalid_pay_to",
+				"invalid_model",
+				"invalid_network",
+			];
 			return Err(WalletError::Input(if changed.iter().any(|r| why.starts_with(r)) {
 				format!("the provider's terms changed before the payment arrived ({why}); nothing was paid: run the command again")
 			} else {
@@ -250,13 +273,18 @@ pub(crate) async fn run(
 			}));
 		},
 		(status, _) => {
-			return Err(WalletError::Input(format!("the provider answered {status}: {}", error_body(&answer))))
+			return Err(WalletError::Input(format!(
+				"the provider answered {status}: {}",
+				error_body(&answer)
+			)))
 		},
 	};
 
 	let job = follow(&nodes, job_id).await?;
 	if job.input.0 != prepared.input {
-		return Err(WalletError::Input(format!("job {job_id} on chain is not this request's (its input commitment differs)")));
+		return Err(WalletError::Input(format!(
+			"job {job_id} on chain is not this request's (its input commitment differs)"
+		)));
 	}
 	let mut secrets = Secrets::load(&context.dir)?;
 	secrets.set_job_id(&prepared.input, job_id);
@@ -267,7 +295,11 @@ pub(crate) async fn run(
 		"refunded" => {
 			return Err(WalletError::Input(format!(
 				"job {job_id} passed its deadline without a result: the payment was refunded{}",
-				if job.status.slashed == Some(true) { " with the provider's collateral" } else { "" }
+				if job.status.slashed == Some(true) {
+					" with the provider's collateral"
+				} else {
+					""
+				}
 			)))
 		},
 		state => return Err(WalletError::Input(format!("job {job_id} ended {state}"))),
@@ -302,7 +334,8 @@ pub(crate) async fn run(
 async fn follow(nodes: &Endpoints, job_id: u64) -> Result<JobJson> {
 	loop {
 		let job = nodes.call(|node| async move { node.job(job_id).await }).await?;
-		let job = job.ok_or_else(|| WalletError::Input(format!("the chain has no job {job_id}")))?;
+		let job =
+			job.ok_or_else(|| WalletError::Input(format!("the chain has no job {job_id}")))?;
 		match job.status.state.as_str() {
 			"open" | "accepted" => tokio::time::sleep(Duration::from_secs(2)).await,
 			_ => return Ok(job),

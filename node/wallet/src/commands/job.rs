@@ -26,10 +26,7 @@ use sable_wallet::{
 	},
 	submit,
 };
-use sable_zk_primitives::{
-	encoding::to_hex,
-	Fp,
-};
+use sable_zk_primitives::{encoding::to_hex, Fp};
 use serde_json::json;
 use sp_core::Pair;
 

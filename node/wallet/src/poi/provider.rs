@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use sp_core::{sr25519, Pair};
 
 use super::{
-	blake2_256, chain::PoiCall,
+	blake2_256,
+	chain::PoiCall,
 	chain_field,
 	circuits::{request_key, Circuit, ModelFile},
 	client, field_hex, random_field,
