@@ -20,7 +20,11 @@ use sable_wallet::{
 	extrinsic,
 	http_client::{self, Answer},
 	node_client::NodeClient,
-	poi::{chain::PoiCall, circuits::Circuit, client},
+	poi::{
+		chain::{self, PoiCall},
+		circuits::Circuit,
+		client,
+	},
 	submit,
 	x402::{
 		self, EscrowPayload, InferResponse, PaymentPayload, PaymentRequired, SettlementResponse,
@@ -105,6 +109,35 @@ fn payment(
 	};
 	let body = json!({ "request": to_hex(&prepared.request) }).to_string().into_bytes();
 	(x402::encode_header(&payload), body)
+}
+
+/// Creates a job for `model_id` from `payer` directly on chain, carrying `request`, with a
+/// real input and delivery commitment; returns its id once finalized.
+fn on_chain_job(node: &Node, model_id: u32, payer: &str, request: Vec<u8>) -> u64 {
+	let signer = submit::pair_from_suri(payer).expect("a dev key");
+	let input = std::fs::read(digits::dir().join("example_input.json")).expect("input");
+	let finalized = common::block_on(async {
+		let client = NodeClient::connect(&node.ws_url()).await?;
+		let model = client.model(model_id).await?.expect("the model");
+		let circuit = Circuit::of_model(model_id, model.circuit, model.circuit_version)?;
+		let prepared = client::prepare(model_id, &model, &circuit, &input, &mut rand::rng())?;
+		let deadline = client.best_number().await? as u32 + 40;
+		let call = PoiCall::create_job {
+			model_id,
+			input: prepared.input,
+			delivery: prepared.delivery,
+			request: request.try_into().expect("within the bound"),
+			payment: SBL,
+			deadline,
+		};
+		chain::send(&client, &signer, call).await
+	})
+	.expect("the job is created");
+	let job_id = chain::poi_events(&finalized).find_map(|event| match event {
+		chain::PoiEvent::JobCreated { job_id, .. } => Some(*job_id),
+		_ => None,
+	});
+	job_id.expect("JobCreated")
 }
 
 /// The digits model's output on the example input, as the model's README defines it.
@@ -222,6 +255,26 @@ fn http_inference_settles_on_chain_and_bad_requests_change_nothing() {
 		limited[0].header("retry-after").expect("Retry-After").parse().expect("seconds");
 	assert!((1..=2).contains(&wait), "one token per 1.5 s: {wait}");
 
+	// A job created on chain with a request that does not open is refused, never accepted.
+	let garbage = on_chain_job(&node, model_id, "//Eve", vec![7; 300]);
+	assert_eq!(garbage, served.job_id + 1);
+	let refused_metric = |provider: &Provider| {
+		let (_, metrics) = provider.get("/metrics").expect("metrics");
+		common::metric_sum(&metrics, "sable_provider_jobs_total", &["outcome=\"refused\""])
+	};
+	let started = std::time::Instant::now();
+	while refused_metric(&provider) < 1.0 {
+		assert!(
+			started.elapsed() < Duration::from_secs(120),
+			"job {garbage} refused:\n{}",
+			provider.log_tail()
+		);
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	assert_eq!(job(&node, garbage).expect("the job").status.state, "open", "never accepted");
+	let log = std::fs::read_to_string(&provider.log).expect("log");
+	assert!(log.contains(&format!("job {garbage}: refused")), "{log}");
+
 	let (_, metrics) = provider.get("/metrics").expect("metrics");
 	assert_eq!(
 		common::metric_sum(&metrics, "sable_provider_jobs_total", &["outcome=\"settled\""]),
@@ -229,7 +282,7 @@ fn http_inference_settles_on_chain_and_bad_requests_change_nothing() {
 	);
 	assert_eq!(
 		common::metric_sum(&metrics, "sable_provider_jobs_total", &["outcome=\"refused\""]),
-		0.0
+		1.0
 	);
 	assert!(
 		common::metric_sum(&metrics, "sable_provider_http_requests_total", &["status=\"429\""])
