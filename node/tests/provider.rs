@@ -111,9 +111,16 @@ fn payment(
 	(x402::encode_header(&payload), body)
 }
 
-/// Creates a job for `model_id` from `payer` directly on chain, carrying `request`, with a
-/// real input and delivery commitment; returns its id once finalized.
-fn on_chain_job(node: &Node, model_id: u32, payer: &str, request: Vec<u8>) -> u64 {
+/// Creates a job for `model_id` from `payer` directly on chain, due `deadline_in` blocks
+/// after the best, carrying `request` (or the real sealed request if `None`), with a real
+/// input and delivery commitment; returns its id once finalized.
+fn on_chain_job(
+	node: &Node,
+	model_id: u32,
+	payer: &str,
+	request: Option<Vec<u8>>,
+	deadline_in: u32,
+) -> u64 {
 	let signer = submit::pair_from_suri(payer).expect("a dev key");
 	let input = std::fs::read(digits::dir().join("example_input.json")).expect("input");
 	let finalized = common::block_on(async {
@@ -121,7 +128,8 @@ fn on_chain_job(node: &Node, model_id: u32, payer: &str, request: Vec<u8>) -> u6
 		let model = client.model(model_id).await?.expect("the model");
 		let circuit = Circuit::of_model(model_id, model.circuit, model.circuit_version)?;
 		let prepared = client::prepare(model_id, &model, &circuit, &input, &mut rand::rng())?;
-		let deadline = client.best_number().await? as u32 + 40;
+		let deadline = client.best_number().await? as u32 + deadline_in;
+		let request = request.unwrap_or(prepared.request);
 		let call = PoiCall::create_job {
 			model_id,
 			input: prepared.input,
@@ -256,7 +264,7 @@ fn http_inference_settles_on_chain_and_bad_requests_change_nothing() {
 	assert!((1..=2).contains(&wait), "one token per 1.5 s: {wait}");
 
 	// A job created on chain with a request that does not open is refused, never accepted.
-	let garbage = on_chain_job(&node, model_id, "//Eve", vec![7; 300]);
+	let garbage = on_chain_job(&node, model_id, "//Eve", Some(vec![7; 300]), 40);
 	assert_eq!(garbage, served.job_id + 1);
 	let refused_metric = |provider: &Provider| {
 		let (_, metrics) = provider.get("/metrics").expect("metrics");
@@ -274,6 +282,22 @@ fn http_inference_settles_on_chain_and_bad_requests_change_nothing() {
 	assert_eq!(job(&node, garbage).expect("the job").status.state, "open", "never accepted");
 	let log = std::fs::read_to_string(&provider.log).expect("log");
 	assert!(log.contains(&format!("job {garbage}: refused")), "{log}");
+	// So is a job whose deadline leaves no time to serve it: accepting it would only put
+	// collateral at stake. (Created with 6 blocks to go, it has at most 5 once included,
+	// and serving takes 6.)
+	let hurried = on_chain_job(&node, model_id, "//Ferdie", None, 6);
+	let started = std::time::Instant::now();
+	while refused_metric(&provider) < 2.0 {
+		assert!(
+			started.elapsed() < Duration::from_secs(120),
+			"job {hurried} refused:\n{}",
+			provider.log_tail()
+		);
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	assert_eq!(job(&node, hurried).expect("the job").status.state, "open", "never accepted");
+	let log = std::fs::read_to_string(&provider.log).expect("log");
+	assert!(log.contains(&format!("job {hurried}: refused: its deadline")), "{log}");
 
 	let (_, metrics) = provider.get("/metrics").expect("metrics");
 	assert_eq!(
@@ -282,7 +306,7 @@ fn http_inference_settles_on_chain_and_bad_requests_change_nothing() {
 	);
 	assert_eq!(
 		common::metric_sum(&metrics, "sable_provider_jobs_total", &["outcome=\"refused\""]),
-		1.0
+		2.0
 	);
 	assert!(
 		common::metric_sum(&metrics, "sable_provider_http_requests_total", &["status=\"429\""])

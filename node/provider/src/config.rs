@@ -240,9 +240,10 @@ impl Config {
 	}
 }
 
-/// The fewest blocks a job bought over HTTP may have: the payment's inclusion and
-/// finality, the acceptance, the proof and the result each take a block or more.
-pub const MIN_JOB_BLOCKS: u32 = 8;
+/// The fewest blocks a job bought over HTTP may have: the payment's inclusion and finality
+/// (about three blocks), then what serving takes (`worker::SERVE_BLOCKS`: the acceptance,
+/// the proof and the result, with two to spare), and three more for a retry.
+pub const MIN_JOB_BLOCKS: u32 = 12;
 
 /// The checkout the binary was built from, for `--dev`'s bundled model.
 fn repository() -> PathBuf {
@@ -282,7 +283,7 @@ mod tests {
 		);
 		assert!(refused(&EXAMPLE.replace("price = \"1000000000000\"", "price = \"one\""))
 			.contains("\"one\" is not an amount"));
-		assert!(refused(&format!("job_blocks = 3\n{EXAMPLE}")).contains("at least 8 blocks"));
+		assert!(refused(&format!("job_blocks = 3\n{EXAMPLE}")).contains("at least 12 blocks"));
 	}
 
 	#[test]

@@ -361,6 +361,7 @@ impl Api {
 			},
 		};
 
+		let deadline = tokio::time::Instant::now() + Duration::from_secs(terms.max_timeout_seconds);
 		let key = payment_key(&payment);
 		let known = self.shared.with_state(|s| s.payments.contains_key(&key));
 		if !known {
@@ -402,12 +403,18 @@ impl Api {
 					},
 				};
 			if fresh {
-				if let Err(invalid) = self.settle_payment(&key, &checked.extrinsic).await {
+				let settled = tokio::time::timeout_at(
+					deadline,
+					self.settle_payment(&key, &checked.extrinsic),
+				);
+				// Without an answer in time the worker's scan still links the job, and the
+				// answer below says the payment is on its way.
+				if let Ok(Err(invalid)) = settled.await {
 					return refuse(StatusCode::PAYMENT_REQUIRED, invalid);
 				}
 			}
 		}
-		self.answer(&key, Duration::from_secs(terms.max_timeout_seconds)).await
+		self.answer(&key, deadline).await
 	}
 
 	/// Submits a checked payment and follows it to finality; records its job or its failure.
@@ -453,7 +460,12 @@ impl Api {
 			Err(WalletError::Failed { reason, .. }) => {
 				format!("the payment failed on chain: {reason}")
 			},
-			Err(e) => format!("the payment could not be submitted: {e}"),
+			// Lost connections and other errors while following it say nothing about the
+			// payment itself: if it lands, the scan links its job.
+			Err(e) => {
+				eprintln!("following payment {key}: {e}");
+				return Ok(());
+			},
 		};
 		let _ = self.shared.update(|s| {
 			if let Some(p) = s.payments.get_mut(key) {
@@ -469,10 +481,9 @@ impl Api {
 		Err(Invalid { reason, message: failure, malformed: false })
 	}
 
-	/// Waits for the job of payment `key` to end (at most `timeout`) and answers with it.
-	async fn answer(&self, key: &str, timeout: Duration) -> Reply {
+	/// Waits for the job of payment `key` to end (until `deadline`) and answers with it.
+	async fn answer(&self, key: &str, deadline: tokio::time::Instant) -> Reply {
 		let mut changes = self.shared.subscribe();
-		let deadline = tokio::time::Instant::now() + timeout;
 		loop {
 			let view = self.shared.with_state(|s| {
 				let payment = s.payments.get(key)?.clone();

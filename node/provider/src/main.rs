@@ -43,8 +43,12 @@ async fn run(config: Config) -> Result<(), String> {
 			},
 		}
 	};
-	let state =
-		State::load(&config.data_dir, &to_hex(genesis.as_bytes())).map_err(|e| e.to_string())?;
+	let genesis_hex = to_hex(genesis.as_bytes());
+	let mut state = State::load(&config.data_dir, &genesis_hex).map_err(|e| e.to_string())?;
+	if let Some(why) = another_chain(&chain, &state).await.map_err(|e| e.to_string())? {
+		eprintln!("{why}: starting from an empty state");
+		state = State { genesis: genesis_hex, ..State::default() };
+	}
 	let shared = Arc::new(Shared::new(config.data_dir.clone(), state, metrics));
 	eprintln!("provider {} on {}", chain.account, x402::network(&genesis.0));
 
@@ -65,6 +69,27 @@ async fn run(config: Config) -> Result<(), String> {
 	shutdown_signal().await;
 	eprintln!("stopping");
 	Ok(())
+}
+
+/// Why `state` belongs to another chain with the same genesis (a dev chain started
+/// afresh), if it does: the chain has another block at the state's cursor, or is shorter.
+async fn another_chain(
+	chain: &Chain,
+	state: &State,
+) -> sable_wallet::error::Result<Option<String>> {
+	let Some(cursor) = state.cursor else { return Ok(None) };
+	let best = chain.best_number().await?;
+	let seen = state.cursor_hash.as_deref();
+	let why = match chain.block_hash(cursor).await? {
+		Some(hash) if seen.is_some_and(|h| h != to_hex(hash.as_bytes())) => {
+			format!("block #{cursor} is not the one the state saw")
+		},
+		None if best.saturating_add(2) < cursor => {
+			format!("the chain's best block #{best} is behind the state's #{cursor}")
+		},
+		_ => return Ok(None),
+	};
+	Ok(Some(why))
 }
 
 /// SIGINT or SIGTERM. The state is saved after every change, so stopping at once is safe.

@@ -165,6 +165,10 @@ pub struct State {
 	pub genesis: String,
 	/// The last finalized block scanned for jobs.
 	pub cursor: Option<u64>,
+	/// Its hash, hex: a chain without this block at that height is another chain (a dev
+	/// chain started afresh has the same genesis).
+	#[serde(default)]
+	pub cursor_hash: Option<String>,
 	/// The models served.
 	pub models: Vec<ModelRecord>,
 	/// Jobs on the daemon's models, by id.

@@ -50,6 +50,16 @@ const FIRST_SCAN: u64 = 600;
 /// The most blocks scanned in one tick, so that a daemon catching up still serves its jobs.
 const SCAN_PER_TICK: u64 = 64;
 
+/// The fewest blocks a job's deadline must leave when it is accepted: the acceptance's
+/// block, the proof (a few seconds; the first after a start also builds the circuit's keys)
+/// and the result's block, with two blocks to spare. A job with less time is refused, not
+/// accepted: accepting it would only put collateral at stake.
+pub const SERVE_BLOCKS: u64 = 6;
+
+/// The seconds per proof assumed before the first proof (the digits model proves in about
+/// 2 s on 2 cores; the largest inference circuit in about 4 s).
+const INITIAL_PROVE_SECONDS: f64 = 4.0;
+
 /// The delay before retry `attempt` (1 for the first).
 pub fn backoff(attempt: u32) -> Duration {
 	let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
@@ -74,6 +84,8 @@ pub struct Worker {
 	retries: Mutex<HashMap<u64, Retry>>,
 	running: Mutex<HashSet<u64>>,
 	proving: Mutex<HashSet<u64>>,
+	/// A running mean of the seconds per proof.
+	mean_prove_seconds: Mutex<f64>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -92,6 +104,7 @@ impl Worker {
 			retries: Mutex::new(HashMap::new()),
 			running: Mutex::new(HashSet::new()),
 			proving: Mutex::new(HashSet::new()),
+			mean_prove_seconds: Mutex::new(INITIAL_PROVE_SECONDS),
 		}
 	}
 
@@ -121,9 +134,18 @@ impl Worker {
 		if let Err(e) = self.adopt_accepted_jobs().await {
 			eprintln!("cannot read the provider's accepted jobs: {e}");
 		}
+		let mut last_error = None;
 		loop {
-			if let Err(e) = self.scan().await {
-				eprintln!("scanning finalized blocks: {e}");
+			match self.scan().await {
+				Ok(()) => last_error = None,
+				Err(e) => {
+					// Logged when it changes, not every tick while every node is down.
+					let text = e.to_string();
+					if last_error.as_ref() != Some(&text) {
+						eprintln!("scanning finalized blocks: {text}");
+						last_error = Some(text);
+					}
+				},
 			}
 			self.schedule();
 			self.publish_gauges();
@@ -181,7 +203,7 @@ impl Worker {
 		let from = cursor.map_or(finalized.saturating_sub(FIRST_SCAN), |c| c + 1).max(1);
 		let to = finalized.min(from.saturating_add(SCAN_PER_TICK - 1));
 		for number in from..=to {
-			let (_, events) = self.chain.finalized_events(number).await?;
+			let (hash, events) = self.chain.finalized_events(number).await?;
 			for event in events {
 				let RuntimeEvent::ProofOfInference(PoiEvent::JobCreated {
 					job_id, model_id, ..
@@ -196,7 +218,10 @@ impl Worker {
 					self.track(job_id, &job)?;
 				}
 			}
-			self.shared.update(|s| s.cursor = Some(number))?;
+			self.shared.update(|s| {
+				s.cursor = Some(number);
+				s.cursor_hash = Some(to_hex(hash.as_bytes()));
+			})?;
 			self.shared.metrics.finalized_block.set(number as i64);
 		}
 		Ok(())
@@ -243,8 +268,13 @@ impl Worker {
 			let mut counts = [0i64; 4];
 			for (id, job) in &s.jobs {
 				let index = match job.stage {
+					_ if proving.contains(id) => 2,
+					Stage::Open
+						if job.pending.as_ref().is_some_and(|p| p.purpose == Purpose::Submit) =>
+					{
+						1
+					},
 					Stage::Open => 0,
-					Stage::Accepted if proving.contains(id) => 2,
 					Stage::Accepted => 1,
 					Stage::Submitted => 3,
 					Stage::Done { .. } => continue,
@@ -268,10 +298,15 @@ impl Worker {
 		if let Some(outcome) = self.outcome(at_finality.as_ref()).await? {
 			return self.finish(job_id, &record, outcome, finalized_hash).await;
 		}
-		if let Some(pending) = &record.pending {
-			return self.follow(job_id, pending, finalized_hash).await;
-		}
 		let Some(job) = self.chain.job(job_id).await? else { return Ok(()) };
+		if let Some(pending) = &record.pending {
+			// An acceptance in the best chain is enough to start proving: the result is
+			// signed with the next nonce and waits behind it if the acceptance is retracted.
+			let accepted = pending.purpose == Purpose::Accept && job.status.state == "accepted";
+			if !accepted {
+				return self.follow(job_id, pending, finalized_hash).await;
+			}
+		}
 		if job.provider != self.chain.account.to_string() {
 			return self.refuse(job_id, "the job is for another provider's model".into());
 		}
@@ -327,6 +362,9 @@ impl Worker {
 			if let Some(job) = state.jobs.get_mut(&job_id) {
 				job.stage = Stage::Done { outcome };
 				job.pending = None;
+				// The proof is on chain or useless now; the output stays to answer a
+				// repeated payment.
+				job.proof = None;
 			}
 			if let Some(nonce) = unused_nonce {
 				state.next_nonce = Some(state.next_nonce.map_or(nonce, |next| next.min(nonce)));
@@ -369,6 +407,22 @@ impl Worker {
 			.map_err(|e| WalletError::Corrupt(format!("job {job_id}'s extrinsic: {e}")))?;
 		match self.chain.submit(&extrinsic).await? {
 			Submission::Accepted | Submission::Known | Submission::Stale => Ok(()),
+			Submission::Refused(why) if why.contains("bad signature") => {
+				// Signed for a runtime the chain no longer runs (an upgrade changed the spec
+				// version): these bytes can never be valid, so the call is signed again with
+				// the same nonce.
+				self.shared.update(|state| {
+					if let Some(job) = state.jobs.get_mut(&job_id) {
+						job.pending = None;
+					}
+					state.next_nonce =
+						Some(state.next_nonce.map_or(pending.nonce, |n| n.min(pending.nonce)));
+				})?;
+				Err(WalletError::Rpc(format!(
+					"its {:?} transaction is signed for another runtime; signing it again",
+					pending.purpose
+				)))
+			},
 			Submission::Refused(why) => Err(WalletError::Rpc(format!(
 				"the pool refuses its {:?} transaction: {why}",
 				pending.purpose
@@ -388,11 +442,48 @@ impl Worker {
 		}
 	}
 
+	/// Blocks needed to serve job `job_id` if it is accepted now: [`SERVE_BLOCKS`], plus the
+	/// proofs of the accepted jobs still waiting for theirs (one proof at a time, at the mean
+	/// proving time seen so far). A burst of requests is refused beyond what can be proven in
+	/// time, rather than accepted and slashed.
+	fn blocks_to_serve(&self, job_id: u64) -> u64 {
+		let queued = self.shared.with_state(|s| {
+			s.jobs
+				.iter()
+				.filter(|(id, job)| {
+					**id != job_id
+						&& job.proof.is_none()
+						&& match job.stage {
+							Stage::Accepted => true,
+							Stage::Open => job.pending.is_some(),
+							_ => false,
+						}
+				})
+				.count()
+		});
+		let block_seconds = sable_runtime::MILLISECS_PER_BLOCK as f64 / 1000.0;
+		let queue_seconds = queued as f64 * *lock(&self.mean_prove_seconds);
+		SERVE_BLOCKS + (queue_seconds / block_seconds).ceil() as u64
+	}
+
 	/// Opens and checks an open job's request; refuses the job or accepts it (step 3).
 	async fn accept(&self, job_id: u64, job: &JobJson) -> Result<()> {
 		let Some(model) = self.models.get(&job.model_id) else {
 			return self.refuse(job_id, format!("model {} is not served here", job.model_id));
 		};
+		let best = self.chain.best_number().await?;
+		let needed = self.blocks_to_serve(job_id);
+		if job.deadline < best + needed {
+			return self.refuse(
+				job_id,
+				format!(
+					"its deadline #{} leaves {} blocks after #{best}; serving it behind the jobs \
+					 already accepted takes {needed}",
+					job.deadline,
+					job.deadline.saturating_sub(best)
+				),
+			);
+		}
 		let what = format!("job {job_id}");
 		let checked = self.sealed_request(job_id, job).and_then(|sealed| {
 			let request = provider::open_sealed(
@@ -458,6 +549,10 @@ impl Worker {
 			.prove_seconds
 			.with_label_values(&[&model.circuit.label()])
 			.observe(proof.prove_ms as f64 / 1000.0);
+		{
+			let mut mean = lock(&self.mean_prove_seconds);
+			*mean = 0.8 * *mean + 0.2 * (proof.prove_ms as f64 / 1000.0);
+		}
 		let shape = model.circuit.model_shape()?;
 		let output = delivery::decrypt(
 			request.delivery_key,

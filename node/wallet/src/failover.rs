@@ -183,9 +183,18 @@ impl Endpoints {
 	{
 		let mut last = None;
 		for endpoint in &self.endpoints {
-			let admitted = lock(&endpoint.breaker).admit(Instant::now());
+			let (admitted, trial) = {
+				let mut breaker = lock(&endpoint.breaker);
+				let now = Instant::now();
+				let half_open = breaker.state(now) == BreakerState::HalfOpen;
+				let admitted = breaker.admit(now);
+				(admitted, half_open && admitted)
+			};
 			if !admitted {
 				continue;
+			}
+			if let (true, Some(observer)) = (trial, &self.observer) {
+				observer.breaker(&endpoint.url, BreakerState::HalfOpen);
 			}
 			let outcome = match self.client(endpoint).await {
 				Ok(client) => call(client).await,
