@@ -23,6 +23,9 @@ cargo test --release --locked -p pallet-zk -p pallet-proof-of-inference \
 ./scripts/e2e/run.sh
 # Alert rules and the release bundle (with its systemd unit).
 ./scripts/test-ops.sh
-# Multi-node networks with zombienet (five tests, ~11 minutes; docs/OPERATOR.md).
-./scripts/zombienet.sh
+# A multi-node network with zombienet: 0001 (four validators finalize, ~2 minutes). The other
+# four tests (~9 minutes) do not fit the 60-minute budget of a fresh-machine run: they are
+# run with `scripts/zombienet.sh` before a release (docs/BUILD.md, docs/OPERATOR.md), and
+# node/tests/local_net.rs covers a validator down and catching up in every run.
+./scripts/zombienet.sh 0001
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"
