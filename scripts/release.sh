@@ -6,7 +6,7 @@
 #   systemd/sable-node.service, systemd/sable-node.default (-> /etc/default/sable-node)
 #   systemd/sable-provider.service, systemd/sable-provider.default (-> /etc/default/sable-provider)
 #   config/provider.example.toml (-> /etc/sable/provider.toml)
-#   OPERATOR.md, SHA256SUMS (of every file above)
+#   OPERATOR.md, PROVIDER.md, SHA256SUMS (of every file above)
 # plus dist/<bundle>.tar.gz.sha256. Installing it: docs/OPERATOR.md, "Release bundle".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ done
 install -m 0644 scripts/release/sable-node.service scripts/release/sable-node.default \
   scripts/release/sable-provider.service scripts/release/sable-provider.default "$root/systemd/"
 install -m 0644 scripts/release/provider.example.toml "$root/config/"
-install -m 0644 docs/OPERATOR.md "$root/"
+install -m 0644 docs/OPERATOR.md docs/PROVIDER.md "$root/"
 (cd "$root" && find . -type f ! -name SHA256SUMS | sed 's#^\./##' | sort | xargs sha256sum > SHA256SUMS)
 
 # Reproducible: fixed owner, order and times (the last commit's), no gzip timestamp.

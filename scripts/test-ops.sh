@@ -24,7 +24,7 @@ root=$(echo "$work"/sable-node-*)
 for file in bin/sable-node bin/sable bin/sable-provider chain-specs/local.json \
   chain-specs/local-raw.json chain-specs/staging.json chain-specs/staging-raw.json \
   systemd/sable-node.service systemd/sable-node.default systemd/sable-provider.service \
-  systemd/sable-provider.default config/provider.example.toml OPERATOR.md; do
+  systemd/sable-provider.default config/provider.example.toml OPERATOR.md PROVIDER.md; do
   [ -s "$root/$file" ] || fail "$file missing from the bundle"
 done
 "$root/bin/sable-node" --version | grep -q '^sable-node ' || fail "bin/sable-node does not run"
