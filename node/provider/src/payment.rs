@@ -212,3 +212,187 @@ fn open(
 		.map_err(|e| unmet("invalid_request", e.to_string()))?;
 	Ok(request)
 }
+
+#[cfg(test)]
+mod tests {
+	use std::path::Path;
+
+	use sable_wallet::{
+		extrinsic::ChainContext,
+		poi::{
+			circuits::{request_key, Circuit, ModelFile},
+			client,
+		},
+		x402::EscrowPayload,
+	};
+	use sable_zk_primitives::Fp;
+	use sp_core::{Pair, H256};
+
+	use super::*;
+
+	const PRICE: u128 = 1_000_000_000_000;
+	const BEST: u64 = 100;
+
+	struct Fixture {
+		provider: sr25519::Pair,
+		account: AccountId,
+		model: Served,
+	}
+
+	fn fixture() -> Fixture {
+		let provider = sr25519::Pair::from_string("//Bob", None).expect("a dev key");
+		let account = AccountId::from(provider.public());
+		let circuit = Circuit::parse("inference-64x32x10").expect("the digits circuit");
+		let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/digits/model.json");
+		let file = ModelFile::read(&path).expect("the digits model");
+		let salt = Fp::from(7);
+		let on_chain = ModelJson {
+			model_id: 3,
+			provider: account.to_string(),
+			kind: "inference".into(),
+			circuit: circuit.id,
+			circuit_version: circuit.version,
+			commitment: H256(file.commitment(&circuit, salt).expect("commitment")),
+			price: PRICE.to_string(),
+			metadata: H256(file.digest()),
+			encryption_key: H256(request_key(&provider).public()),
+			retired: false,
+			open_jobs: 0,
+		};
+		let model = Served { model_id: 3, circuit, file, salt, price: PRICE, on_chain };
+		Fixture { provider, account, model }
+	}
+
+	const NETWORK: &str = "polkadot:abababababababababababababababab";
+
+	/// A payment by //Alice for `fixture`'s model: `change` edits the call's arguments
+	/// (amount, deadline, request) and the terms; returns the payload and the sealed body.
+	fn paid(
+		fixture: &Fixture,
+		change: impl FnOnce(&mut u128, &mut u32, &mut Vec<u8>, &mut PaymentRequirements),
+	) -> (PaymentPayload, Vec<u8>) {
+		let seller = Seller { account: &fixture.account, network: NETWORK, job_blocks: 30 };
+		let mut terms = terms(&seller, &fixture.model, BEST);
+		let input = br#"{"input": [1, 2, 3]}"#;
+		let prepared = client::prepare(
+			3,
+			&fixture.model.on_chain,
+			&fixture.model.circuit,
+			input,
+			&mut rand::rng(),
+		)
+		.expect("prepared");
+		let (mut amount, mut deadline, mut request) = (PRICE, terms.extra.deadline, Vec::new());
+		change(&mut amount, &mut deadline, &mut request, &mut terms);
+		let call = PoiCall::create_job {
+			model_id: 3,
+			input: prepared.input,
+			delivery: prepared.delivery,
+			request: request.try_into().expect("bounded"),
+			payment: amount,
+			deadline,
+		};
+		let context = ChainContext {
+			genesis_hash: H256::repeat_byte(0xab),
+			spec_version: 1,
+			transaction_version: 1,
+		};
+		let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev key");
+		let signed = sable_wallet::extrinsic::signed(
+			&context,
+			RuntimeCall::ProofOfInference(call),
+			&alice,
+			0,
+		);
+		let payload = PaymentPayload {
+			x402_version: x402::VERSION,
+			resource: None,
+			accepted: terms,
+			payload: EscrowPayload { extrinsic: sable_wallet::extrinsic::to_hex(&signed) },
+		};
+		(payload, prepared.request)
+	}
+
+	fn check_paid(
+		fixture: &Fixture,
+		payment: &PaymentPayload,
+		sealed: &[u8],
+	) -> Result<Checked, Invalid> {
+		let seller = Seller { account: &fixture.account, network: NETWORK, job_blocks: 30 };
+		check(&seller, &fixture.provider, &fixture.model, BEST, payment, sealed)
+	}
+
+	fn refused(fixture: &Fixture, payment: &PaymentPayload, sealed: &[u8]) -> (&'static str, bool) {
+		let invalid = check_paid(fixture, payment, sealed).expect_err("refused");
+		(invalid.reason, invalid.malformed)
+	}
+
+	#[test]
+	fn a_payment_for_exactly_the_terms_is_accepted() {
+		let fixture = fixture();
+		let (payment, sealed) = paid(&fixture, |_, _, _, _| {});
+		let checked = check_paid(&fixture, &payment, &sealed).expect("accepted");
+		let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev key");
+		assert_eq!(checked.payer, AccountId::from(alice.public()));
+		assert_eq!(checked.deadline, BEST + 30);
+		assert_eq!(checked.sealed, sealed);
+		assert_eq!(payment.accepted.max_timeout_seconds, 30 * 6);
+		assert_eq!(payment.accepted.extra.circuit, "inference-64x32x10");
+	}
+
+	#[test]
+	fn payments_off_the_terms_are_refused_with_their_reason() {
+		let fixture = fixture();
+		let case =
+			|change: &dyn Fn(&mut u128, &mut u32, &mut Vec<u8>, &mut PaymentRequirements)| {
+				let (payment, sealed) = paid(&fixture, |a, d, r, t| change(a, d, r, t));
+				refused(&fixture, &payment, &sealed)
+			};
+		assert_eq!(case(&|a, _, _, _| *a = PRICE - 1), ("invalid_amount", false));
+		assert_eq!(case(&|a, _, _, _| *a = PRICE + 1), ("invalid_amount", false));
+		assert_eq!(case(&|_, _, _, t| t.amount = "1".into()), ("invalid_amount", false));
+		assert_eq!(case(&|_, d, _, _| *d = (BEST + 11) as u32), ("invalid_deadline", false));
+		assert_eq!(case(&|_, d, _, _| *d = (BEST + 31) as u32), ("invalid_deadline", false));
+		assert_eq!(case(&|_, _, r, _| *r = vec![1]), ("invalid_payload", false));
+		assert_eq!(case(&|_, _, _, t| t.scheme = "exact".into()), ("invalid_scheme", false));
+		assert_eq!(
+			case(&|_, _, _, t| t.network = "polkadot:00".into()),
+			("invalid_network", false)
+		);
+		let alice =
+			AccountId::from(sr25519::Pair::from_string("//Alice", None).expect("key").public());
+		assert_eq!(case(&|_, _, _, t| t.pay_to = alice.to_string()), ("invalid_pay_to", false));
+		// The deadline's bounds themselves are within the terms.
+		let (payment, sealed) = paid(&fixture, |_, d, _, _| *d = (BEST + 12) as u32);
+		assert!(check_paid(&fixture, &payment, &sealed).is_ok());
+	}
+
+	#[test]
+	fn a_body_that_is_not_the_paid_request_is_refused() {
+		let fixture = fixture();
+		let (payment, _) = paid(&fixture, |_, _, _, _| {});
+		let (_, other) = paid(&fixture, |_, _, _, _| {});
+		assert_eq!(refused(&fixture, &payment, &other), ("invalid_request", false));
+		assert_eq!(refused(&fixture, &payment, &[0; 40]), ("invalid_request", false));
+	}
+
+	#[test]
+	fn malformed_payments_are_told_apart() {
+		let fixture = fixture();
+		let (mut payment, sealed) = paid(&fixture, |_, _, _, _| {});
+		payment.x402_version = 1;
+		assert_eq!(refused(&fixture, &payment, &sealed), ("invalid_x402_version", true));
+		let (mut payment, sealed) = paid(&fixture, |_, _, _, _| {});
+		payment.payload.extrinsic = "0x0102".into();
+		assert_eq!(refused(&fixture, &payment, &sealed), ("invalid_payload", true));
+		payment.payload.extrinsic = "zz".into();
+		assert_eq!(refused(&fixture, &payment, &sealed), ("invalid_payload", true));
+		// An unsigned extrinsic, or another call, pays nothing.
+		let bare =
+			sable_wallet::extrinsic::bare(RuntimeCall::ProofOfInference(PoiCall::cancel_job {
+				job_id: 1,
+			}));
+		payment.payload.extrinsic = sable_wallet::extrinsic::to_hex(&bare);
+		assert_eq!(refused(&fixture, &payment, &sealed), ("invalid_payload", false));
+	}
+}
