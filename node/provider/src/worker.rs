@@ -466,6 +466,26 @@ impl Worker {
 		SERVE_BLOCKS + (queue_seconds / block_seconds).ceil() as u64
 	}
 
+	/// Job `job_id`'s request, opened with the model's key and checked against the job's
+	/// commitments; why not, if it cannot be.
+	fn open_request(
+		&self,
+		job_id: u64,
+		job: &JobJson,
+		model: &Served,
+	) -> std::result::Result<sable_inference_proofs::request::Request, String> {
+		let sealed = self.sealed_request(job_id, job)?;
+		let what = format!("job {job_id}");
+		provider::open_sealed(
+			&self.chain.pair,
+			&model.on_chain,
+			&model.circuit,
+			&sealed,
+			Expected::job(&what, job),
+		)
+		.map_err(|e| e.to_string())
+	}
+
 	/// Opens and checks an open job's request; refuses the job or accepts it (step 3).
 	async fn accept(&self, job_id: u64, job: &JobJson) -> Result<()> {
 		let Some(model) = self.models.get(&job.model_id) else {
@@ -484,16 +504,7 @@ impl Worker {
 				),
 			);
 		}
-		let what = format!("job {job_id}");
-		let checked = self.sealed_request(job_id, job).and_then(|sealed| {
-			let request = provider::open_sealed(
-				&self.chain.pair,
-				&model.on_chain,
-				&model.circuit,
-				&sealed,
-				Expected::job(&what, job),
-			)
-			.map_err(|e| e.to_string())?;
+		let checked = self.open_request(job_id, job, model).and_then(|request| {
 			provider::check_adapter(job_id, &model.circuit, &request, &model.file)
 				.map_err(|e| e.to_string())
 		});
@@ -517,15 +528,7 @@ impl Worker {
 		let model = self.models.get(&job.model_id).ok_or_else(|| {
 			WalletError::Input(format!("job {job_id}: model {} is not served here", job.model_id))
 		})?;
-		let what = format!("job {job_id}");
-		let sealed = self.sealed_request(job_id, job).map_err(WalletError::Input)?;
-		let request = provider::open_sealed(
-			&self.chain.pair,
-			&model.on_chain,
-			&model.circuit,
-			&sealed,
-			Expected::job(&what, job),
-		)?;
+		let request = self.open_request(job_id, job, model).map_err(WalletError::Input)?;
 		let _permit = self
 			.prover
 			.acquire()
