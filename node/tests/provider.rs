@@ -89,14 +89,7 @@ fn payment(
 	let input = std::fs::read(digits::dir().join("example_input.json")).expect("input");
 	let prepared =
 		client::prepare(model_id, &model, &circuit, &input, &mut rand::rng()).expect("prepared");
-	let call = PoiCall::create_job {
-		model_id,
-		input: prepared.input,
-		delivery: prepared.delivery,
-		request: Default::default(),
-		payment: amount,
-		deadline: terms.extra.deadline,
-	};
+	let call = prepared.off_chain_call(model_id, amount, terms.extra.deadline);
 	let signed = extrinsic::signed(&context, RuntimeCall::ProofOfInference(call), &signer, nonce);
 	if let Some(pay_to) = pay_to {
 		terms.pay_to = pay_to;

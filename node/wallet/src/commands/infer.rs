@@ -27,7 +27,6 @@ use sable_wallet::{
 	failover::{BreakerConfig, Endpoints},
 	http_client::{self, Answer},
 	poi::{
-		chain::PoiCall,
 		circuits::Circuit,
 		client::{self, Delivered},
 		secrets::Secrets,
@@ -206,14 +205,7 @@ pub(crate) async fn run(
 	}
 	let circuit = Circuit::of_model(model_id, model.circuit, model.circuit_version)?;
 	let prepared = client::prepare(model_id, &model, &circuit, &input_file, &mut rand::rng())?;
-	let call = PoiCall::create_job {
-		model_id,
-		input: prepared.input,
-		delivery: prepared.delivery,
-		request: Default::default(),
-		payment: amount,
-		deadline: terms.extra.deadline,
-	};
+	let call = prepared.off_chain_call(model_id, amount, terms.extra.deadline);
 	let extrinsic = extrinsic::signed(
 		&context_for_signing,
 		RuntimeCall::ProofOfInference(call),

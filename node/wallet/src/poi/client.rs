@@ -23,7 +23,7 @@ use sable_inference_proofs::{
 use sable_zk_primitives::encoding::{fp_to_bytes, to_hex};
 use serde::Deserialize;
 
-use super::{blake2_256, chain_field, circuits::Circuit, secrets::RequestSecret};
+use super::{blake2_256, chain::PoiCall, chain_field, circuits::Circuit, secrets::RequestSecret};
 use crate::error::{Result, WalletError};
 
 /// Longest request the chain stores (`MaxRequestLen`).
@@ -153,6 +153,21 @@ pub struct PreparedJob {
 	pub request: Vec<u8>,
 	/// What the wallet keeps to read the result.
 	pub secret: RequestSecret,
+}
+
+impl PreparedJob {
+	/// The `create_job` of this job when its request reaches the provider off chain (the
+	/// x402 HTTP API, docs/PROVIDER.md): an empty request on chain.
+	pub fn off_chain_call(&self, model_id: u32, payment: u128, deadline: u32) -> PoiCall {
+		PoiCall::create_job {
+			model_id,
+			input: self.input,
+			delivery: self.delivery,
+			request: Default::default(),
+			payment,
+			deadline,
+		}
+	}
 }
 
 /// Prepares a job for model `model_id` (as `poi_model` reports it) on the input file's
