@@ -114,6 +114,11 @@ pub struct NewNotes {
 }
 
 /// One leaf of the note-commitment tree as stored for wallets.
+///
+/// Every action spends two notes and appends two, so leaf `2k + i` also records nullifier
+/// `i` of the action that appended it. A wallet learns which of its notes are spent from
+/// the leaves it downloads anyway, without ever naming its own nullifiers to a node
+/// (`docs/zk.md`, "Wallet sync").
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
@@ -122,6 +127,8 @@ pub struct NoteRecord {
 	pub commitment: NoteCommitment,
 	/// The note encrypted for its recipient.
 	pub ciphertext: NoteCiphertext,
+	/// The nullifier revealed in the same slot by the action that appended this leaf.
+	pub nullifier: Nullifier,
 }
 
 /// The tree as wallets need it: the latest anchor and the number of leaves under it.
@@ -760,12 +767,17 @@ impl<T: Config> Pallet<T> {
 		let mut frontier = TreeFrontier::<T>::get();
 		let first_index = frontier.append(&leaves).map_err(|_| Error::<T>::TreeFull)?;
 		TreeFrontier::<T>::put(frontier);
-		for (offset, (commitment, ciphertext)) in
-			commitments.iter().zip(payload.ciphertexts.iter()).enumerate()
+		let revealed = payload.public_inputs.nullifiers;
+		for (offset, ((commitment, ciphertext), nullifier)) in
+			commitments.iter().zip(payload.ciphertexts.iter()).zip(revealed.iter()).enumerate()
 		{
 			Leaves::<T>::insert(
 				first_index + offset as u64,
-				NoteRecord { commitment: *commitment, ciphertext: *ciphertext },
+				NoteRecord {
+					commitment: *commitment,
+					ciphertext: *ciphertext,
+					nullifier: *nullifier,
+				},
 			);
 		}
 		RootPending::<T>::put(true);
