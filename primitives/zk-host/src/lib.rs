@@ -115,10 +115,21 @@ pub enum VerifyError {
 	TypeInfo,
 )]
 pub struct BatchFailure {
-	/// Position of the item in the batch (`u32::MAX` when the batch itself is malformed).
+	/// Position of the item in the batch, or [`BatchFailure::WHOLE_BATCH`].
 	pub index: u32,
 	/// Why it failed.
 	pub error: VerifyError,
+}
+
+impl BatchFailure {
+	/// The index of a failure of the batch as a whole: it does not decode, or its combined
+	/// check failed (some proof in it is invalid; batches are not searched for the culprit).
+	pub const WHOLE_BATCH: u32 = u32::MAX;
+
+	/// A failure of the batch as a whole.
+	pub fn whole(error: VerifyError) -> Self {
+		BatchFailure { index: Self::WHOLE_BATCH, error }
+	}
 }
 
 /// Verification host functions (`ext_zk_verifier_*`).
@@ -132,7 +143,8 @@ pub trait ZkVerifier {
 	}
 
 	/// Verifies a SCALE-encoded [`StatementBatch`] with one combined check per circuit;
-	/// on failure returns every failing item.
+	/// on failure returns the first failure found (fail fast: a combined check that fails is
+	/// reported as [`BatchFailure::WHOLE_BATCH`], not searched item by item).
 	fn verify_batch(
 		statements: PassFatPointerAndRead<&[u8]>,
 	) -> AllocateAndReturnByCodec<Result<(), Vec<BatchFailure>>> {

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use sable_zk_primitives::public_inputs::ProofBytes;
 
-use crate::{zk_verifier, CircuitId, PublicInputs, Statement, VerifyError, MAX_BATCH_LEN};
+use crate::{zk_verifier, BatchFailure, CircuitId, PublicInputs, Statement, VerifyError, MAX_BATCH_LEN};
 
 /// Why the runtime refused a proof: its own checks against the registry, or the host's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +64,8 @@ impl Statement {
 }
 
 /// Verifies `statements` with one host call: `verify` for one, `verify_batch` (one combined
-/// check per circuit) for more. A batch refusal names its first failing item.
+/// check per circuit) for more. A batch refusal names its first failing item when the host
+/// names one; an invalid proof found by a combined check is [`ProofError::InvalidProof`].
 pub fn verify(statements: &[Statement]) -> Result<(), ProofError> {
 	match statements {
 		[] => Ok(()),
@@ -79,7 +80,10 @@ pub fn verify(statements: &[Statement]) -> Result<(), ProofError> {
 				Err(failures) => failures,
 			};
 			Err(match failures.first() {
-				Some(failure) if failure.error == VerifyError::InvalidProof => {
+				Some(failure)
+					if failure.error == VerifyError::InvalidProof &&
+						failure.index != BatchFailure::WHOLE_BATCH =>
+				{
 					ProofError::InvalidProofInBatch { index: failure.index }
 				},
 				Some(failure) => ProofError::from(failure.error),

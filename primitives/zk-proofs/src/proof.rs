@@ -165,47 +165,61 @@ pub fn verify(
 	verify_instance(keys.into(), proof, &instance)
 }
 
-/// Which items of a batch failed, and why.
+/// Why a batch was refused. Verification stops at the first reason found: a refused batch
+/// costs at most one combined check, however many of its items are bad (`docs/zk.md`,
+/// "Batches fail fast").
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BatchError {
-	/// `(index in the batch, reason)` of every failing item, in order.
-	pub failures: Vec<(usize, VerifyError)>,
+pub enum BatchError {
+	/// The item at `index` has the wrong shape (checked before any curve arithmetic).
+	Malformed {
+		/// Position of the first such item.
+		index: usize,
+		/// Its `check_shape` error, or [`VerifyError::MalformedPublicInputs`].
+		error: VerifyError,
+	},
+	/// Every item is well formed, but the combined check failed: at least one proof is invalid.
+	/// [`find_invalid`] names them, at the cost of one verification per item.
+	Invalid,
 }
 
 /// Verifies many proofs of one circuit at the cost of about one multi-scalar multiplication.
-/// An item whose instance is `None` (public inputs that are not field elements) fails as
-/// [`VerifyError::MalformedPublicInputs`], one of the wrong shape as its `check_shape` error;
-/// neither enters the combined check. Returns every failing index when any item fails.
+/// An item whose instance is `None` (public inputs that are not field elements) or of the
+/// wrong shape refuses the batch before any curve work; otherwise one combined check decides.
 pub fn verify_instances_batch(
 	keys: VerifierKeys<'_>,
 	items: &[(&[u8], Option<&[Fp]>)],
 ) -> Result<(), BatchError> {
-	let mut failures: Vec<(usize, VerifyError)> = Vec::new();
-	let mut well_formed = Vec::with_capacity(items.len());
-	for (index, (proof, instance)) in items.iter().enumerate() {
-		match instance {
-			None => failures.push((index, VerifyError::MalformedPublicInputs)),
-			Some(instance) => match keys.check_shape(proof, instance) {
-				Ok(()) => well_formed.push((index, *proof, *instance)),
-				Err(error) => failures.push((index, error)),
-			},
-		}
-	}
 	let mut batch = BatchVerifier::<vesta::Affine>::new();
-	for (_, proof, instance) in &well_formed {
+	for (index, (proof, instance)) in items.iter().enumerate() {
+		let instance =
+			instance.ok_or(BatchError::Malformed { index, error: VerifyError::MalformedPublicInputs })?;
+		keys.check_shape(proof, instance).map_err(|error| BatchError::Malformed { index, error })?;
 		batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
 	}
-	if failures.is_empty() && batch.finalize(keys.params, keys.vk) {
-		return Ok(());
+	if batch.finalize(keys.params, keys.vk) {
+		Ok(())
+	} else {
+		Err(BatchError::Invalid)
 	}
-	// Name the culprits: check the well-formed items one by one.
-	for (index, proof, instance) in well_formed {
-		if let Err(error) = verify_instance(keys, proof, instance) {
-			failures.push((index, error));
-		}
-	}
-	failures.sort_by_key(|(index, _)| *index);
-	Err(BatchError { failures })
+}
+
+/// `(index, reason)` of every item of `items` that does not verify on its own, in order: one
+/// full verification per item, for tools that must name the culprits of a refused batch.
+pub fn find_invalid(
+	keys: VerifierKeys<'_>,
+	items: &[(&[u8], Option<&[Fp]>)],
+) -> Vec<(usize, VerifyError)> {
+	items
+		.iter()
+		.enumerate()
+		.filter_map(|(index, (proof, instance))| {
+			let result = match instance {
+				None => Err(VerifyError::MalformedPublicInputs),
+				Some(instance) => verify_instance(keys, proof, instance),
+			};
+			result.err().map(|error| (index, error))
+		})
+		.collect()
 }
 
 /// Verifies many transfer proofs as one batch (see [`verify_instances_batch`]).

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use sable_zk_primitives::{note::NoteCommitment, public_inputs::TransferPublicInputs};
 use sable_zk_proofs::{
 	keys::TransferKeys,
-	proof::{prove, verify, verify_batch, VerifyError},
+	proof::{find_invalid, prove, verify, verify_batch, BatchError, VerifyError},
 	witness::TransferRequest,
 };
 
@@ -132,7 +132,7 @@ fn malformed_proof_bytes_are_errors() {
 }
 
 #[test]
-fn batch_of_valid_proofs_passes_and_a_bad_one_is_named() {
+fn batch_of_valid_proofs_passes_and_a_bad_one_fails_it_fast() {
 	let f = fixture();
 	let keys = TransferKeys::get();
 	let items = [&f.shield, &f.transfer_one, &f.transfer_two, &f.unshield];
@@ -144,14 +144,23 @@ fn batch_of_valid_proofs_passes_and_a_bad_one_is_named() {
 	wrong_fee.fee += 1;
 	let mut bad = batch.clone();
 	bad[1] = (f.transfer_one.0.as_slice(), &wrong_fee);
-	let error = verify_batch(keys, &bad).expect_err("one bad proof fails the batch");
-	assert_eq!(error.failures, vec![(1, VerifyError::InvalidProof)]);
+	assert_eq!(verify_batch(keys, &bad), Err(BatchError::Invalid));
+	// Naming the culprit is a separate, per-item search.
+	let instances: Vec<_> = bad.iter().map(|(_, inputs)| inputs.to_instance()).collect();
+	let named: Vec<(&[u8], Option<&[_]>)> = bad
+		.iter()
+		.zip(&instances)
+		.map(|((proof, _), instance)| (*proof, instance.as_deref()))
+		.collect();
+	assert_eq!(find_invalid(keys.into(), &named), vec![(1, VerifyError::InvalidProof)]);
 
+	// A malformed item refuses the batch before any curve work, naming the first one.
 	let garbage = vec![1u8; 100];
 	let mut two_bad = batch.clone();
-	two_bad[0] = (garbage.as_slice(), &f.shield.1);
 	two_bad[3] = (f.shield.0.as_slice(), &f.unshield.1);
-	let error = verify_batch(keys, &two_bad).expect_err("two bad proofs fail the batch");
-	let failed: Vec<usize> = error.failures.iter().map(|(index, _)| *index).collect();
-	assert_eq!(failed, vec![0, 3]);
+	two_bad[2] = (garbage.as_slice(), &f.shield.1);
+	match verify_batch(keys, &two_bad) {
+		Err(BatchError::Malformed { index: 2, .. }) => {},
+		other => panic!("expected the malformed item 2 first, got {other:?}"),
+	}
 }

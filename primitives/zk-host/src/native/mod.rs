@@ -16,7 +16,7 @@ use std::{collections::BTreeMap, time::Instant};
 
 use codec::DecodeAll;
 use sable_zk_primitives::{encoding::fp_from_bytes, Fp};
-use sable_zk_proofs::proof::{self, verify_instance, verify_instances_batch};
+use sable_zk_proofs::proof::{self, verify_instance, verify_instances_batch, BatchError};
 
 use crate::{BatchFailure, CircuitId, Statement, StatementBatch, VerifyError};
 
@@ -92,16 +92,18 @@ pub fn verify_encoded(encoded: &[u8]) -> Result<(), VerifyError> {
 	result
 }
 
-/// Host side of `zk_verifier::verify_batch`.
+/// Host side of `zk_verifier::verify_batch`. Fails fast (`docs/zk.md`, "Batches fail fast"):
+/// the answer is the first failure found, and a combined check that fails is reported for
+/// the batch as a whole ([`BatchFailure::WHOLE_BATCH`]) rather than searched item by item,
+/// so a refused batch never costs more than an accepted one.
 pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 	let metrics = metrics::get();
 	let Ok(batch) = StatementBatch::decode_all(&mut &encoded[..]) else {
 		metrics.count_result(None, Err(VerifyError::MalformedStatement));
-		return Err(vec![BatchFailure { index: u32::MAX, error: VerifyError::MalformedStatement }]);
+		return Err(vec![BatchFailure::whole(VerifyError::MalformedStatement)]);
 	};
 	metrics.observe_batch_size(batch.len());
 
-	let mut failures = Vec::new();
 	let mut pending: BTreeMap<CircuitId, Vec<Pending>> = BTreeMap::new();
 	for (index, statement) in batch.iter().enumerate() {
 		let digest = cache::digest(&codec::Encode::encode(statement));
@@ -115,56 +117,45 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 
 	for (circuit_id, items) in pending {
 		let name = circuits::name(circuit_id);
+		let refuse = |failure: BatchFailure| {
+			metrics.count_result(name, Err(failure.error));
+			log::debug!(target: LOG_TARGET, "batch of {} refused: {failure:?}", batch.len());
+			Err(vec![failure])
+		};
 		let usable =
 			circuits::lookup(circuit_id).and_then(|circuit| Some((circuit, circuit.keys().ok()?)));
 		let Some((circuit, keys)) = usable else {
-			for (index, _, _) in &items {
-				failures.push(BatchFailure {
-					index: *index as u32,
-					error: VerifyError::UnknownCircuit,
-				});
-				metrics.count_result(name, Err(VerifyError::UnknownCircuit));
-			}
-			continue;
+			return refuse(BatchFailure { index: items[0].0 as u32, error: VerifyError::UnknownCircuit });
 		};
-		let mut checked = Vec::with_capacity(items.len());
-		for (index, digest, statement) in &items {
+		let mut columns = Vec::with_capacity(items.len());
+		for (index, _, statement) in &items {
 			match instance(statement, circuit.spec.public_inputs) {
-				Ok(column) => checked.push((*index, *digest, statement.proof.as_slice(), column)),
-				Err(error) => {
-					failures.push(BatchFailure { index: *index as u32, error });
-					metrics.count_result(name, Err(error));
-				},
+				Ok(column) => columns.push(column),
+				Err(error) => return refuse(BatchFailure { index: *index as u32, error }),
 			}
 		}
+		let inputs: Vec<(&[u8], Option<&[Fp]>)> = items
+			.iter()
+			.zip(&columns)
+			.map(|((_, _, statement), column)| (statement.proof.as_slice(), Some(&column[..])))
+			.collect();
 		let started = Instant::now();
-		let inputs: Vec<(&[u8], Option<&[Fp]>)> =
-			checked.iter().map(|(_, _, proof, column)| (*proof, Some(&column[..]))).collect();
-		let bad: Vec<(usize, VerifyError)> = match verify_instances_batch(keys, &inputs) {
-			Ok(()) => Vec::new(),
-			Err(error) => error
-				.failures
-				.iter()
-				.map(|(position, error)| (*position, host_error(error)))
-				.collect(),
-		};
+		let result = verify_instances_batch(keys, &inputs);
 		metrics.observe_time(circuit.spec.name, "batch", started.elapsed());
-		for (position, (index, digest, _, _)) in checked.iter().enumerate() {
-			if let Some((_, error)) = bad.iter().find(|(bad, _)| *bad == position) {
-				failures.push(BatchFailure { index: *index as u32, error: *error });
-				metrics.count_result(name, Err(*error));
-			} else {
-				cache::insert(*digest);
-				metrics.count_result(name, Ok(()));
-			}
+		match result {
+			Ok(()) => {
+				for (_, digest, _) in &items {
+					cache::insert(*digest);
+					metrics.count_result(name, Ok(()));
+				}
+			},
+			Err(BatchError::Malformed { index, error }) => {
+				return refuse(BatchFailure { index: items[index].0 as u32, error: host_error(&error) })
+			},
+			Err(BatchError::Invalid) => {
+				return refuse(BatchFailure::whole(VerifyError::InvalidProof))
+			},
 		}
 	}
-
-	if failures.is_empty() {
-		Ok(())
-	} else {
-		failures.sort_by_key(|failure| failure.index);
-		log::debug!(target: LOG_TARGET, "batch of {} failed: {:?}", batch.len(), failures);
-		Err(failures)
-	}
+	Ok(())
 }
