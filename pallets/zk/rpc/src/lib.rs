@@ -4,10 +4,15 @@
 //! | method | returns |
 //! | --- | --- |
 //! | `zk_treeState(at?)` | `{ root, leafCount, anchorHistory }` |
-//! | `zk_leaves(from, limit, at?)` | `{ from, leaves: [{ index, commitment, ciphertext }], next, leafCount }` |
+//! | `zk_leaves(from, limit, at?)` | `{ from, leaves: [{ index, commitment, ciphertext, nullifier }], next, leafCount }` |
 //! | `zk_isSpent(nullifier, at?)` | `bool` |
 //! | `zk_isKnownAnchor(root, at?)` | `bool` |
 //! | `zk_poolTotal(at?)` | decimal string |
+//!
+//! A leaf's `nullifier` is the one revealed in the same slot by the action that appended it
+//! (leaf `2k + i`, nullifier `i`): with every leaf a wallet learns which of its notes are
+//! spent without naming them, so wallets have no need of `zk_isSpent` (docs/zk.md, "Wallet
+//! sync").
 
 use std::{fmt::Display, sync::Arc};
 
@@ -51,6 +56,8 @@ pub struct LeafJson {
 	pub commitment: H256,
 	/// The note's ciphertext.
 	pub ciphertext: Bytes,
+	/// The nullifier revealed in the same slot by the action that appended this leaf.
+	pub nullifier: H256,
 }
 
 /// A page of leaves.
@@ -78,7 +85,8 @@ pub trait ZkApi<BlockHash> {
 	#[method(name = "zk_leaves")]
 	fn leaves(&self, from: u64, limit: u32, at: Option<BlockHash>) -> RpcResult<LeavesPage>;
 
-	/// Whether a nullifier was spent.
+	/// Whether a nullifier was spent. Asking names the nullifier to the node: a wallet learns
+	/// its spent notes from the leaves instead.
 	#[method(name = "zk_isSpent")]
 	fn is_spent(&self, nullifier: H256, at: Option<BlockHash>) -> RpcResult<bool>;
 
@@ -137,6 +145,7 @@ where
 				index: from + offset as u64,
 				commitment: H256(record.commitment.0),
 				ciphertext: Bytes(record.ciphertext.to_vec()),
+				nullifier: H256(record.nullifier.0),
 			})
 			.collect();
 		let end = from + leaves.len() as u64;
