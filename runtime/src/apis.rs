@@ -259,6 +259,10 @@ impl_runtime_apis! {
 		fn pool_total() -> Balance {
 			pallet_zk::PoolTotal::<Runtime>::get()
 		}
+
+		fn minimum_fee(kind: pallet_zk::CallKind) -> Option<u64> {
+			Zk::minimum_fee(kind)
+		}
 	}
 
 	impl pallet_proof_of_inference_runtime_api::ProofOfInferenceApi<Block, AccountId, Balance, BlockNumber>

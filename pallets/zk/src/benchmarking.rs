@@ -81,6 +81,7 @@ mod benchmarks {
 		_(RawOrigin::None, Box::new(fixture.transfer.clone()));
 
 		assert!(Pallet::<T>::is_spent(&fixture.transfer.public_inputs.nullifiers[0]));
+		assert_eq!(BlockProofs::<T>::decode_len(), Some(1));
 		Ok(())
 	}
 
@@ -123,6 +124,33 @@ mod benchmarks {
 		_(RawOrigin::None, actions);
 
 		assert_eq!(TreeFrontier::<T>::get().next_index, (1 << 31) - 1 + 2 * u64::from(n));
+		assert_eq!(BlockProofs::<T>::decode_len(), Some(n as usize));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn verify_block_proofs(
+		n: Linear<1, { sable_zk_host::MAX_BATCH_LEN }>,
+	) -> Result<(), BenchmarkError> {
+		let fixture = load()?;
+		// Distinct proofs, repeated: with the node's cache off every copy is verified.
+		let statements = core::iter::once(&fixture.transfer)
+			.chain(fixture.unshields.iter())
+			.cycle()
+			.take(n as usize)
+			.map(Pallet::<T>::statement)
+			.collect::<Result<Vec<_>, _>>()
+			.map_err(|_| BenchmarkError::Stop("fixture statement"))?;
+		let statements = BoundedVec::try_from(statements)
+			.map_err(|_| BenchmarkError::Stop("MaxBlockProofs below MAX_BATCH_LEN"))?;
+		BlockProofs::<T>::put(statements);
+
+		#[block]
+		{
+			Pallet::<T>::verify_block_proofs();
+		}
+
+		assert!(BlockProofs::<T>::get().is_empty());
 		Ok(())
 	}
 

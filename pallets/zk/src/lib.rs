@@ -19,16 +19,29 @@
 //! Every call checks, in this order and before any state is touched: the switch, the values
 //! allowed for the call kind and the minimum fee, the anchor, the nullifiers (unspent and
 //! pairwise distinct within the call or batch), the pool's funds, the binding recomputed from
-//! the call's own data, room in the tree, the proof's exact length; then the proof; then it
-//! writes. An error leaves the state as it was.
+//! the call's own data, room in the tree, the proof's exact length; then it writes. An error
+//! leaves the state as it was. When the proof itself is checked depends on the path
+//! (`docs/zk.md`, "One batch per block").
 //!
 //! ## Unsigned calls
 //! `transfer`, `unshield` and `submit_batch` have no signer, so they reveal no transparent
-//! account. [`ValidateUnsigned`] runs every check above, proof included (the node caches the
-//! verified statement, so block building and import do not verify it again), orders
-//! transactions by fee, keeps them only while their anchor is in the history, and tags them
-//! with their nullifiers so that two transactions spending one note cannot both enter a
-//! block.
+//! account.
+//! - [`ValidateUnsigned::validate_unsigned`] (the transaction pool) runs every check above,
+//!   the fee rule and the proof; the node caches the verified statement. The fee must cover
+//!   what a signed transaction of the same length and weight pays ([`ShieldedFees`]), the
+//!   priority is computed from the fee above that as `ChargeTransactionPayment` computes it
+//!   from a tip, transactions are kept only while their anchor is in the history, and they
+//!   are tagged with their nullifiers so that two spending one note cannot both enter a block.
+//! - `pre_dispatch` and the call itself run the checks but not the proof: the call appends its
+//!   statements to [`BlockProofs`], and `on_finalize` verifies all of the block's statements
+//!   in one batch per host call. A block with an invalid one is invalid: `on_finalize` panics,
+//!   which is how a runtime refuses a block, as `pallet_timestamp` does for a missing
+//!   timestamp. Honest authors never build one, because their pool verified every proof.
+//! - Each call is weighed at its share of that batch ([`Pallet::deferred_weight`]).
+//!
+//! ## Signed calls
+//! A `shield` is signed and pays the transaction fee, even when its proof is invalid, so its
+//! proof is verified when it is dispatched and a bad one fails only that call.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -57,11 +70,13 @@ pub use weights::WeightInfo;
 use alloc::{boxed::Box, collections::BTreeSet, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
+	dispatch::{DispatchResultWithPostInfo, GetDispatchInfo, PostDispatchInfo},
 	traits::{
 		fungible::{Balanced, Credit, Inspect, Mutate},
 		tokens::{DepositConsequence, Fortitude, Precision, Preservation, Provenance},
 		Get, OnUnbalanced,
 	},
+	weights::Weight,
 	PalletId,
 };
 use sable_zk_host::{CircuitId, ProofError, Statement};
@@ -69,6 +84,7 @@ use sable_zk_primitives::{encoding::fp_from_bytes, tree::Frontier, Fp};
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{AccountIdConversion, Saturating, Zero},
+	DispatchError,
 	transaction_validity::{
 		InvalidTransaction, TransactionPriority, TransactionSource, TransactionValidity,
 		TransactionValidityError, ValidTransaction,
@@ -157,6 +173,17 @@ pub fn account_binding_bytes<AccountId: Encode>(account: &AccountId) -> [u8; 32]
 	binding_bytes(account)
 }
 
+/// How unsigned shielded transactions are priced and ordered: as signed transactions of the
+/// same length and weight (`docs/zk.md`, "Fees and priority").
+pub trait ShieldedFees {
+	/// The fee a signed transaction of `len` bytes and `weight` pays now, without a tip (the
+	/// chain's fee multiplier included).
+	fn minimum_fee(len: u32, weight: Weight) -> u64;
+	/// The pool priority of such a transaction offering `surplus` above that fee, as for a
+	/// signed one offering it as a tip.
+	fn priority(len: u32, weight: Weight, surplus: u64) -> TransactionPriority;
+}
+
 /// A shielded call's data as the checks see it.
 struct Action<'a, AccountId> {
 	kind: CallKind,
@@ -208,9 +235,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// Smallest fee a transfer or unshield may pay, in the smallest unit.
+		/// Smallest fee a transfer or unshield may pay, in the smallest unit, whatever
+		/// [`Config::Fees`] asks.
 		#[pallet::constant]
 		type MinimumFee: Get<u64>;
+
+		/// Prices and orders unsigned shielded transactions as signed ones.
+		type Fees: ShieldedFees;
 
 		/// How many recent roots are accepted as anchors (one root per block that appended
 		/// notes).
@@ -221,15 +252,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBatchSize: Get<u32>;
 
+		/// Most proofs of unsigned calls one block may carry (they are verified together in
+		/// `on_finalize`).
+		#[pallet::constant]
+		type MaxBlockProofs: Get<u32>;
+
 		/// The version of the transfer circuit whose proofs are accepted (an entry of
 		/// `sable_circuits::REGISTRY` that the nodes verify; `docs/zk.md`, "Adding a circuit
 		/// version").
 		#[pallet::constant]
 		type TransferCircuit: Get<CircuitId>;
-
-		/// Base priority of unsigned shielded transactions; the fee is added to it.
-		#[pallet::constant]
-		type UnsignedPriority: Get<TransactionPriority>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -264,6 +296,12 @@ pub mod pallet {
 	/// Number of roots ever recorded (the next root's sequence number).
 	#[pallet::storage]
 	pub type RootCount<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The statements of this block's unsigned calls, verified together and removed in
+	/// `on_finalize` (never written to the database).
+	#[pallet::storage]
+	pub type BlockProofs<T: Config> =
+		StorageValue<_, BoundedVec<Statement, T::MaxBlockProofs>, ValueQuery>;
 
 	/// Value held by the pool: every `value_in` minus every `value_out` and fee.
 	#[pallet::storage]
@@ -369,6 +407,8 @@ pub mod pallet {
 		InsufficientBalance,
 		/// The proof is not exactly as long as proofs of the accepted transfer circuit version.
 		WrongProofLength,
+		/// The block holds as many proofs of unsigned calls as it may.
+		BlockProofsFull,
 	}
 
 	impl<T: Config> Error<T> {
@@ -392,6 +432,7 @@ pub mod pallet {
 				Error::UnknownCircuit => 14,
 				Error::InsufficientBalance => 15,
 				Error::WrongProofLength => 16,
+				Error::BlockProofsFull => 17,
 				Error::__Ignore(..) => 0,
 			}
 		}
@@ -416,6 +457,7 @@ pub mod pallet {
 		}
 
 		fn on_finalize(_: BlockNumberFor<T>) {
+			Self::verify_block_proofs();
 			if RootPending::<T>::take() {
 				let frontier = TreeFrontier::<T>::get();
 				match frontier.root() {
@@ -440,53 +482,58 @@ pub mod pallet {
 				T::Currency::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite);
 			ensure!(spendable >= value, Error::<T>::InsufficientBalance);
 			let action = Action { kind: CallKind::Shield, payload: &payload, recipient: None };
-			Self::check_and_verify(core::slice::from_ref(&action))?;
+			let statements = Self::check(core::slice::from_ref(&action))?;
+			sable_zk_host::verify(&statements).map_err(Error::<T>::from)?;
 			Self::apply(&action, Some(&who))
 		}
 
 		/// A private transfer: spends two notes, adds two, pays the fee from shielded value.
 		/// Unsigned: see the pallet documentation.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::transfer())]
-		pub fn transfer(origin: OriginFor<T>, payload: Box<ShieldedProof>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::transfer().saturating_add(Pallet::<T>::deferred_weight(1)))]
+		pub fn transfer(
+			origin: OriginFor<T>,
+			payload: Box<ShieldedProof>,
+		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			let action = Action { kind: CallKind::Transfer, payload: &payload, recipient: None };
-			Self::check_and_verify(core::slice::from_ref(&action))?;
-			Self::apply(&action, None)
+			let opens = Self::check_apply_and_defer(core::slice::from_ref(&action))?;
+			Ok(Self::actual_weight(T::WeightInfo::transfer(), 1, opens))
 		}
 
 		/// Moves `payload.public_inputs.value_out` from the pool to `recipient` (the account
 		/// the proof is bound to). Unsigned.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::unshield())]
+		#[pallet::weight(T::WeightInfo::unshield().saturating_add(Pallet::<T>::deferred_weight(1)))]
 		pub fn unshield(
 			origin: OriginFor<T>,
 			payload: Box<ShieldedProof>,
 			recipient: T::AccountId,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			let action =
 				Action { kind: CallKind::Unshield, payload: &payload, recipient: Some(&recipient) };
-			Self::check_and_verify(core::slice::from_ref(&action))?;
-			Self::apply(&action, None)
+			let opens = Self::check_apply_and_defer(core::slice::from_ref(&action))?;
+			Ok(Self::actual_weight(T::WeightInfo::unshield(), 1, opens))
 		}
 
-		/// Transfers and unshields whose proofs are verified together by one batch host call.
-		/// All are applied, in order, or none. Unsigned.
+		/// Transfers and unshields sent as one transaction. All are applied, in order, or none.
+		/// Unsigned.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::submit_batch(actions.len() as u32))]
+		#[pallet::weight(
+			T::WeightInfo::submit_batch(actions.len() as u32)
+				.saturating_add(Pallet::<T>::deferred_weight(actions.len() as u32))
+		)]
 		pub fn submit_batch(
 			origin: OriginFor<T>,
 			actions: BoundedVec<ShieldedAction<T::AccountId>, T::MaxBatchSize>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
+			let count = actions.len() as u32;
 			let actions: Vec<_> = actions.iter().map(Action::from_batch_item).collect();
-			Self::check_and_verify(&actions)?;
-			for action in &actions {
-				Self::apply(action, None)?;
-			}
-			Self::deposit_event(Event::BatchApplied { count: actions.len() as u32 });
-			Ok(())
+			let opens = Self::check_apply_and_defer(&actions)?;
+			Self::deposit_event(Event::BatchApplied { count });
+			Ok(Self::actual_weight(T::WeightInfo::submit_batch(count), count, opens))
 		}
 
 		/// Turns shielded calls on or off.
@@ -507,17 +554,19 @@ pub mod pallet {
 
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
 			let actions = Self::unsigned_actions(call)?;
-			Self::check_and_verify(&actions).map_err(Self::refusal)?;
-			let fees =
-				actions.iter().fold(0u64, |sum, action| sum.saturating_add(action.inputs().fee));
+			let statements = Self::check(&actions).map_err(Self::refusal)?;
+			let surplus = Self::fee_surplus(call, &actions)?;
+			sable_zk_host::verify(&statements)
+				.map_err(|error| Self::refusal(Error::<T>::from(error)))?;
 			let longevity = actions
 				.iter()
 				.filter_map(|action| Self::anchor_remaining(&action.inputs().anchor))
 				.min()
 				.unwrap_or(1)
 				.max(1);
+			let (len, weight) = Self::fee_basis(call, actions.len() as u32);
 			let mut builder = ValidTransaction::with_tag_prefix("SableZk")
-				.priority(T::UnsignedPriority::get().saturating_add(fees))
+				.priority(T::Fees::priority(len, weight, surplus))
 				.longevity(longevity)
 				.propagate(true);
 			for action in &actions {
@@ -529,11 +578,17 @@ pub mod pallet {
 		}
 
 		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
-			// The same checks as in the pool, against the state of this block: a transaction
-			// whose note was spent earlier in the block is left out of it. The proof check is
-			// answered from the node's cache when the pool verified it.
+			// The checks of the pool against the state of this block, the proof excepted (it
+			// joins the block's batch): a transaction whose note was spent earlier in the
+			// block, or that no longer pays the fee, is left out of it.
 			let actions = Self::unsigned_actions(call)?;
-			Self::check_and_verify(&actions).map_err(Self::refusal)
+			Self::check(&actions).map_err(Self::refusal)?;
+			Self::fee_surplus(call, &actions)?;
+			let queued = BlockProofs::<T>::decode_len().unwrap_or(0);
+			if queued.saturating_add(actions.len()) > T::MaxBlockProofs::get() as usize {
+				return Err(InvalidTransaction::ExhaustsResources.into());
+			}
+			Ok(())
 		}
 	}
 }
@@ -559,6 +614,35 @@ impl<T: Config> Pallet<T> {
 	pub fn leaves(from: u64, limit: u32) -> Vec<NoteRecord> {
 		let end = TreeFrontier::<T>::get().next_index.min(from.saturating_add(u64::from(limit)));
 		(from..end).filter_map(Leaves::<T>::get).collect()
+	}
+
+	/// The fee an unsigned call of `kind` must offer now: what a signed transaction of its
+	/// length and weight pays, and at least [`Config::MinimumFee`]. Every such call has the
+	/// same length (a proof of the accepted circuit version, fixed-size inputs and
+	/// ciphertexts), so a representative call prices them all. `None` for a shield, which is
+	/// signed and pays the transaction fee.
+	pub fn minimum_fee(kind: CallKind) -> Option<u64> {
+		let proof_len = sable_zk_host::circuits::lookup(T::TransferCircuit::get())?.proof_len;
+		let payload = Box::new(ShieldedProof {
+			proof: vec![0u8; proof_len as usize].try_into().ok()?,
+			public_inputs: TransferPublicInputs {
+				anchor: [0; 32],
+				nullifiers: [Nullifier([0; 32]); 2],
+				commitments: [NoteCommitment([0; 32]); 2],
+				value_in: 0,
+				value_out: 0,
+				fee: 0,
+				binding: [0; 32],
+			},
+			ciphertexts: [[0; CIPHERTEXT_LEN]; 2],
+		});
+		let call = match kind {
+			CallKind::Shield => return None,
+			CallKind::Transfer => Call::<T>::transfer { payload },
+			CallKind::Unshield => Call::<T>::unshield { payload, recipient: Self::pool_account() },
+		};
+		let (len, weight) = Self::fee_basis(&call, 1);
+		Some(T::Fees::minimum_fee(len, weight).max(T::MinimumFee::get()))
 	}
 
 	/// Whether a nullifier was spent.
@@ -621,8 +705,9 @@ impl<T: Config> Pallet<T> {
 		InvalidTransaction::Custom(error.code()).into()
 	}
 
-	/// Every check of the pallet documentation's "Order of checks", then the proofs.
-	fn check_and_verify(actions: &[Action<'_, T::AccountId>]) -> Result<(), Error<T>> {
+	/// Every check of the pallet documentation's "Order of checks"; returns the statements
+	/// whose proofs remain to be verified.
+	fn check(actions: &[Action<'_, T::AccountId>]) -> Result<Vec<Statement>, Error<T>> {
 		frame_support::ensure!(VerifierEnabled::<T>::get(), Error::<T>::VerifierDisabled);
 		frame_support::ensure!(!actions.is_empty(), Error::<T>::EmptyBatch);
 		let genesis_hash = Self::genesis_hash();
@@ -674,12 +759,100 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::TreeFull
 		);
 
-		let statements = actions
-			.iter()
-			.map(|action| Self::statement(action.payload))
-			.collect::<Result<Vec<_>, _>>()?;
-		sable_zk_host::verify(&statements).map_err(Error::<T>::from)
+		actions.iter().map(|action| Self::statement(action.payload)).collect()
 	}
+
+	/// An unsigned call's checks and writes, its statements queued for the block's batch.
+	/// Returns how many host batch calls it opens (`0` or `1`: see [`Self::actual_weight`]).
+	fn check_apply_and_defer(actions: &[Action<'_, T::AccountId>]) -> Result<u32, DispatchError> {
+		let statements = Self::check(actions)?;
+		let queued = BlockProofs::<T>::decode_len().unwrap_or(0);
+		if queued.saturating_add(statements.len()) > T::MaxBlockProofs::get() as usize {
+			return Err(Error::<T>::BlockProofsFull.into());
+		}
+		for action in actions {
+			Self::apply(action, None)?;
+		}
+		for statement in statements.iter().cloned() {
+			BlockProofs::<T>::try_append(statement).map_err(|_| Error::<T>::BlockProofsFull)?;
+		}
+		let chunk = sable_zk_host::MAX_BATCH_LEN as usize;
+		let opens = (queued..queued + statements.len()).filter(|position| position % chunk == 0);
+		Ok(opens.count() as u32)
+	}
+
+	/// Verifies every statement of this block's unsigned calls, one host batch call per
+	/// [`sable_zk_host::MAX_BATCH_LEN`] of them, and forgets them.
+	///
+	/// # Panics
+	/// When one does not verify: the block is invalid (`docs/zk.md`, "One batch per block").
+	/// Every such proof was verified by the author's transaction pool, so an honest author
+	/// never builds such a block.
+	fn verify_block_proofs() {
+		let statements = BlockProofs::<T>::take();
+		for chunk in statements.chunks(sable_zk_host::MAX_BATCH_LEN as usize) {
+			if let Err(error) = sable_zk_host::verify(chunk) {
+				log::error!(target: LOG_TARGET, "block proof batch refused: {error:?}");
+				#[allow(clippy::panic)]
+				{
+					panic!("a shielded proof in this block is invalid: {error:?}");
+				}
+			}
+		}
+	}
+
+	/// The weight, beyond the call's own work, of `count` proofs verified in the block's
+	/// batch: `count` times the batch's cost per proof, plus the fixed cost of one host batch
+	/// call, declared in case this call opens one (a call opens at most one, since
+	/// `MaxBatchSize` fits a host call).
+	pub fn deferred_weight(count: u32) -> Weight {
+		let (fixed, per_proof) = Self::batch_costs();
+		per_proof.saturating_mul(count.into()).saturating_add(fixed)
+	}
+
+	/// The fixed cost of one host batch call and the cost of each proof in it.
+	fn batch_costs() -> (Weight, Weight) {
+		let fixed = T::WeightInfo::verify_block_proofs(0);
+		(fixed, T::WeightInfo::verify_block_proofs(1).saturating_sub(fixed))
+	}
+
+	/// What an unsigned call used: its own work, its proofs' share of the batch, and the
+	/// batch call's fixed cost only if it opened one (the rest is refunded).
+	fn actual_weight(own: Weight, count: u32, opens: u32) -> PostDispatchInfo {
+		let (fixed, per_proof) = Self::batch_costs();
+		let used = own
+			.saturating_add(per_proof.saturating_mul(count.into()))
+			.saturating_add(fixed.saturating_mul(opens.into()));
+		Some(used).into()
+	}
+
+	/// The length and the weight an unsigned call is priced at: its encoded length, its own
+	/// work, its proofs' share of the batch and a `1 / MAX_BATCH_LEN` share per proof of the
+	/// batch call's fixed cost.
+	fn fee_basis(call: &Call<T>, count: u32) -> (u32, Weight) {
+		let (fixed, _) = Self::batch_costs();
+		let declared = call.get_dispatch_info().call_weight;
+		let share = fixed
+			.saturating_mul(count.into())
+			.checked_div(u64::from(sable_zk_host::MAX_BATCH_LEN))
+			.unwrap_or(fixed);
+		let weight = declared.saturating_sub(fixed).saturating_add(share);
+		(call.encoded_size() as u32, weight)
+	}
+
+	/// How much the call's shielded fees exceed what a signed transaction of its length and
+	/// weight pays; refused when they fall short.
+	fn fee_surplus(
+		call: &Call<T>,
+		actions: &[Action<'_, T::AccountId>],
+	) -> Result<u64, TransactionValidityError> {
+		let offered =
+			actions.iter().fold(0u64, |sum, action| sum.saturating_add(action.inputs().fee));
+		let (len, weight) = Self::fee_basis(call, actions.len() as u32);
+		let required = T::Fees::minimum_fee(len, weight);
+		offered.checked_sub(required).ok_or(Self::refusal(Error::<T>::FeeTooLow))
+	}
+
 
 	/// The host-function statement of a transfer payload, for the accepted circuit version.
 	pub fn statement(payload: &ShieldedProof) -> Result<Statement, Error<T>> {

@@ -81,6 +81,22 @@ parameter_types! {
 	pub FeeSink: AccountId = fee_sink();
 	/// A test may switch the accepted circuit version.
 	pub storage TransferCircuit: CircuitId = sable_zk_host::circuits::TRANSFER_V1.id;
+	/// The mock's price of bytes: one fee unit per this many bytes, `0` for free bytes (tests
+	/// lower it, as the chain's fee multiplier would raise prices).
+	pub storage BytesPerFeeUnit: u32 = 0;
+}
+
+/// Prices as a signed transaction of the mock would: one unit per [`BytesPerFeeUnit`]
+/// bytes, and one priority point per unit of surplus.
+pub struct MockFees;
+
+impl crate::ShieldedFees for MockFees {
+	fn minimum_fee(len: u32, _weight: frame_support::weights::Weight) -> u64 {
+		u64::from(len.checked_div(BytesPerFeeUnit::get()).unwrap_or(0))
+	}
+	fn priority(_len: u32, _weight: frame_support::weights::Weight, surplus: u64) -> u64 {
+		surplus
+	}
 }
 
 impl pallet_zk::Config for Test {
@@ -92,7 +108,8 @@ impl pallet_zk::Config for Test {
 	type RootHistorySize = ConstU32<ROOT_HISTORY>;
 	type MaxBatchSize = ConstU32<8>;
 	type TransferCircuit = TransferCircuit;
-	type UnsignedPriority = ConstU64<1_000>;
+	type Fees = MockFees;
+	type MaxBlockProofs = ConstU32<{ sable_zk_host::MAX_BATCH_LEN }>;
 	type WeightInfo = ();
 }
 
@@ -115,6 +132,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 }
 
 /// Finalizes the current block and starts the next one.
+/// Ends the block (verifying its proofs, recording its root) and starts the next.
 pub fn next_block() {
 	use frame_support::traits::Hooks;
 	let number = System::block_number();

@@ -6,7 +6,9 @@
 use std::sync::OnceLock;
 
 use codec::{Decode, Encode};
-use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
+use frame_support::{
+	assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::{Get, Hooks}, BoundedVec,
+};
 use rand::{rngs::StdRng, SeedableRng};
 use sable_zk_primitives::{
 	encoding::{fp_from_bytes, fp_to_bytes},
@@ -342,12 +344,11 @@ fn tampered_proofs_and_bindings_are_refused() {
 	new_test_ext().execute_with(|| {
 		let s = scenario();
 		block_1();
+		// The pool verifies the proof (dispatch defers it to the block's batch, see
+		// `a_block_with_an_invalid_proof_is_invalid`).
 		let mut tampered = s.transfer_a.clone();
 		tampered.proof[200] ^= 1;
-		assert_noop!(
-			Zk::transfer(RuntimeOrigin::none(), Box::new(tampered)),
-			Error::<Test>::InvalidProof
-		);
+		assert_eq!(validate(&Call::transfer { payload: Box::new(tampered) }), Err(refusal(13)));
 
 		// A changed ciphertext no longer matches the binding.
 		let mut other_ciphertext = s.transfer_a.clone();
@@ -374,10 +375,88 @@ fn tampered_proofs_and_bindings_are_refused() {
 		// Changing the amount breaks the proof (after the binding, which does not cover it).
 		let mut more = s.unshield.clone();
 		more.public_inputs.value_out += 1;
-		assert_noop!(
-			Zk::unshield(RuntimeOrigin::none(), Box::new(more), charlie()),
-			Error::<Test>::InvalidProof
+		let call = Call::unshield { payload: Box::new(more), recipient: charlie() };
+		assert_eq!(validate(&call), Err(refusal(13)));
+	});
+}
+
+/// The pool's answer for `call`.
+fn validate(call: &Call<Test>) -> sp_runtime::transaction_validity::TransactionValidity {
+	Zk::validate_unsigned(TransactionSource::External, call)
+}
+
+/// The pool's refusal with `code` (`docs/zk.md`, "Refusal codes").
+fn refusal(code: u8) -> TransactionValidityError {
+	TransactionValidityError::Invalid(InvalidTransaction::Custom(code))
+}
+
+#[test]
+#[should_panic(expected = "a shielded proof in this block is invalid")]
+fn a_block_with_an_invalid_proof_is_invalid() {
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		// An author that skips its pool's verification can dispatch it: the checks that do
+		// not need the proof pass, and the block's batch refuses the block.
+		let mut tampered = s.transfer_b.clone();
+		tampered.proof[200] ^= 1;
+		assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
+		assert_ok!(Zk::transfer(RuntimeOrigin::none(), Box::new(tampered)));
+		next_block();
+	});
+}
+
+#[test]
+fn a_block_verifies_its_unsigned_proofs_in_one_batch_each_paying_its_share() {
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		sable_zk_host::native::clear_cache();
+		let own = <() as WeightInfo>::transfer();
+		let fixed = <() as WeightInfo>::verify_block_proofs(0);
+		let per_proof = <() as WeightInfo>::verify_block_proofs(1) - fixed;
+		let declared = Call::<Test>::transfer { payload: boxed(&s.transfer_a) }
+			.get_dispatch_info()
+			.call_weight;
+		assert_eq!(declared, own + per_proof + fixed);
+		// The first proof of the block opens its batch and pays its fixed cost; the second
+		// pays only its share.
+		let first = Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)).expect("first");
+		let second = Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_b)).expect("second");
+		assert_eq!(first.actual_weight, Some(own + per_proof + fixed));
+		assert_eq!(second.actual_weight, Some(own + per_proof));
+		assert_eq!(BlockProofs::<Test>::decode_len(), Some(2));
+		next_block();
+		// Verified together at the end of the block (and so remembered by the node), then
+		// forgotten by the chain.
+		assert_eq!(BlockProofs::<Test>::decode_len(), None);
+		for payload in [&s.transfer_a, &s.transfer_b] {
+			assert!(sable_zk_host::native::is_cached(&Zk::statement(payload).expect("statement")));
+		}
+		assert_eq!(Zk::tree_state().root, s.roots[1]);
+	});
+}
+
+#[test]
+fn a_block_holds_at_most_max_block_proofs() {
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let statement = Zk::statement(&s.transfer_b).expect("statement");
+		let limit = <<Test as Config>::MaxBlockProofs as Get<u32>>::get() as usize;
+		BlockProofs::<Test>::put(BoundedVec::truncate_from(vec![statement; limit]));
+		let call = Call::<Test>::transfer { payload: boxed(&s.transfer_a) };
+		// Left for a later block by the author, and refused if dispatched anyway.
+		assert_eq!(
+			Zk::pre_dispatch(&call),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
 		);
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
+			Error::<Test>::BlockProofsFull
+		);
+		BlockProofs::<Test>::kill();
+		assert_ok!(Zk::pre_dispatch(&call));
 	});
 }
 
@@ -435,14 +514,14 @@ fn a_batch_with_one_bad_proof_changes_nothing() {
 		block_1();
 		let mut bad = s.transfer_b.clone();
 		bad.proof[300] ^= 1;
-		let batch = BoundedVec::truncate_from(vec![
+		let actions = BoundedVec::truncate_from(vec![
 			ShieldedAction::Transfer(s.transfer_a.clone()),
 			ShieldedAction::Transfer(bad),
 		]);
-		assert_noop!(
-			Zk::submit_batch(RuntimeOrigin::none(), batch),
-			Error::<Test>::InvalidProofInBatch { index: 1 }
-		);
+		// Refused by the pool after one combined check, without a search for the culprit.
+		assert_eq!(validate(&Call::submit_batch { actions }), Err(refusal(13)));
+		assert_pool(1500);
+		assert!(!Zk::is_spent(&s.transfer_a.public_inputs.nullifiers[0]));
 		assert_noop!(
 			Zk::submit_batch(RuntimeOrigin::none(), BoundedVec::new()),
 			Error::<Test>::EmptyBatch
@@ -487,10 +566,7 @@ fn a_proof_of_any_other_length_is_refused_singly_in_a_batch_and_by_the_pool() {
 				Error::<Test>::WrongProofLength
 			);
 			let call = Call::<Test>::transfer { payload: Box::new(bad) };
-			assert_eq!(
-				Zk::validate_unsigned(TransactionSource::External, &call),
-				Err(InvalidTransaction::Custom(Error::<Test>::WrongProofLength.code()).into())
-			);
+			assert_eq!(validate(&call), Err(refusal(Error::<Test>::WrongProofLength.code())));
 		}
 		assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)));
 	});
@@ -540,8 +616,10 @@ fn the_pool_validates_unsigned_transfers_with_tags_priority_and_longevity() {
 		let s = scenario();
 		block_1();
 		let call = Call::<Test>::transfer { payload: boxed(&s.transfer_a) };
-		let valid = Zk::validate_unsigned(TransactionSource::External, &call).expect("valid");
-		assert_eq!(valid.priority, 1_000 + 5);
+		let fee = s.transfer_a.public_inputs.fee;
+		let valid = validate(&call).expect("valid");
+		// With no length fee the whole shielded fee is surplus, ordered as a tip would be.
+		assert_eq!(valid.priority, fee);
 		// The block-1 root is the newest of ROOT_HISTORY accepted roots.
 		assert_eq!(valid.longevity, u64::from(ROOT_HISTORY));
 		let tags: Vec<Vec<u8>> = s
@@ -577,6 +655,34 @@ fn the_pool_validates_unsigned_transfers_with_tags_priority_and_longevity() {
 		);
 		// The root update is reserved at the start of every block.
 		assert_eq!(Zk::on_initialize(2), <() as WeightInfo>::update_root());
+	});
+}
+
+#[test]
+fn the_fee_follows_what_signed_bytes_cost() {
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let call = Call::<Test>::transfer { payload: boxed(&s.transfer_a) };
+		let fee = s.transfer_a.public_inputs.fee;
+		let len = call.encoded_size() as u32;
+		assert!(len > 4 * 1024, "a transfer is a few KiB");
+		// One unit for the transaction's bytes: the rest of the fee is the priority.
+		BytesPerFeeUnit::set(&len);
+		assert_eq!(validate(&call).expect("still paid").priority, fee - 1);
+		// The price of bytes rises (as the fee multiplier does): the same proof no longer
+		// pays enough, in the pool or in a block.
+		BytesPerFeeUnit::set(&(len / (fee as u32 + 1)));
+		assert_eq!(validate(&call), Err(refusal(Error::<Test>::FeeTooLow.code())));
+		assert_eq!(Zk::pre_dispatch(&call), Err(refusal(Error::<Test>::FeeTooLow.code())));
+		// Wallets ask for the fee to offer: the price of exactly a real transfer's bytes.
+		BytesPerFeeUnit::set(&1);
+		assert_eq!(Zk::minimum_fee(CallKind::Transfer), Some(u64::from(len)));
+		assert_eq!(Zk::minimum_fee(CallKind::Unshield), Some(u64::from(len) + 32));
+		assert_eq!(Zk::minimum_fee(CallKind::Shield), None);
+		BytesPerFeeUnit::set(&0);
+		assert_eq!(Zk::minimum_fee(CallKind::Transfer), Some(MINIMUM_FEE));
+		assert_ok!(Zk::pre_dispatch(&call));
 	});
 }
 

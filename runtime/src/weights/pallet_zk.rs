@@ -192,4 +192,10 @@ impl<T: frame_system::Config> pallet_zk::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
+	fn verify_block_proofs(n: u32, ) -> Weight {
+		Weight::from_parts(22_800_000_000, 0)
+			.saturating_add(Weight::from_parts(1_560_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
 }

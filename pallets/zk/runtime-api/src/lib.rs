@@ -9,7 +9,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::Codec;
 
-pub use pallet_zk::{NoteRecord, Nullifier, TreeState};
+pub use pallet_zk::{CallKind, NoteRecord, Nullifier, TreeState};
 
 /// Most leaves one [`ZkApi::leaves`] call returns.
 pub const MAX_LEAVES_PAGE: u32 = 1024;
@@ -29,5 +29,8 @@ sp_api::decl_runtime_apis! {
 		fn is_known_anchor(root: [u8; 32]) -> bool;
 		/// Value held by the pool.
 		fn pool_total() -> Balance;
+		/// The fee a `transfer` or `unshield` must offer now (what a signed transaction of the
+		/// same length and weight pays); `None` for a shield.
+		fn minimum_fee(kind: CallKind) -> Option<u64>;
 	}
 }
