@@ -624,7 +624,7 @@ impl<T: Config> Pallet<T> {
 	pub fn minimum_fee(kind: CallKind) -> Option<u64> {
 		let proof_len = sable_zk_host::circuits::lookup(T::TransferCircuit::get())?.proof_len;
 		let payload = Box::new(ShieldedProof {
-			proof: vec![0u8; proof_len as usize].try_into().ok()?,
+			proof: alloc::vec![0u8; proof_len as usize].try_into().ok()?,
 			public_inputs: TransferPublicInputs {
 				anchor: [0; 32],
 				nullifiers: [Nullifier([0; 32]); 2],
