@@ -73,8 +73,10 @@ pub(crate) enum Command {
 	Send {
 		address: String,
 		amount: u64,
-		#[arg(long, default_value_t = DEFAULT_FEE)]
-		fee: u64,
+		/// The fee in the smallest unit (default: the chain's price, `zk_minimumFee`, plus
+		/// 1%).
+		#[arg(long)]
+		fee: Option<u64>,
 		/// Spend notes the wallet knows are spent, and let the chain refuse them.
 		#[arg(long)]
 		force: bool,
@@ -111,8 +113,10 @@ pub(crate) enum Command {
 	Unshield {
 		account: String,
 		amount: u64,
-		#[arg(long, default_value_t = DEFAULT_FEE)]
-		fee: u64,
+		/// The fee in the smallest unit (default: the chain's price, `zk_minimumFee`, plus
+		/// 1%).
+		#[arg(long)]
+		fee: Option<u64>,
 		/// Prove and print the call (and, for unsigned calls, the extrinsic) as JSON without
 		/// submitting it: for polkadot.js or a script to submit.
 		#[arg(long)]
@@ -300,9 +304,6 @@ pub(crate) enum JobCommand {
 	Status { job_id: u64 },
 }
 
-/// 0.01 SBL, the runtime's minimum shielded fee.
-pub(crate) const DEFAULT_FEE: u64 = 10_000_000_000;
-
 #[derive(Subcommand)]
 pub(crate) enum KeysCommand {
 	/// Make a new spending key (encrypted with $SABLE_PASSPHRASE with --encrypt).
@@ -349,7 +350,7 @@ mod tests {
 		assert!(cli.node == ["ws://127.0.0.1:9944"] && cli.output == Output::Text);
 		match cli.command {
 			Command::Send { address, amount, fee, force, no_submit } => {
-				assert_eq!((address.as_str(), amount, fee), ("sable1abc", 5, DEFAULT_FEE));
+				assert_eq!((address.as_str(), amount, fee), ("sable1abc", 5, None));
 				assert!(!force && !no_submit);
 			},
 			_ => panic!("not a send"),

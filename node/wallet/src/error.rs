@@ -172,13 +172,14 @@ mod tests {
 		);
 
 		// Every refusal code of the pallet has its own explanation.
-		for code in 1..=16 {
+		for code in 1..=17 {
 			assert!(zk_refusal(code).is_some(), "code {code}");
 		}
 		assert_eq!(zk_refusal(13).map(|(name, _)| name).as_deref(), Some("InvalidProof"));
 		assert_eq!(zk_refusal(16).map(|(name, _)| name).as_deref(), Some("WrongProofLength"));
 		assert_eq!(zk_refusal(0), None);
-		assert_eq!(zk_refusal(17), None);
+		assert_eq!(zk_refusal(17).map(|(name, _)| name).as_deref(), Some("BlockProofsFull"));
+		assert_eq!(zk_refusal(18), None);
 
 		// Not a custom error, or no detail at all: shown as the node said it.
 		let undecodable = Refusal::new(1002, "Verification Error", Some("\"Could not decode\""));

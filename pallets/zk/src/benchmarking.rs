@@ -15,6 +15,8 @@ use sable_zk_primitives::tree::Frontier;
 
 /// Pool funds for the unshields (more than any batch takes out).
 const POOL_FUNDS: u64 = u64::MAX / 4;
+/// A tree position with every low bit set: the next append hashes up 31 levels.
+const WORST_POSITION: u64 = (1 << 31) - 1;
 
 fn load() -> Result<BenchmarkFixture, BenchmarkError> {
 	fixture().ok_or(BenchmarkError::Stop("benchmark fixture does not decode"))
@@ -37,9 +39,11 @@ fn set_up<T: Config>(fixture: &BenchmarkFixture) -> Result<(), BenchmarkError> {
 	Pallet::<T>::record_root(anchor, tree.next_index);
 
 	// Worst case for appends: the next leaf completes 31 subtrees.
+	// The tree at a position whose next leaves cost the most to hash in (all low bits set).
 	let mut frontier = Frontier::default();
-	frontier.next_index = (1 << 31) - 1;
+	frontier.next_index = WORST_POSITION;
 	TreeFrontier::<T>::put(frontier);
+	LeafCount::<T>::put(WORST_POSITION);
 
 	let pool = Pallet::<T>::pool_account();
 	let funds: BalanceOf<T> = POOL_FUNDS.into();
@@ -123,7 +127,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::None, actions);
 
-		assert_eq!(TreeFrontier::<T>::get().next_index, (1 << 31) - 1 + 2 * u64::from(n));
+		assert_eq!(LeafCount::<T>::get(), WORST_POSITION + 2 * u64::from(n));
 		assert_eq!(BlockProofs::<T>::decode_len(), Some(n as usize));
 		Ok(())
 	}
@@ -165,19 +169,28 @@ mod benchmarks {
 	/// The root computed in `on_finalize`: 32 hashes when the lowest bit of the leaf count
 	/// is set.
 	#[benchmark]
-	fn update_root() {
-		let mut frontier = Frontier::default();
-		frontier.next_index = 1;
-		TreeFrontier::<T>::put(frontier);
-		RootPending::<T>::put(true);
+	fn update_root(n: Linear<1, 512>) -> Result<(), BenchmarkError> {
+		let fixture = load()?;
+		set_up::<T>(&fixture)?;
+		let leaf = NoteRecord {
+			commitment: fixture.transfer.public_inputs.commitments[0],
+			ciphertext: fixture.transfer.ciphertexts[0],
+			nullifier: fixture.transfer.public_inputs.nullifiers[0],
+		};
+		for index in WORST_POSITION..WORST_POSITION + u64::from(n) {
+			Leaves::<T>::insert(index, leaf.clone());
+		}
+		LeafCount::<T>::put(WORST_POSITION + u64::from(n));
 		let before = RootCount::<T>::get();
 
 		#[block]
 		{
-			Pallet::<T>::on_finalize(BlockNumberFor::<T>::zero());
+			Pallet::<T>::update_tree();
 		}
 
 		assert_eq!(RootCount::<T>::get(), before + 1);
+		assert_eq!(TreeFrontier::<T>::get().next_index, WORST_POSITION + u64::from(n));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -8,10 +8,11 @@
 //!
 //! ## State
 //! - the spent nullifiers;
-//! - the note-commitment tree: a [`Frontier`], every leaf (commitment and ciphertext, for
-//!   wallets), and the roots of the last [`Config::RootHistorySize`] blocks that appended
-//!   leaves (the anchors a proof may use; the root is computed once per block, in
-//!   `on_finalize`);
+//! - the note-commitment tree: every leaf (commitment, ciphertext and the nullifier revealed
+//!   beside it, for wallets), a [`Frontier`], and the roots of the last
+//!   [`Config::RootHistorySize`] blocks that appended leaves (the anchors a proof may use).
+//!   Calls only store their leaves; `on_finalize` hashes the block's leaves into the frontier
+//!   and records the root, once per block;
 //! - the pool total, equal to the pool account's balance above its existential deposit;
 //! - a switch that turns shielded calls off.
 //!
@@ -280,10 +281,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Leaves<T: Config> = StorageMap<_, Twox64Concat, u64, NoteRecord, OptionQuery>;
 
-	/// Whether leaves were appended in this block (the root is then updated in
-	/// `on_finalize`).
+	/// Leaves appended so far, this block's included; the frontier holds those of earlier
+	/// blocks, and `on_finalize` hashes in the rest.
 	#[pallet::storage]
-	pub type RootPending<T: Config> = StorageValue<_, bool, ValueQuery>;
+	pub type LeafCount<T: Config> = StorageValue<_, u64, ValueQuery>;
 
 	/// Accepted anchors: root to its sequence number.
 	#[pallet::storage]
@@ -452,19 +453,14 @@ pub mod pallet {
 		}
 
 		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
-			// Reserve the root update `on_finalize` may do.
-			T::WeightInfo::update_root()
+			// Reserve the fixed part of the tree update `on_finalize` may do; each call pays
+			// for its own leaves and proofs.
+			T::WeightInfo::update_root(0)
 		}
 
 		fn on_finalize(_: BlockNumberFor<T>) {
 			Self::verify_block_proofs();
-			if RootPending::<T>::take() {
-				let frontier = TreeFrontier::<T>::get();
-				match frontier.root() {
-					Ok(root) => Self::record_root(root, frontier.next_index),
-					Err(error) => log::error!(target: LOG_TARGET, "tree root: {error:?}"),
-				}
-			}
+			Self::update_tree();
 		}
 	}
 
@@ -473,7 +469,7 @@ pub mod pallet {
 		/// Moves `payload.public_inputs.value_in` from the signer into the pool and adds the
 		/// two new notes.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::shield())]
+		#[pallet::weight(T::WeightInfo::shield().saturating_add(Pallet::<T>::tree_weight(2)))]
 		pub fn shield(origin: OriginFor<T>, payload: Box<ShieldedProof>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			// The signer can pay: checked before the proof, which costs far more.
@@ -753,7 +749,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let pool: u128 = PoolTotal::<T>::get().try_into().unwrap_or(u128::MAX);
 		frame_support::ensure!(taken_out <= pool, Error::<T>::PoolInsufficient);
-		let leaves = TreeFrontier::<T>::get().next_index.saturating_add(2 * actions.len() as u64);
+		let leaves = LeafCount::<T>::get().saturating_add(2 * actions.len() as u64);
 		frame_support::ensure!(
 			leaves <= sable_zk_primitives::tree::TREE_CAPACITY,
 			Error::<T>::TreeFull
@@ -801,13 +797,48 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The weight, beyond the call's own work, of `count` proofs verified in the block's
-	/// batch: `count` times the batch's cost per proof, plus the fixed cost of one host batch
-	/// call, declared in case this call opens one (a call opens at most one, since
-	/// `MaxBatchSize` fits a host call).
+	/// The weight, beyond the call's own work, of what `count` actions leave to the end of
+	/// the block: their proofs verified in the block's batch (`count` times the batch's cost
+	/// per proof, plus the fixed cost of one host batch call, declared in case this call
+	/// opens one: a call opens at most one, since `MaxBatchSize` fits a host call) and their
+	/// leaves hashed into the tree.
 	pub fn deferred_weight(count: u32) -> Weight {
 		let (fixed, per_proof) = Self::batch_costs();
-		per_proof.saturating_mul(count.into()).saturating_add(fixed)
+		per_proof
+			.saturating_mul(count.into())
+			.saturating_add(fixed)
+			.saturating_add(Self::tree_weight(count.saturating_mul(2)))
+	}
+
+	/// The weight of hashing `leaves` leaves into the tree in `on_finalize` (the root and the
+	/// fixed part are reserved by `on_initialize`).
+	pub fn tree_weight(leaves: u32) -> Weight {
+		let fixed = T::WeightInfo::update_root(0);
+		T::WeightInfo::update_root(1).saturating_sub(fixed).saturating_mul(leaves.into())
+	}
+
+	/// Hashes this block's leaves into the frontier and records the new root as an anchor.
+	fn update_tree() {
+		let mut frontier = TreeFrontier::<T>::get();
+		let count = LeafCount::<T>::get();
+		if count <= frontier.next_index {
+			return;
+		}
+		// Every leaf was checked to be a field element when its call was dispatched.
+		let leaves: Option<Vec<Fp>> = (frontier.next_index..count)
+			.map(|index| fp_from_bytes(&Leaves::<T>::get(index)?.commitment.0))
+			.collect();
+		let updated = leaves
+			.ok_or(sable_zk_primitives::tree::TreeError::NonCanonicalNode)
+			.and_then(|leaves| frontier.append(&leaves))
+			.and_then(|_| frontier.root());
+		match updated {
+			Ok(root) => {
+				TreeFrontier::<T>::put(&frontier);
+				Self::record_root(root, frontier.next_index);
+			},
+			Err(error) => log::error!(target: LOG_TARGET, "tree update: {error:?}"),
+		}
 	}
 
 	/// The fixed cost of one host batch call and the cost of each proof in it.
@@ -822,7 +853,8 @@ impl<T: Config> Pallet<T> {
 		let (fixed, per_proof) = Self::batch_costs();
 		let used = own
 			.saturating_add(per_proof.saturating_mul(count.into()))
-			.saturating_add(fixed.saturating_mul(opens.into()));
+			.saturating_add(fixed.saturating_mul(opens.into()))
+			.saturating_add(Self::tree_weight(count.saturating_mul(2)));
 		Some(used).into()
 	}
 
@@ -931,15 +963,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Stores the payload's two leaves (hashed into the tree in `on_finalize`).
 	fn append_notes(payload: &ShieldedProof) -> Result<NewNotes, Error<T>> {
 		let commitments = payload.public_inputs.commitments;
-		let mut leaves = [Fp::zero(); 2];
-		for (leaf, commitment) in leaves.iter_mut().zip(commitments.iter()) {
-			*leaf = fp_from_bytes(&commitment.0).ok_or(Error::<T>::MalformedPublicInputs)?;
+		for commitment in &commitments {
+			fp_from_bytes(&commitment.0).ok_or(Error::<T>::MalformedPublicInputs)?;
 		}
-		let mut frontier = TreeFrontier::<T>::get();
-		let first_index = frontier.append(&leaves).map_err(|_| Error::<T>::TreeFull)?;
-		TreeFrontier::<T>::put(frontier);
+		let first_index = LeafCount::<T>::get();
+		let next = first_index.saturating_add(2);
+		frame_support::ensure!(
+			next <= sable_zk_primitives::tree::TREE_CAPACITY,
+			Error::<T>::TreeFull
+		);
 		let revealed = payload.public_inputs.nullifiers;
 		for (offset, ((commitment, ciphertext), nullifier)) in
 			commitments.iter().zip(payload.ciphertexts.iter()).zip(revealed.iter()).enumerate()
@@ -953,7 +988,7 @@ impl<T: Config> Pallet<T> {
 				},
 			);
 		}
-		RootPending::<T>::put(true);
+		LeafCount::<T>::put(next);
 		Ok(NewNotes { first_index, commitments, ciphertexts: payload.ciphertexts })
 	}
 }

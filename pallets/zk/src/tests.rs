@@ -246,7 +246,9 @@ fn shield_transfer_unshield_end_to_end() {
 				if *recipient == charlie() && notes.first_index == 8
 		)));
 
-		// Wallet view: every leaf with its ciphertext, in order.
+		// Wallet view, once the block is closed: every leaf with its ciphertext, in order.
+		assert_eq!(Zk::leaves(0, 100).len(), 8, "this block's leaves are not in the tree yet");
+		next_block();
 		let leaves = Zk::leaves(0, 100);
 		assert_eq!(leaves.len(), 10);
 		assert_eq!(leaves[4].commitment, s.transfer_a.public_inputs.commitments[0]);
@@ -418,13 +420,14 @@ fn a_block_verifies_its_unsigned_proofs_in_one_batch_each_paying_its_share() {
 		let declared = Call::<Test>::transfer { payload: boxed(&s.transfer_a) }
 			.get_dispatch_info()
 			.call_weight;
-		assert_eq!(declared, own + per_proof + fixed);
+		let leaves = Zk::tree_weight(2);
+		assert_eq!(declared, own + per_proof + fixed + leaves);
 		// The first proof of the block opens its batch and pays its fixed cost; the second
 		// pays only its share.
 		let first = Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)).expect("first");
 		let second = Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_b)).expect("second");
-		assert_eq!(first.actual_weight, Some(own + per_proof + fixed));
-		assert_eq!(second.actual_weight, Some(own + per_proof));
+		assert_eq!(first.actual_weight, Some(own + per_proof + fixed + leaves));
+		assert_eq!(second.actual_weight, Some(own + per_proof + leaves));
 		assert_eq!(BlockProofs::<Test>::decode_len(), Some(2));
 		next_block();
 		// Verified together at the end of the block (and so remembered by the node), then
@@ -654,7 +657,7 @@ fn the_pool_validates_unsigned_transfers_with_tags_priority_and_longevity() {
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(5)))
 		);
 		// The root update is reserved at the start of every block.
-		assert_eq!(Zk::on_initialize(2), <() as WeightInfo>::update_root());
+		assert_eq!(Zk::on_initialize(2), <() as WeightInfo>::update_root(0));
 	});
 }
 

@@ -4,8 +4,9 @@
 //!
 //! `shield` includes its proof's verification. `transfer`, `unshield` and `submit_batch` do
 //! not: their proofs are verified in the block's batch, whose cost is
-//! `verify_block_proofs(n)` and which the pallet adds to each call's weight
-//! (`Pallet::deferred_weight`).
+//! `verify_block_proofs(n)`. No call hashes its leaves into the tree: `on_finalize` does,
+//! for `update_root(n)` with `n` leaves. The pallet adds each call's share of both to its
+//! weight (`Pallet::deferred_weight`, `Pallet::tree_weight`).
 
 #![allow(unused_parens, unused_imports, missing_docs)]
 
@@ -22,7 +23,7 @@ pub trait WeightInfo {
 	fn unshield() -> Weight;
 	fn submit_batch(n: u32) -> Weight;
 	fn set_enabled() -> Weight;
-	fn update_root() -> Weight;
+	fn update_root(n: u32) -> Weight;
 	fn verify_block_proofs(n: u32) -> Weight;
 }
 
@@ -55,8 +56,10 @@ impl WeightInfo for () {
 	fn set_enabled() -> Weight {
 		Weight::from_parts(5_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
 	}
-	fn update_root() -> Weight {
-		Weight::from_parts(5_000_000_000, 1_500)
+	fn update_root(n: u32) -> Weight {
+		Weight::from_parts(8_000_000_000, 1_500)
+			.saturating_add(Weight::from_parts(200_000_000, 300).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 4))
+			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(n.into()))
 	}
 }

@@ -1,41 +1,24 @@
 //! The shielded pool (`pallet_zk`): private transfers are priced and ordered as signed
-//! transactions of the same length and weight, and their fees go to the block author.
+//! transactions of the same length and weight, and their fees are burned as signed fees are
+//! (validators are paid by era rewards). An author paid by the shielded fees it includes
+//! could fill its own blocks with transfers to itself at no cost but the state they add.
 
 use frame_support::{
-	parameter_types,
-	traits::{
-		fungible::{Balanced, Credit},
-		ConstU32, ConstU64, OnUnbalanced,
-	},
-	PalletId,
-};
-use frame_support::{
 	dispatch::{DispatchClass, DispatchInfo, Pays},
+	parameter_types,
+	traits::{ConstU32, ConstU64},
 	weights::Weight,
+	PalletId,
 };
 use pallet_transaction_payment::ChargeTransactionPayment;
 use sp_runtime::transaction_validity::TransactionPriority;
 
-use crate::{AccountId, Authorship, Balances, Runtime, RuntimeEvent, TransactionPayment, CENTS};
+use crate::{Balances, Runtime, RuntimeEvent, TransactionPayment, CENTS};
 
 parameter_types! {
 	pub const ShieldedPoolId: PalletId = PalletId(*b"sbl/zkpl");
 	/// The transfer circuit version whose proofs the pool accepts.
 	pub const ShieldedTransferCircuit: sable_circuits::CircuitId = sable_circuits::TRANSFER_V1.id;
-}
-
-/// Pays a shielded fee to the author of the block that includes it (as a tip would be); if
-/// no author is known the fee is burned.
-pub struct ToBlockAuthor;
-
-impl OnUnbalanced<Credit<AccountId, Balances>> for ToBlockAuthor {
-	fn on_nonzero_unbalanced(fee: Credit<AccountId, Balances>) {
-		if let Some(author) = Authorship::author() {
-			// A deposit below the existential deposit to a new account fails: the credit is
-			// then dropped, which burns it.
-			let _ = Balances::resolve(&author, fee);
-		}
-	}
 }
 
 /// Prices an unsigned shielded transaction as `pallet_transaction_payment` prices a signed,
@@ -73,7 +56,8 @@ impl pallet_zk::ShieldedFees for AsSignedTransactions {
 impl pallet_zk::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
-	type OnFee = ToBlockAuthor;
+	/// Burned: dropping the credit reduces the total issuance.
+	type OnFee = ();
 	type PalletId = ShieldedPoolId;
 	/// 0.01 SBL, below which no shielded transaction goes whatever bytes cost.
 	type MinimumFee = ConstU64<{ CENTS as u64 }>;

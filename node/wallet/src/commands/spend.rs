@@ -7,6 +7,7 @@ use codec::Encode;
 use sable_wallet::{
 	error::{Result, WalletError},
 	extrinsic,
+	node_client::NodeClient,
 	shielded::{Operation, Outcome, Prepared, Spender},
 	store::WalletState,
 	submit,
@@ -41,42 +42,65 @@ pub(crate) async fn shield(
 		},
 	};
 	let from = suri.as_deref().map(submit::pair_from_suri).transpose()?;
-	spend(context, Operation::Shield { from, amount }, false, no_submit).await
+	let node = context.connect().await?;
+	spend(context, node, Operation::Shield { from, amount }, false, no_submit).await
 }
 
-/// Sends `amount` privately to the shielded `address`, paying `fee` from the notes.
+/// What the wallet offers above the chain's price when `--fee` is not given: room for the fee
+/// multiplier to rise between proving and inclusion (it only scales the weight part, about
+/// 1% of the price), the rest ranking the transaction as a tip would.
+const FEE_MARGIN_PERCENT: u64 = 1;
+
+/// `fee`, or the chain's price for `kind` plus [`FEE_MARGIN_PERCENT`].
+async fn offered_fee(node: &NodeClient, kind: &str, fee: Option<u64>) -> Result<u64> {
+	match fee {
+		Some(fee) => Ok(fee),
+		None => {
+			let price = node.minimum_fee(kind).await?;
+			Ok(price.saturating_add((price * FEE_MARGIN_PERCENT).div_ceil(100)))
+		},
+	}
+}
+
+/// Sends `amount` privately to the shielded `address`, paying `fee` (default: the chain's
+/// price) from the notes.
 pub(crate) async fn send(
 	context: &Context,
 	address: &str,
 	amount: u64,
-	fee: u64,
+	fee: Option<u64>,
 	force: bool,
 	no_submit: bool,
 ) -> Result<Reply> {
 	let to = Address::decode(address).map_err(|e| WalletError::Input(e.to_string()))?;
-	spend(context, Operation::Send { to, amount, fee }, force, no_submit).await
+	let node = context.connect().await?;
+	let fee = offered_fee(&node, "transfer", fee).await?;
+	spend(context, node, Operation::Send { to, amount, fee }, force, no_submit).await
 }
 
-/// Moves `amount` out of the pool to the transparent account `ss58`, paying `fee`.
+/// Moves `amount` out of the pool to the transparent account `ss58`, paying `fee` (default:
+/// the chain's price).
 pub(crate) async fn unshield(
 	context: &Context,
 	ss58: &str,
 	amount: u64,
-	fee: u64,
+	fee: Option<u64>,
 	no_submit: bool,
 ) -> Result<Reply> {
 	let to = account(ss58)?;
-	spend(context, Operation::Unshield { to, amount, fee }, false, no_submit).await
+	let node = context.connect().await?;
+	let fee = offered_fee(&node, "unshield", fee).await?;
+	spend(context, node, Operation::Unshield { to, amount, fee }, false, no_submit).await
 }
 
 async fn spend(
 	context: &Context,
+	node: NodeClient,
 	operation: Operation,
 	force: bool,
 	no_submit: bool,
 ) -> Result<Reply> {
 	let sk = keys::unlock(&context.dir)?;
-	let node = context.connect().await?;
 	let store_path = context.store_path();
 	let state = WalletState::load(&store_path)?;
 	let mut spender = Spender { node: &node, sk, state, store_path, force };

@@ -8,6 +8,7 @@
 //! | `zk_isSpent(nullifier, at?)` | `bool` |
 //! | `zk_isKnownAnchor(root, at?)` | `bool` |
 //! | `zk_poolTotal(at?)` | decimal string |
+//! | `zk_minimumFee(kind, at?)` | decimal string: the fee a `"transfer"` or `"unshield"` must offer |
 //!
 //! A leaf's `nullifier` is the one revealed in the same slot by the action that appended it
 //! (leaf `2k + i`, nullifier `i`): with every leaf a wallet learns which of its notes are
@@ -22,7 +23,7 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::error::{ErrorObject, ErrorObjectOwned},
 };
-use pallet_zk_runtime_api::{Nullifier, MAX_LEAVES_PAGE};
+use pallet_zk_runtime_api::{CallKind, Nullifier, MAX_LEAVES_PAGE};
 use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
@@ -33,6 +34,8 @@ pub use pallet_zk_runtime_api::ZkApi as ZkRuntimeApi;
 
 /// Error code of a failed runtime API call.
 pub const RUNTIME_ERROR: i32 = 1;
+/// Error code of a call kind other than `"transfer"` or `"unshield"`.
+pub const UNKNOWN_KIND: i32 = 2;
 
 /// The tree as `zk_treeState` returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +100,12 @@ pub trait ZkApi<BlockHash> {
 	/// Value held by the pool, as a decimal string.
 	#[method(name = "zk_poolTotal")]
 	fn pool_total(&self, at: Option<BlockHash>) -> RpcResult<String>;
+
+	/// The fee a `"transfer"` or `"unshield"` must offer now, as a decimal string: what a
+	/// signed transaction of the same length and weight pays (docs/zk.md, "Fees and
+	/// priority").
+	#[method(name = "zk_minimumFee")]
+	fn minimum_fee(&self, kind: String, at: Option<BlockHash>) -> RpcResult<String>;
 }
 
 /// Serves [`ZkApiServer`] from a client's runtime API.
@@ -165,5 +174,22 @@ where
 	fn pool_total(&self, at: Option<Block::Hash>) -> RpcResult<String> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		Ok(self.client.runtime_api().pool_total(at).map_err(runtime_error)?.to_string())
+	}
+
+	fn minimum_fee(&self, kind: String, at: Option<Block::Hash>) -> RpcResult<String> {
+		let call_kind = match kind.as_str() {
+			"transfer" => CallKind::Transfer,
+			"unshield" => CallKind::Unshield,
+			_ => {
+				return Err(ErrorObject::owned(
+					UNKNOWN_KIND,
+					"kind must be \"transfer\" or \"unshield\"",
+					Some(kind),
+				))
+			},
+		};
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let fee = self.client.runtime_api().minimum_fee(at, call_kind).map_err(runtime_error)?;
+		fee.map(|fee| fee.to_string()).ok_or_else(|| runtime_error("no fee for this kind"))
 	}
 }
