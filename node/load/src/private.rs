@@ -54,7 +54,8 @@ fn wallet<'a>(node: &'a NodeClient, dir: &Path, i: usize) -> Spender<'a> {
 	Spender { node, sk, state, store_path, force: false }
 }
 
-/// Proves one shield per wallet, submits them signed by //Alice and waits for their notes.
+/// Proves one shield per wallet, submits them signed by //Alice and waits until their notes
+/// are finalized.
 async fn shield_all(
 	node: &NodeClient,
 	rpc: &Rpc,
@@ -63,7 +64,7 @@ async fn shield_all(
 ) -> Result<(), String> {
 	let alice = sr25519::Pair::from_string("//Alice", None).map_err(|e| format!("{e:?}"))?;
 	let mut nonce = rpc.next_index(&AccountId::from(alice.public()).to_string()).await?;
-	let leaves_before = node.tree_state().await.map_err(|e| e.to_string())?.leaf_count;
+	let leaves_before = node.tree_state(None).await.map_err(|e| e.to_string())?.leaf_count;
 	let started = Instant::now();
 	let mut shields = Vec::with_capacity(wallets.len());
 	for wallet in wallets.iter_mut() {
@@ -85,10 +86,13 @@ async fn shield_all(
 			other => return Err(format!("a shield was refused: {other:?}")),
 		}
 	}
+	// The wallets sync from the finalized block: wait until it holds the new notes.
 	let wanted = leaves_before + 2 * wallets.len() as u64;
 	let deadline = Instant::now() + Duration::from_secs(300);
 	loop {
-		let leaves = node.tree_state().await.map_err(|e| e.to_string())?.leaf_count;
+		let finalized = node.finalized_head().await.map_err(|e| e.to_string())?;
+		let state = node.tree_state(Some(finalized)).await.map_err(|e| e.to_string())?;
+		let leaves = state.leaf_count;
 		if leaves >= wanted {
 			return Ok(());
 		}

@@ -112,23 +112,26 @@ impl NodeClient {
 		})
 	}
 
-	/// Up to `limit` leaves from `from`, and where the next page starts (`zk_leaves`).
-	pub async fn leaves(&self, from: u64, limit: u32) -> Result<LeavesPage> {
-		ZkApiClient::<Hash>::leaves(&self.client, from, limit, None)
-			.await
-			.map_err(|e| self.error(e))
+	/// Up to `limit` leaves from `from` in the state of block `at` (`None`: the best block),
+	/// and where the next page starts (`zk_leaves`). Each leaf carries the nullifier revealed
+	/// in its slot, so the wallet never asks about its own (docs/zk.md, "Wallet sync"): the
+	/// client has no `zk_isSpent`.
+	pub async fn leaves(&self, from: u64, limit: u32, at: Option<H256>) -> Result<LeavesPage> {
+		ZkApiClient::<Hash>::leaves(&self.client, from, limit, at).await.map_err(|e| self.error(e))
 	}
 
-	/// The latest anchor and the number of leaves under it (`zk_treeState`).
-	pub async fn tree_state(&self) -> Result<TreeStateJson> {
-		ZkApiClient::<Hash>::tree_state(&self.client, None).await.map_err(|e| self.error(e))
+	/// The latest anchor and the number of leaves under it in the state of block `at`
+	/// (`None`: the best block) (`zk_treeState`).
+	pub async fn tree_state(&self, at: Option<H256>) -> Result<TreeStateJson> {
+		ZkApiClient::<Hash>::tree_state(&self.client, at).await.map_err(|e| self.error(e))
 	}
 
-	/// Whether `nullifier` is spent (`zk_isSpent`).
-	pub async fn is_spent(&self, nullifier: [u8; 32]) -> Result<bool> {
-		ZkApiClient::<Hash>::is_spent(&self.client, H256(nullifier), None)
+	/// The fee a `"transfer"` or `"unshield"` must offer now (`zk_minimumFee`).
+	pub async fn minimum_fee(&self, kind: &str) -> Result<u64> {
+		let fee = ZkApiClient::<Hash>::minimum_fee(&self.client, kind.to_string(), None)
 			.await
-			.map_err(|e| self.error(e))
+			.map_err(|e| self.error(e))?;
+		fee.parse().map_err(|_| WalletError::Rpc(format!("zk_minimumFee answered {fee:?}")))
 	}
 
 	/// The job as the node reports it (`poi_job`); `None` if there is no such job.

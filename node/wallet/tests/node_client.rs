@@ -2,6 +2,8 @@
 //! the pallets' generated RPC servers (over fixed data) and polkadot-sdk's types for the
 //! standard methods, so a wire format the wallet misreads fails here rather than on a chain.
 
+use std::sync::{Arc, Mutex};
+
 use codec::Encode;
 use jsonrpsee::{
 	core::{RpcResult, SubscriptionResult},
@@ -16,7 +18,16 @@ use sable_runtime::{
 	opaque::{Block, UncheckedExtrinsic as OpaqueExtrinsic},
 	AccountId, Hash, Header, Runtime, RuntimeCall, RuntimeEvent,
 };
-use sable_wallet::{error::WalletError, extrinsic, node_client::NodeClient, submit};
+use sable_wallet::{
+	error::WalletError, extrinsic, node_client::NodeClient, store::WalletState, submit,
+	sync::sync_pages,
+};
+use sable_zk_primitives::{
+	encoding::{fp_from_bytes, fp_to_bytes},
+	keys::SpendingKey,
+	tree::CommitmentTree,
+	Fp,
+};
 use sc_transaction_pool_api::TransactionStatus;
 use sp_core::{
 	storage::{StorageData, StorageKey},
@@ -31,6 +42,7 @@ const GENESIS: H256 = H256::repeat_byte(0x11);
 const BLOCK: H256 = H256::repeat_byte(0x22);
 const NUMBER: u32 = 7;
 const NONCE: u32 = 4;
+const FINALIZED: H256 = H256::repeat_byte(0x55);
 
 /// What the stand-in node holds: one block with `extrinsics` and their `events`, and
 /// `refusal` for every submission when set.
@@ -50,27 +62,63 @@ fn header() -> Header {
 	Header::new(NUMBER, H256::zero(), H256::zero(), H256::zero(), Default::default())
 }
 
-struct Pool;
+/// Leaves in the stand-in tree at `at`: 3 at [`BLOCK`] or the best block, 2 at
+/// [`FINALIZED`], 1 at any other.
+fn leaf_count_at(at: Option<Hash>) -> u64 {
+	match at {
+		None => 3,
+		Some(hash) if hash == BLOCK => 3,
+		Some(hash) if hash == FINALIZED => 2,
+		Some(_) => 1,
+	}
+}
+
+/// The root of the stand-in tree of `leaf_count` leaves, leaf `i` being `[i; 32]`.
+fn root_of(leaf_count: u64) -> H256 {
+	let mut tree = CommitmentTree::default();
+	for index in 0..leaf_count {
+		tree.append(fp_from_bytes(&[index as u8; 32]).expect("canonical")).expect("room");
+	}
+	H256(fp_to_bytes(&tree.root()))
+}
+
+/// The stand-in shielded pool; `asked` records each call's method and block.
+#[derive(Clone, Default)]
+struct Pool {
+	asked: Arc<Mutex<Vec<(&'static str, Option<Hash>)>>>,
+}
+
+impl Pool {
+	fn ask(&self, method: &'static str, at: Option<Hash>) {
+		self.asked.lock().expect("not poisoned").push((method, at));
+	}
+}
 
 impl ZkApiServer<Hash> for Pool {
-	fn tree_state(&self, _: Option<Hash>) -> RpcResult<TreeStateJson> {
-		Ok(TreeStateJson { root: H256::repeat_byte(0x33), leaf_count: 3, anchor_history: 100 })
+	fn tree_state(&self, at: Option<Hash>) -> RpcResult<TreeStateJson> {
+		self.ask("zk_treeState", at);
+		let leaf_count = leaf_count_at(at);
+		Ok(TreeStateJson { root: root_of(leaf_count), leaf_count, anchor_history: 100 })
 	}
 
-	fn leaves(&self, from: u64, limit: u32, _: Option<Hash>) -> RpcResult<LeavesPage> {
-		let leaves: Vec<LeafJson> = (from..3.min(from + u64::from(limit)))
+	fn leaves(&self, from: u64, limit: u32, at: Option<Hash>) -> RpcResult<LeavesPage> {
+		self.ask("zk_leaves", at);
+		let leaf_count = leaf_count_at(at);
+		let leaves: Vec<LeafJson> = (from..leaf_count.min(from + u64::from(limit)))
 			.map(|index| LeafJson {
 				index,
 				commitment: H256::repeat_byte(index as u8),
 				ciphertext: Bytes(vec![index as u8; 5]),
+				nullifier: H256::repeat_byte(0x90 + index as u8),
 			})
 			.collect();
 		let end = from + leaves.len() as u64;
-		Ok(LeavesPage { from, leaves, next: (end < 3).then_some(end), leaf_count: 3 })
+		Ok(LeavesPage { from, leaves, next: (end < leaf_count).then_some(end), leaf_count })
 	}
 
-	fn is_spent(&self, nullifier: H256, _: Option<Hash>) -> RpcResult<bool> {
-		Ok(nullifier == H256::repeat_byte(0x99))
+	fn is_spent(&self, _: H256, at: Option<Hash>) -> RpcResult<bool> {
+		self.ask("zk_isSpent", at);
+		Ok(false)
 	}
 
 	fn is_known_anchor(&self, _: H256, _: Option<Hash>) -> RpcResult<bool> {
@@ -79,6 +127,10 @@ impl ZkApiServer<Hash> for Pool {
 
 	fn pool_total(&self, _: Option<Hash>) -> RpcResult<String> {
 		Ok("0".into())
+	}
+
+	fn minimum_fee(&self, _: String, _: Option<Hash>) -> RpcResult<String> {
+		Ok("10000000000".into())
 	}
 }
 
@@ -171,12 +223,13 @@ fn at_block(params: &Params) -> Result<bool, ErrorObjectOwned> {
 
 fn standard_methods(chain: Chain) -> RpcModule<Chain> {
 	let mut module = RpcModule::new(chain);
-	let methods: [(&'static str, fn(Params, &Chain) -> RpcResult<serde_json::Value>); 6] = [
+	let methods: [(&'static str, fn(Params, &Chain) -> RpcResult<serde_json::Value>); 7] = [
 		("chain_getBlockHash", |params, _| {
 			let (number,): (Option<u32>,) = params.parse()?;
 			Ok(serde_json::json!((number == Some(0)).then_some(GENESIS)))
 		}),
 		("chain_getHeader", |params, _| Ok(serde_json::json!(at_block(&params)?.then(header)))),
+		("chain_getFinalizedHead", |_, _| Ok(serde_json::json!(FINALIZED))),
 		("chain_getBlock", |params, chain| {
 			let block = at_block(&params)?.then(|| SignedBlock::<Block> {
 				block: Block { header: header(), extrinsics: chain.extrinsics.clone() },
@@ -233,10 +286,15 @@ fn standard_methods(chain: Chain) -> RpcModule<Chain> {
 
 /// Serves `chain` on a free local port.
 async fn serve(chain: Chain) -> (ServerHandle, String) {
+	serve_pool(chain, Pool::default()).await
+}
+
+/// Serves `chain` and `pool` on a free local port.
+async fn serve_pool(chain: Chain, pool: Pool) -> (ServerHandle, String) {
 	let server = Server::builder().build("127.0.0.1:0").await.expect("a local port");
 	let url = format!("ws://{}", server.local_addr().expect("address"));
 	let mut module = standard_methods(chain);
-	module.merge(ZkApiServer::<Hash>::into_rpc(Pool)).expect("zk methods");
+	module.merge(ZkApiServer::<Hash>::into_rpc(pool)).expect("zk methods");
 	module.merge(ProofOfInferenceApiServer::<Hash, AccountId>::into_rpc(Jobs)).expect("poi");
 	(server.start(module), url)
 }
@@ -305,15 +363,18 @@ fn the_pallets_methods_come_through_their_generated_clients() {
 	runtime().block_on(async {
 		let (_server, url) = serve(chain(Vec::new())).await;
 		let node = NodeClient::connect(&url).await.expect("connects");
-		let page = node.leaves(1, 1).await.expect("leaves");
+		let page = node.leaves(1, 1, None).await.expect("leaves");
 		assert_eq!((page.from, page.next, page.leaf_count), (1, Some(2), 3));
 		assert_eq!(page.leaves[0].commitment, H256::repeat_byte(1));
 		assert_eq!(page.leaves[0].ciphertext.0, vec![1; 5]);
-		assert_eq!(node.leaves(2, 1024).await.expect("last page").next, None);
-		let state = node.tree_state().await.expect("tree state");
-		assert_eq!((state.root, state.leaf_count), (H256::repeat_byte(0x33), 3));
-		assert!(node.is_spent([0x99; 32]).await.expect("spent"));
-		assert!(!node.is_spent([0x98; 32]).await.expect("unspent"));
+		assert_eq!(page.leaves[0].nullifier, H256::repeat_byte(0x91));
+		assert_eq!(node.leaves(2, 1024, Some(BLOCK)).await.expect("last page").next, None);
+		// The block asked for reaches the node.
+		let older = Some(H256::repeat_byte(0x44));
+		assert_eq!(node.leaves(0, 1024, older).await.expect("older").leaves.len(), 1);
+		let state = node.tree_state(None).await.expect("tree state");
+		assert_eq!((state.root, state.leaf_count), (root_of(3), 3));
+		assert_eq!(node.tree_state(older).await.expect("older").leaf_count, 1);
 		assert_eq!(node.job(0).await.expect("job"), Some(job_zero()));
 		assert_eq!(node.job(1).await.expect("no job"), None);
 		assert_eq!(node.model(0).await.expect("model"), Some(model_zero()));
@@ -325,6 +386,27 @@ fn the_pallets_methods_come_through_their_generated_clients() {
 		let alice = sp_keyring_alice();
 		assert_eq!(node.provider(&alice).await.expect("not a provider"), None);
 		assert_eq!(node.provider_jobs(&alice).await.expect("no jobs"), Vec::<u64>::new());
+	});
+}
+
+#[test]
+fn a_sync_reads_the_tree_at_the_finalized_head_and_never_asks_about_a_nullifier() {
+	runtime().block_on(async {
+		let pool = Pool::default();
+		let (_server, url) = serve_pool(chain(Vec::new()), pool.clone()).await;
+		let node = NodeClient::connect(&url).await.expect("connects");
+		let dir = tempfile::tempdir().expect("dir");
+		let path = dir.path().join("wallet.json");
+		let mut state = WalletState::load(&path).expect("empty store");
+		let sk = SpendingKey::from_field(Fp::from(1));
+		let report = sync_pages(&node, &mut state, &path, &sk, 1).await.expect("synced");
+		// Two leaves at the finalized head (three at the best block), one page each, and the
+		// root checked against the finalized tree's.
+		assert_eq!((report.leaves, state.synced()), (2, 2));
+		let asked = pool.asked.lock().expect("not poisoned").clone();
+		let at = Some(FINALIZED);
+		let expected = vec![("zk_leaves", at), ("zk_leaves", at), ("zk_treeState", at)];
+		assert_eq!(asked, expected, "every zk query at the finalized head, no zk_isSpent");
 	});
 }
 
