@@ -1,6 +1,7 @@
 //! The shielded pool on a `--dev` node, driven as a wallet drives it: shield (signed), a
 //! private transfer and an unshield (unsigned) with real proofs, synced through the `zk_*`
-//! RPC, each finalized; a tampered proof refused at submission; verification metrics served.
+//! RPC (each leaf carrying the nullifier revealed in its slot), each finalized; a tampered
+//! proof refused at submission; verification metrics served.
 
 mod common;
 
@@ -158,6 +159,8 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 		CallKind::Transfer,
 		None,
 	);
+	let revealed: Vec<[u8; 32]> =
+		transfer.public_inputs.nullifiers.iter().map(|nullifier| nullifier.0).collect();
 	let call = RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(transfer.clone()) });
 	node.submit(&extrinsic::bare(call)).expect("transfer accepted");
 	node.wait_for("the transfer finalized", Duration::from_secs(120), |n| {
@@ -171,6 +174,13 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 		.rpc("zk_isSpent", json!([to_hex(&alice_spent_nullifier(&alice))]))
 		.expect("zk_isSpent");
 	assert_eq!(spent, json!(true));
+	// Its two leaves carry its two nullifiers, slot by slot: the spend a wallet reads without
+	// naming its note (docs/zk.md, "Wallet sync").
+	let page = node.rpc("zk_leaves", json!([2, 2])).expect("zk_leaves");
+	let leaves = page["leaves"].as_array().expect("leaves");
+	let carried: Vec<[u8; 32]> = leaves.iter().map(|leaf| bytes32(&leaf["nullifier"])).collect();
+	assert_eq!(carried, revealed);
+	assert_eq!(revealed[0], alice_spent_nullifier(&alice));
 
 	// 3. Bob unshields 5 SBL to //Charlie; first a tampered copy is refused at submission.
 	bob.sync(&node);

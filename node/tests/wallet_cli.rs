@@ -2,7 +2,8 @@
 //! files, no overwrite), sync over WebSocket RPC into a store that matches the chain's tree,
 //! clear errors for a wrong chain, an unreachable node and a locked key file; two wallets
 //! shielding, sending and unshielding with exact balances, double-spend refusal, a sync killed
-//! between pages and resumed; proofs under an unknown anchor read as expired; and the
+//! between pages and resumed, a sync that finds the notes and their spends without sending
+//! the node any of the wallet's nullifiers; proofs under an unknown anchor read as expired; and the
 //! proof-of-inference market from the CLI: a provider bonding and registering the digits
 //! model, an inference job proven, delivered and decrypted; a commitment job challenged,
 //! disputed with a reason and resolved against its provider by sudo; a request that does not
@@ -15,6 +16,7 @@ mod common;
 use std::{path::Path, time::Duration};
 
 use common::{
+	capture::{websocket_messages, RpcCapture},
 	free_port,
 	wallet::{self, sable, sable_full},
 	Node,
@@ -180,6 +182,100 @@ fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 	let (_, c_balance) = sable(&c, &url, &["balance"], None);
 	assert_eq!(c_balance["balance"], (6 * unit - fee).to_string());
 	assert_eq!(c_balance["synced_to"], 6, "three extrinsics, two leaves each");
+
+	// A's and B's keys in fresh stores, synced through a proxy that records what they send:
+	// each finds its notes and its spent one (A's in the page that holds the note, B's a page
+	// later), and the node hears none of their nullifiers (docs/zk.md, "Wallet sync").
+	let nullifiers: Vec<String> = [&a, &b]
+		.iter()
+		.flat_map(|wallet| run_ok(wallet, &url, &["notes"])["notes"].as_array().cloned())
+		.flatten()
+		.map(|note| note["nullifier"].as_str().expect("nullifier").to_string())
+		.collect();
+	assert_eq!(nullifiers.len(), 4, "A's and B's two notes each");
+	for (keys, page_size, received, spent) in [(&a, "256", [0, 3], 0), (&b, "2", [2, 4], 2)] {
+		let fresh = tempfile::tempdir_in(&node.base_path).expect("dir");
+		std::fs::copy(keys.join("keys.json"), fresh.path().join("keys.json")).expect("copy keys");
+		let capture = RpcCapture::start(node.rpc_port);
+		let synced = run_ok(fresh.path(), &capture.ws_url(), &["sync", "--page-size", page_size]);
+		assert_eq!(synced["received"], json!(received), "{synced}");
+		assert_eq!(synced["spent"], json!([spent]), "{synced}");
+		assert_eq!(
+			run_ok(fresh.path(), &url, &["notes"]),
+			run_ok(keys, &url, &["notes"]),
+			"the same notes and spent flags as the wallet that spent them"
+		);
+		assert_names_no_nullifier(&capture, &nullifiers);
+	}
+}
+
+/// Asserts that the one sync `capture` recorded read the tree at one block hash and that
+/// nothing it sent names any of `nullifiers` (hex, with or without `0x`, in any case, or as
+/// raw bytes) or asks `zk_isSpent`.
+fn assert_names_no_nullifier(capture: &RpcCapture, nullifiers: &[String]) {
+	let requests = capture.requests();
+	assert_eq!(requests.len(), 1, "one connection");
+	let method = |request: &Value| request["method"].as_str().unwrap_or_default().to_string();
+	let methods: Vec<String> = requests[0].iter().map(method).collect();
+	// The capture reads the messages: the sync's own requests are there.
+	for expected in ["chain_getFinalizedHead", "zk_leaves", "zk_treeState"] {
+		assert!(methods.iter().any(|m| m == expected), "{expected} in {methods:?}");
+	}
+	let at: Vec<&Value> = requests[0]
+		.iter()
+		.filter_map(|request| match method(request).as_str() {
+			"zk_leaves" => Some(&request["params"][2]),
+			"zk_treeState" => Some(&request["params"][0]),
+			_ => None,
+		})
+		.collect();
+	assert!(at[0].as_str().is_some_and(|hash| hash.len() == 66), "a block hash: {at:?}");
+	assert!(at.iter().all(|hash| *hash == at[0]), "one block for the whole sync: {at:?}");
+
+	for (raw, plain) in capture.raw().iter().zip(capture.plain()) {
+		let text = [raw.as_slice(), plain.as_slice()].concat();
+		let text = String::from_utf8_lossy(&text).to_lowercase();
+		assert!(!text.contains("zk_isspent"), "the sync asked zk_isSpent: {methods:?}");
+		for nullifier in nullifiers {
+			let hex = nullifier.trim_start_matches("0x").to_lowercase();
+			assert!(!text.contains(&hex), "the node was sent nullifier {nullifier}");
+			let bytes = common::hex_bytes(&json!(nullifier)).expect("hex");
+			assert!(
+				!plain.windows(bytes.len()).any(|window| window == bytes),
+				"the node was sent nullifier {nullifier} as bytes"
+			);
+		}
+	}
+}
+
+#[test]
+fn the_capture_unmasks_websocket_frames() {
+	let mask = [0x37, 0xfa, 0x21, 0x3d];
+	let masked = |first: u8, payload: &[u8]| {
+		let mut frame = vec![first, 0x80 | payload.len() as u8];
+		frame.extend(mask);
+		frame.extend(payload.iter().enumerate().map(|(i, byte)| byte ^ mask[i % 4]));
+		frame
+	};
+	let head = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	let mut bytes = head.to_vec();
+	bytes.extend(masked(0x81, b"{\"id\":1}"));
+	bytes.extend(masked(0x89, b"ping"));
+	bytes.extend(masked(0x01, b"{\"id\""));
+	bytes.extend(masked(0x80, b":2}"));
+	let mut long = vec![0x82, 0x80 | 126, 0, 200];
+	long.extend(mask);
+	long.extend((0..200).map(|i| (i as u8) ^ mask[i % 4]));
+	bytes.extend(long);
+	bytes.extend(&masked(0x81, b"{\"id\":3}")[..5]);
+	let (read_head, messages) = websocket_messages(&bytes);
+	assert_eq!(read_head, head);
+	let long: Vec<u8> = (0..200).map(|i| i as u8).collect();
+	assert_eq!(
+		messages,
+		vec![b"{\"id\":1}".to_vec(), b"{\"id\":2}".to_vec(), long],
+		"pings skipped, fragments joined, the incomplete last frame left out"
+	);
 }
 
 /// Submits the call of `sable ... --no-submit` with its anchor replaced by one the chain never

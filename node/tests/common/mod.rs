@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod capture;
 pub mod digits;
 pub mod provider;
 pub mod tx;
