@@ -49,7 +49,8 @@ export const rpc = {
       type: 'bool'
     },
     leaves: {
-      description: 'Up to `limit` (at most 1024) leaves of the note tree from position `from`',
+      description: 'Up to `limit` (at most 1024) leaves of the note tree from position `from`, ' +
+        'each with the nullifier its action revealed in the same slot',
       params: [{ name: 'from', type: 'u64' }, { name: 'limit', type: 'u32' }, at],
       type: 'Json'
     },

@@ -207,6 +207,10 @@ describe('polkadot.js against a dev node', () => {
       const page = (await rpcApi.rpc.zk.leaves(0, 10)).toJSON();
       assert.equal(page.leaves.length, 4);
       assert.equal(page.leaves[2].commitment, transfer.payload.public_inputs.commitments[0]);
+      // Each leaf carries the nullifier its action revealed in the same slot (docs/zk.md,
+      // "Wallet sync").
+      assert.deepEqual([page.leaves[2].nullifier, page.leaves[3].nullifier],
+        transfer.payload.public_inputs.nullifiers);
       for (const nullifier of transfer.payload.public_inputs.nullifiers) {
         assert.equal((await rpcApi.rpc.zk.isSpent(nullifier)).isTrue, true);
       }
