@@ -5,9 +5,10 @@
 #      and the three proof-of-inference circuits (poi_* keys);
 #   2. verification through the runtime and the host function, from the pallet benchmarks
 #      of scripts/bench-weights.sh (run first if their results are missing):
-#      host_verify_ms (the `transfer` extrinsic) and host_batch32_ms_per_proof;
-#   3. block import with N private transfers and how many fit in a block
-#      (node/benches/block_import.rs, several minutes of proving).
+#      host_verify_ms (the `shield` extrinsic: one verification) and
+#      host_batch32_ms_per_proof (the block's batch, `verify_block_proofs(n)`);
+#   3. block import with N single private transfers and how many fit in a block, singly
+#      and in batches (node/benches/block_import.rs, about ten minutes of proving).
 # SKIP_CHAIN=1 runs only the first part.
 # The report (medians, batch fit, merged JSON, PERFORMANCE.md): `sable-report bench-zk` (node/report).
 set -euo pipefail

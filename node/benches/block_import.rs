@@ -1,12 +1,11 @@
 //! Block import with many private transfers (`scripts/bench-zk.sh`).
 //!
-//! For each N in 10, 50, 100, 200 a fresh `--dev` node gets the same 100 shields (200 notes
-//! of one wallet, so the tree and its root are the same every time), then N transfers as
-//! `submit_batch` extrinsics of up to 32 submitted together so that one block holds them all.
-//! The node is stopped and `sable-node benchmark block` re-executes that block in a fresh
-//! process, as a node that never saw the transactions imports it.
-//! Also prints how many transfers fit in a block by weight and length. The last line
-//! printed is one JSON object.
+//! Computes how many single transfers fit in a block (by weight and by length) and, for N in
+//! 10, 100 and that many, builds one block of N single `transfer` extrinsics on a fresh dev
+//! author (paused while they enter its pool, `common::zk::PausableAuthor`), stops the author
+//! and re-executes that block with `sable-node benchmark block` in a fresh process, as a node
+//! that never saw the transactions imports it (one batch verification for the block,
+//! docs/zk.md "One batch per block"). The last line printed is one JSON object.
 //!
 //! Run with `cargo test --release --workspace --bench block_import` (a `harness = false`
 //! target: `cargo test` runs its `main`).
@@ -14,67 +13,25 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::{process::Command, sync::Mutex, time::Duration};
+use std::{process::Command, time::Duration};
 
 use codec::Encode;
-use common::{extrinsics_of, find_block, leaf_count, tx, Node};
-use frame_support::dispatch::DispatchClass;
-use pallet_zk::{CallKind, ShieldedAction, ShieldedProof, WeightInfo};
-use rand::{rngs::StdRng, SeedableRng};
-use sable_runtime::{Runtime, RuntimeCall, CENTS, UNITS};
+use common::{extrinsics_of, leaf_count, tx, zk, Node};
+use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
+use pallet_zk::{ShieldedAction, ShieldedProof, WeightInfo};
+use sable_runtime::{Runtime, RuntimeCall, UNITS};
 use sable_wallet::extrinsic;
-use sable_zk_primitives::{
-	encoding::fp_from_bytes, keys::SpendingKey, note::Note, tree::CommitmentTree, Fp,
-};
-use sable_zk_proofs::{
-	encryption::{Address, IncomingViewingKey},
-	keys::TransferKeys,
-	shielded::{prove_shielded, BindingContext, ShieldedRequest},
-	witness::Spend,
-};
+use sable_zk_primitives::{keys::SpendingKey, Fp};
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;
 
-const SIZES: [usize; 4] = [10, 50, 100, 200];
-const SHIELDS: usize = 100;
 const BATCH: usize = 32;
 const NOTE_VALUE: u64 = 10 * UNITS as u64;
 
-/// Proves `requests` on every core.
-fn prove_all(
-	requests: Vec<(ShieldedRequest, CallKind)>,
-	genesis_hash: [u8; 32],
-) -> Vec<ShieldedProof> {
-	let keys = TransferKeys::get();
-	keys.pk();
-	let results = Mutex::new(vec![None; requests.len()]);
-	let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-	std::thread::scope(|scope| {
-		for worker in 0..threads {
-			let (requests, results) = (&requests, &results);
-			scope.spawn(move || {
-				let mut rng = StdRng::seed_from_u64(worker as u64);
-				for (i, (request, kind)) in
-					requests.iter().enumerate().skip(worker).step_by(threads)
-				{
-					let context =
-						BindingContext { genesis_hash, kind: *kind, unshield_recipient: None };
-					let proven = prove_shielded(keys, request, &context, &mut rng).expect("proves");
-					results.lock().expect("lock")[i] = Some(proven.payload);
-				}
-			});
-		}
-	});
-	results.into_inner().expect("lock").into_iter().map(|p| p.expect("proved")).collect()
-}
-
-fn dummy(seed: u64) -> Spend {
-	Spend::dummy(&mut StdRng::seed_from_u64(seed))
-}
-
-/// Starts a dev node and applies the shields; returns it once all notes are in the tree.
-fn chain_with_shields(name: &str, shields: &[ShieldedProof]) -> Node {
-	let node = Node::dev(name, &["--pool-limit", "4096", "--pool-kbytes", "65536"]);
+/// Starts a pausable dev author and applies the shields; returns it once all notes are in
+/// the tree.
+fn chain_with_shields(dir: &std::path::Path, shields: &[ShieldedProof]) -> zk::PausableAuthor {
+	let node = zk::PausableAuthor::start(dir, &["--pool-limit", "4096", "--pool-kbytes", "65536"]);
 	let context = tx::chain_context(&node);
 	let alice = Sr25519Keyring::Alice.pair();
 	for (nonce, shield) in shields.iter().enumerate() {
@@ -82,15 +39,16 @@ fn chain_with_shields(name: &str, shields: &[ShieldedProof]) -> Node {
 		node.submit(&extrinsic::signed(&context, call, &alice, nonce as u32))
 			.expect("shield accepted");
 	}
-	node.wait_for("all shields", Duration::from_secs(300), |n| {
+	node.wait_for("all shields", Duration::from_secs(600), |n| {
 		leaf_count(n, Value::Null) >= 2 * shields.len() as u64
 	});
 	node
 }
 
-/// The genesis hash of the `--dev` chain.
-fn genesis_hash() -> [u8; 32] {
-	tx::chain_context(&Node::dev("genesis", &[])).genesis_hash.0
+/// The genesis hash of the dev chain, and the price of a transfer on it.
+fn genesis_hash_and_fee() -> ([u8; 32], u64) {
+	let node = Node::dev("genesis", &[]);
+	(tx::chain_context(&node).genesis_hash.0, zk::minimum_fee(&node, "transfer"))
 }
 
 /// Time to import block `number` as a node that never saw its transactions, in ms: the
@@ -101,7 +59,7 @@ fn import_ms(node: &Node, number: u64) -> (usize, f64) {
 	let mut extrinsics = 0;
 	for _ in 0..3 {
 		let output = Command::new(common::NODE)
-			.args(["benchmark", "block", "--dev", "--base-path"])
+			.args(["benchmark", "block", "--chain", "dev", "--base-path"])
 			.arg(&node.base_path)
 			.args(["--from", &number.to_string(), "--to", &number.to_string(), "--repeat", "1"])
 			.output()
@@ -131,134 +89,91 @@ fn import_ms(node: &Node, number: u64) -> (usize, f64) {
 	(extrinsics, samples[1])
 }
 
-/// The block holding `count` transfers in batches (searching back from the best block).
-fn block_with_transfers(node: &Node, count: usize) -> Option<u64> {
-	let best = node.rpc("chain_getBlockHash", json!([])).ok()?;
-	// Timestamp, then `count / 32` rounded up batches.
-	find_block(node, best, 10, |block| extrinsics_of(block).len() == 1 + count.div_ceil(BATCH))
-}
-
 fn main() {
 	// `cargo test --workspace` runs every harness-less target; only run when asked to.
 	if std::env::var("SABLE_BENCH_BLOCK_IMPORT").is_err() {
 		println!("block_import: set SABLE_BENCH_BLOCK_IMPORT=1 (scripts/bench-zk.sh does) to run");
 		return;
 	}
-	let genesis = genesis_hash();
+	let (genesis, fee) = genesis_hash_and_fee();
 	let sk = SpendingKey::from_field(Fp::from(0x5eed_u64));
-	let address = Address::from_spending_key(&sk);
-	let empty = CommitmentTree::default().root();
 
-	eprintln!("proving {SHIELDS} shields");
-	let shields = prove_all(
-		(0..SHIELDS as u64)
-			.map(|i| {
-				let request = ShieldedRequest::new(
-					[dummy(2 * i), dummy(2 * i + 1)],
-					[(address, NOTE_VALUE), (address, NOTE_VALUE)],
-					empty,
-					2 * NOTE_VALUE,
-					0,
-					0,
-				);
-				(request, CallKind::Shield)
-			})
-			.collect(),
-		genesis,
-	);
+	// How many transfers fit in one block, singly and in batches, by weight and by length.
+	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let max_weight = normal.max_total.unwrap_or(weights.max_block).ref_time();
+	let max_length = *<Runtime as frame_system::Config>::BlockLength::get()
+		.max
+		.get(DispatchClass::Normal) as u64;
+	let sample = zk::shields(&sk, 1, NOTE_VALUE, genesis).remove(0);
+	let single = RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(sample.clone()) });
+	let batch = RuntimeCall::Zk(pallet_zk::Call::submit_batch {
+		actions: vec![ShieldedAction::Transfer(sample); BATCH].try_into().expect("32"),
+	});
+	// What a block books for one more of them: the call as refunded (its batch share, the
+	// fixed cost of a host batch call once per 256 proofs) and the extrinsic base weight.
+	let fixed = <Runtime as pallet_zk::Config>::WeightInfo::verify_block_proofs(0).ref_time();
+	let booked = |call: &RuntimeCall, proofs: u64| {
+		call.get_dispatch_info().call_weight.ref_time() - fixed
+			+ fixed * proofs / 256
+			+ normal.base_extrinsic.ref_time()
+	};
+	let fit = |call: &RuntimeCall, proofs: u64| {
+		let len = call.encoded_size() as u64 + 4;
+		(
+			(max_weight / booked(call, proofs)).min(max_length / len),
+			max_weight / booked(call, proofs) <= max_length / len,
+		)
+	};
+	let (singles, single_by_weight) = fit(&single, 1);
+	let (batches, batch_by_weight) = fit(&batch, BATCH as u64);
 
-	// The wallet's tree after the shields: the same on every fresh chain.
-	let ivk = IncomingViewingKey::from_spending_key(&sk);
-	let mut tree = CommitmentTree::default();
-	let mut notes: Vec<(u64, Note)> = vec![];
-	for shield in &shields {
-		for (cm, ciphertext) in shield.public_inputs.commitments.iter().zip(&shield.ciphertexts) {
-			let position = tree.append(fp_from_bytes(&cm.0).expect("canonical")).expect("room");
-			let (note, _) = ivk.decrypt(sk.owner(), ciphertext).expect("own note");
-			notes.push((position, note));
-		}
-	}
-	let anchor = tree.root();
-	let max = *SIZES.iter().max().expect("sizes");
-	eprintln!("proving {max} transfers");
-	let fee = CENTS as u64;
-	let transfers = prove_all(
-		notes
-			.iter()
-			.take(max)
-			.enumerate()
-			.map(|(i, (position, note))| {
-				let spend = Spend { sk, note: *note, path: tree.path(*position).expect("leaf") };
-				let request = ShieldedRequest::new(
-					[spend, dummy(10_000 + i as u64)],
-					[(address, NOTE_VALUE - fee), (address, 0)],
-					anchor,
-					0,
-					0,
-					fee,
-				);
-				(request, CallKind::Transfer)
-			})
-			.collect(),
-		genesis,
-	);
+	let sizes = [10, 100, singles as usize];
+	let most = *sizes.iter().max().expect("sizes");
+	eprintln!("proving {} shields and {most} transfers", most.div_ceil(2));
+	let shields = zk::shields(&sk, most.div_ceil(2), NOTE_VALUE, genesis);
+	let (tree, notes) = zk::wallet_tree(&sk, &shields);
+	let transfers = zk::transfers(&sk, &tree, &notes[..most], fee, genesis);
 
 	let mut import = serde_json::Map::new();
-	for n in SIZES {
-		let node = chain_with_shields(&format!("import-{n}"), &shields);
-		// Submit right after a block so every batch lands in the next one.
-		let best = node.best_number().unwrap_or(0);
-		node.wait_for("a new block", Duration::from_secs(30), |node| {
-			node.best_number().unwrap_or(0) > best
-		});
-		for chunk in transfers[..n].chunks(BATCH) {
-			let actions = chunk.iter().cloned().map(ShieldedAction::Transfer).collect::<Vec<_>>();
-			let call = RuntimeCall::Zk(pallet_zk::Call::submit_batch {
-				actions: actions.try_into().expect("<= 32"),
-			});
-			node.submit(&extrinsic::bare(call)).expect("batch accepted");
+	for n in sizes {
+		let dir = tempfile::Builder::new().prefix("sable-import-").tempdir().expect("temp dir");
+		let mut author = chain_with_shields(dir.path(), &shields);
+		let paused_at = author.pause();
+		for transfer in &transfers[..n] {
+			let call =
+				RuntimeCall::Zk(pallet_zk::Call::transfer { payload: Box::new(transfer.clone()) });
+			author.submit(&extrinsic::bare(call)).expect("transfer accepted");
 		}
-		let target = 2 * SHIELDS as u64 + 2 * n as u64;
-		node.wait_for("the transfers", Duration::from_secs(120), |node| {
+		author.resume();
+		let target = 2 * shields.len() as u64 + 2 * n as u64;
+		author.wait_for("the transfers", Duration::from_secs(120), |node| {
 			leaf_count(node, Value::Null) >= target
 		});
-		let number = block_with_transfers(&node, n).expect("one block holds all transfers");
-		let mut node = node;
-		node.stop();
-		let (extrinsics, ms) = import_ms(&node, number);
-		assert_eq!(extrinsics, 1 + n.div_ceil(BATCH), "block {number} holds the batches");
-		eprintln!("block with {n} transfers: {ms:.1} ms");
+		let best = author.best_number().expect("best");
+		let number = (paused_at + 1..=best)
+			.find(|number| {
+				let hash = author.rpc("chain_getBlockHash", json!([number])).expect("hash");
+				let block = author.rpc("chain_getBlock", json!([hash])).expect("block");
+				extrinsics_of(&block).len() == 1 + n
+			})
+			.expect("one block holds every transfer");
+		author.node.stop();
+		let (extrinsics, ms) = import_ms(&author.node, number);
+		assert_eq!(extrinsics, 1 + n, "block {number} holds the transfers");
+		eprintln!("block with {n} single transfers: {ms:.1} ms");
 		import.insert(n.to_string(), json!((ms * 10.0).round() / 10.0));
 	}
 
-	// How many transfers fit in one block, by weight and by length.
-	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
-	let normal = weights.get(DispatchClass::Normal);
-	let max_weight = normal.max_total.unwrap_or(weights.max_block);
-	let batch_weight = <Runtime as pallet_zk::Config>::WeightInfo::submit_batch(BATCH as u32)
-		.saturating_add(normal.base_extrinsic);
-	let single_weight = <Runtime as pallet_zk::Config>::WeightInfo::transfer()
-		.saturating_add(normal.base_extrinsic);
-	let lengths = <Runtime as frame_system::Config>::BlockLength::get();
-	let max_length = *lengths.max.get(DispatchClass::Normal) as u64;
-	let batch =
-		transfers[..BATCH].iter().cloned().map(ShieldedAction::Transfer).collect::<Vec<_>>();
-	let batch_len =
-		RuntimeCall::Zk(pallet_zk::Call::submit_batch { actions: batch.try_into().expect("32") })
-			.encoded_size() as u64
-			+ 4;
-	let by_weight = max_weight.ref_time() / batch_weight.ref_time();
-	let by_length = max_length / batch_len;
-	let per_block = by_weight.min(by_length) * BATCH as u64;
-	let unbatched = max_weight.ref_time() / single_weight.ref_time();
-
 	let report = json!({
 		"block_import_ms": import,
-		"transfers_per_block": per_block,
-		"transfers_per_block_unbatched": unbatched,
-		"batch32_weight_ms": (batch_weight.ref_time() as f64 / 1e7).round() / 100.0,
-		"transfer_weight_ms": (single_weight.ref_time() as f64 / 1e7).round() / 100.0,
-		"block_limit": if by_weight <= by_length { "weight" } else { "length" },
+		"transfers_per_block": batches * BATCH as u64,
+		"transfers_per_block_unbatched": singles,
+		"transfer_weight_ms": (booked(&single, 1) as f64 / 1e7).round() / 100.0,
+		"batch32_weight_ms": (booked(&batch, BATCH as u64) as f64 / 1e7).round() / 100.0,
+		"block_limit": if single_by_weight { "weight" } else { "length" },
+		"batched_block_limit": if batch_by_weight { "weight" } else { "length" },
+		"transfer_fee": fee.to_string(),
 	});
 	println!("{report}");
 }

@@ -143,8 +143,10 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	alice.sync(&node);
 	assert_eq!(alice.notes.iter().map(|(_, n)| n.value).collect::<Vec<_>>(), vec![shield_value, 0]);
 
-	// 2. A private transfer of 6 SBL to Bob, unsigned, fee 0.01 SBL.
-	let fee = CENTS as u64;
+	// 2. A private transfer of 6 SBL to Bob, unsigned, paying the chain's price of a transfer
+	// (docs/zk.md, "Fees and priority").
+	let fee = common::zk::minimum_fee(&node, "transfer");
+	assert!(fee > CENTS as u64, "about 5 KB cost more than 0.01 SBL: {fee}");
 	let to_bob = (6 * UNITS) as u64;
 	let transfer = prove(
 		request(
@@ -188,14 +190,36 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	let charlie = Sr25519Keyring::Charlie.to_account_id();
 	let charlie_before = free_balance(&node, &charlie);
 	let value_out = (5 * UNITS) as u64;
-	let unshield = prove(
+	let unshield_fee = common::zk::minimum_fee(&node, "unshield");
+	assert!(unshield_fee > fee, "an unshield carries 32 bytes more");
+	// One unit less than the price: refused by the pool as too cheap (code 3).
+	let cheap = prove(
 		request(
-			[bob.spend(0), dummy(4)],
-			[(bob.address(), to_bob - value_out - fee), (bob.address(), 0)],
+			[bob.spend(0), dummy(5)],
+			[(bob.address(), to_bob - value_out - (unshield_fee - 1)), (bob.address(), 0)],
 			bob.tree.root(),
 			0,
 			value_out,
-			fee,
+			unshield_fee - 1,
+		),
+		genesis,
+		CallKind::Unshield,
+		Some(charlie.clone().into()),
+	);
+	let call = RuntimeCall::Zk(pallet_zk::Call::unshield {
+		payload: Box::new(cheap),
+		recipient: charlie.clone(),
+	});
+	let error = node.submit(&extrinsic::bare(call)).expect_err("an unshield below the price");
+	assert!(error.contains("Custom error: 3"), "{error}");
+	let unshield = prove(
+		request(
+			[bob.spend(0), dummy(4)],
+			[(bob.address(), to_bob - value_out - unshield_fee), (bob.address(), 0)],
+			bob.tree.root(),
+			0,
+			value_out,
+			unshield_fee,
 		),
 		genesis,
 		CallKind::Unshield,
@@ -228,7 +252,8 @@ fn shield_transfer_and_unshield_are_finalized_on_a_dev_node() {
 	let pool_total = node.rpc("zk_poolTotal", json!([])).expect("zk_poolTotal");
 	assert_eq!(
 		pool_total,
-		json!((u128::from(shield_value) - u128::from(value_out) - 2 * u128::from(fee)).to_string())
+		json!((u128::from(shield_value) - u128::from(value_out) - u128::from(fee + unshield_fee))
+			.to_string())
 	);
 
 	// The node verified each proof natively, and block import found them in the cache.

@@ -32,8 +32,6 @@ use crate::{
 const NOTE: u64 = UNITS as u64;
 /// Value each wallet sends.
 const AMOUNT: u64 = (UNITS / 10) as u64;
-/// Fee each transfer pays: the pool's minimum.
-const FEE: u64 = sable_runtime::CENTS as u64;
 
 /// Options of a run.
 pub struct Options {
@@ -142,12 +140,14 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 		wallets.iter().map(|w| Address::from_spending_key(&w.sk)).collect();
 	shield_all(&node, &rpc, &context, &mut wallets).await?;
 
+	// Each transfer pays the chain's price of a transfer (docs/zk.md, "Fees and priority").
+	let fee = node.minimum_fee("transfer").await.map_err(|e| e.to_string())?;
 	let started = Instant::now();
 	let mut payloads = Vec::with_capacity(wallets.len());
 	for (i, wallet) in wallets.iter_mut().enumerate() {
 		let to = addresses[(i + 1) % addresses.len()].clone();
 		let prepared = wallet
-			.prepare_only(&Operation::Send { to, amount: AMOUNT, fee: FEE })
+			.prepare_only(&Operation::Send { to, amount: AMOUNT, fee })
 			.await
 			.map_err(|e| e.to_string())?;
 		payloads.push(prepared.payload);

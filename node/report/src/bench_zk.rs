@@ -21,12 +21,23 @@ pub fn last_object(output: &str, what: &str) -> Result<Map<String, Value>, Error
 	serde_json::from_str(line).map_err(|e| error(e.to_string()))
 }
 
+/// The pallet-zk benchmark that verifies one proof through the host (`shield`: the other
+/// calls leave their proofs to the block's batch).
+pub const SINGLE: &str = "shield";
+/// The pallet-zk benchmark of the block's batch verification, over `n` proofs.
+pub const BATCHED: &str = "verify_block_proofs";
+
 /// Verification through the runtime, from pallet-zk's benchmark results (times in ms):
-/// `host_verify_ms`, the `transfer` extrinsic's median, and `host_batch32_ms_per_proof`,
-/// read at `n` = [`BATCH`] off the least-squares line through `submit_batch(n)`'s medians.
-pub fn host_verification(results: &[frame_bench::Benchmark]) -> Result<Map<String, Value>, Error> {
-	let transfer = frame_bench::find(results, "transfer")?.median_ms_at(0)?;
-	let batch = frame_bench::find(results, "submit_batch")?.fit_ms()?;
+/// `host_verify_ms`, the median of benchmark `single` (one verification with the call's own
+/// work), and `host_batch32_ms_per_proof`, read at `n` = [`BATCH`] off the least-squares line
+/// through the medians of benchmark `batched(n)`.
+pub fn host_verification(
+	results: &[frame_bench::Benchmark],
+	single: &str,
+	batched: &str,
+) -> Result<Map<String, Value>, Error> {
+	let transfer = frame_bench::find(results, single)?.median_ms_at(0)?;
+	let batch = frame_bench::find(results, batched)?.fit_ms()?;
 	let per_proof = batch.at(f64::from(BATCH)) / f64::from(BATCH);
 	let mut host = Map::new();
 	host.insert("host_verify_ms".into(), json!(round(transfer, 2)));
@@ -89,7 +100,8 @@ mod tests {
 
 	#[test]
 	fn host_times_from_pallet_results() -> Result<(), Error> {
-		let host = host_verification(&frame_bench::parse(SAMPLE, "sample")?)?;
+		let host =
+			host_verification(&frame_bench::parse(SAMPLE, "sample")?, "transfer", "submit_batch")?;
 		// transfer: median 26 ms; submit_batch: 30 + 2n ms, so (30 + 64) / 32 = 2.9375.
 		assert_eq!(
 			Value::Object(host),
@@ -102,7 +114,7 @@ mod tests {
 	fn host_times_need_both_benchmarks() -> Result<(), Error> {
 		let mut results = frame_bench::parse(SAMPLE, "sample")?;
 		results.retain(|b| b.benchmark == "transfer");
-		let refused = host_verification(&results);
+		let refused = host_verification(&results, "transfer", "submit_batch");
 		assert!(matches!(refused, Err(Error::MissingBenchmark(name)) if name == "submit_batch"));
 		Ok(())
 	}

@@ -54,7 +54,7 @@ fn bench_zk(
 	}
 	if let Some(path) = pallet_results {
 		let results = frame_bench::parse(&read(path)?, &path.display().to_string())?;
-		objects.push(bench_zk::host_verification(&results)?);
+		objects.push(bench_zk::host_verification(&results, bench_zk::SINGLE, bench_zk::BATCHED)?);
 	}
 	let result = bench_zk::merge(objects);
 	bench_zk::section(&result, date).write_to(doc)?;

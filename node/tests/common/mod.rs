@@ -8,6 +8,7 @@ pub mod digits;
 pub mod provider;
 pub mod tx;
 pub mod wallet;
+pub mod zk;
 
 use std::{
 	cell::RefCell,

@@ -85,11 +85,11 @@ use sable_zk_primitives::{encoding::fp_from_bytes, tree::Frontier, Fp};
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{AccountIdConversion, Saturating, Zero},
-	DispatchError,
 	transaction_validity::{
 		InvalidTransaction, TransactionPriority, TransactionSource, TransactionValidity,
 		TransactionValidityError, ValidTransaction,
 	},
+	DispatchError,
 };
 
 /// Log target of this pallet.
@@ -884,7 +884,6 @@ impl<T: Config> Pallet<T> {
 		let required = T::Fees::minimum_fee(len, weight);
 		offered.checked_sub(required).ok_or(Self::refusal(Error::<T>::FeeTooLow))
 	}
-
 
 	/// The host-function statement of a transfer payload, for the accepted circuit version.
 	pub fn statement(payload: &ShieldedProof) -> Result<Statement, Error<T>> {

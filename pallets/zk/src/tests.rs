@@ -7,7 +7,10 @@ use std::sync::OnceLock;
 
 use codec::{Decode, Encode};
 use frame_support::{
-	assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::{Get, Hooks}, BoundedVec,
+	assert_noop, assert_ok,
+	dispatch::GetDispatchInfo,
+	traits::{Get, Hooks},
+	BoundedVec,
 };
 use rand::{rngs::StdRng, SeedableRng};
 use sable_zk_primitives::{

@@ -117,7 +117,10 @@ fn a_batch_fails_fast_at_its_first_failure() {
 	let batch = vec![first.clone(), tampered_proof(second), second.clone()];
 	assert_eq!(
 		host_verify_batch(&batch),
-		Err(vec![BatchFailure { index: BatchFailure::WHOLE_BATCH, error: VerifyError::InvalidProof }])
+		Err(vec![BatchFailure {
+			index: BatchFailure::WHOLE_BATCH,
+			error: VerifyError::InvalidProof
+		}])
 	);
 	// Nothing of a refused batch is remembered as verified.
 	assert!(!native::is_cached(&first));

@@ -191,9 +191,10 @@ pub fn verify_instances_batch(
 ) -> Result<(), BatchError> {
 	let mut batch = BatchVerifier::<vesta::Affine>::new();
 	for (index, (proof, instance)) in items.iter().enumerate() {
-		let instance =
-			instance.ok_or(BatchError::Malformed { index, error: VerifyError::MalformedPublicInputs })?;
-		keys.check_shape(proof, instance).map_err(|error| BatchError::Malformed { index, error })?;
+		let instance = instance
+			.ok_or(BatchError::Malformed { index, error: VerifyError::MalformedPublicInputs })?;
+		keys.check_shape(proof, instance)
+			.map_err(|error| BatchError::Malformed { index, error })?;
 		batch.add_proof(vec![vec![instance.to_vec()]], proof.to_vec());
 	}
 	if batch.finalize(keys.params, keys.vk) {

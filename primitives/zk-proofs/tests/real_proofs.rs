@@ -150,7 +150,7 @@ fn batch_of_valid_proofs_passes_and_a_bad_one_fails_it_fast() {
 	let named: Vec<(&[u8], Option<&[_]>)> = bad
 		.iter()
 		.zip(&instances)
-		.map(|((proof, _), instance)| (*proof, instance.as_deref()))
+		.map(|((proof, _), instance)| (*proof, instance.as_ref().map(|column| &column[..])))
 		.collect();
 	assert_eq!(find_invalid(keys.into(), &named), vec![(1, VerifyError::InvalidProof)]);
 

@@ -27,7 +27,6 @@ const BIN = {
 };
 
 const UNITS = 10n ** 12n;
-const SHIELDED_FEE = 10_000_000_000n; // the runtime's minimum, 0.01 SBL
 
 describe('polkadot.js against a dev node', () => {
   let node, provider, api, alice, bob, walletA, walletB;
@@ -123,11 +122,19 @@ describe('polkadot.js against a dev node', () => {
 
   const sent = 2n * UNITS;
   let transfer;
+  let transferFee;
 
   test('malformed zk extrinsics are refused with a readable error; the chain goes on', async () => {
     const { address } = await sable(BIN.sable, walletB, ['keys', 'show']);
     transfer = await sable(BIN.sable, walletA, ['send', address, String(sent), '--no-submit']);
     assert.equal(transfer.call, 'transfer');
+    // The CLI offers the chain's price of a transfer (what a signed transaction of its length
+    // and weight pays), read here through the runtime API, plus 1% (docs/zk.md, "Fees and
+    // priority").
+    const price = (await api.call.zkApi.minimumFee('Transfer')).unwrap().toBigInt();
+    assert.ok(price > 10n ** 10n, `a transfer of about 5 KB costs more than 0.01 SBL: ${price}`);
+    transferFee = BigInt(transfer.payload.public_inputs.fee);
+    assert.equal(transferFee, price + (price + 99n) / 100n);
 
     // One flipped proof byte: the pool refuses it (docs/zk.md: 13, the proof does not verify).
     const proof = Buffer.from(transfer.payload.proof.slice(2), 'hex');
@@ -137,7 +144,7 @@ describe('polkadot.js against a dev node', () => {
       /1010: Invalid Transaction: Custom error: 13/);
 
     // Public inputs that do not belong to the proof (another fee): also refused.
-    const refee = { ...transfer.payload, public_inputs: { ...transfer.payload.public_inputs, fee: 2 * Number(SHIELDED_FEE) } };
+    const refee = { ...transfer.payload, public_inputs: { ...transfer.payload.public_inputs, fee: String(2n * transferFee) } };
     await assert.rejects(api.tx.zk.transfer(refee).send(), /1010: Invalid Transaction/);
 
     // An anchor the chain never had (an expired one is refused the same way): code 4, the
@@ -188,12 +195,12 @@ describe('polkadot.js against a dev node', () => {
     const { events } = await finalize(api, tx);
     const event = findEvent(events, 'zk', 'Transferred');
     assert.ok(event, 'zk.Transferred');
-    assert.equal(event.data.fee.toBigInt(), SHIELDED_FEE);
+    assert.equal(event.data.fee.toBigInt(), transferFee);
 
     const b = await sable(BIN.sable, walletB, ['sync']);
     assert.equal(BigInt(b.balance), sent);
     const a = await sable(BIN.sable, walletA, ['sync']);
-    assert.equal(BigInt(a.balance), shielded - sent - SHIELDED_FEE);
+    assert.equal(BigInt(a.balance), shielded - sent - transferFee);
     assert.equal(a.spent.length, 1, 'the shielded note is now seen spent');
   });
 
@@ -215,7 +222,7 @@ describe('polkadot.js against a dev node', () => {
         assert.equal((await rpcApi.rpc.zk.isSpent(nullifier)).isTrue, true);
       }
       assert.equal((await rpcApi.rpc.zk.isSpent('0x' + '11'.repeat(32))).isTrue, false);
-      assert.equal(BigInt((await rpcApi.rpc.zk.poolTotal()).toString()), shielded - SHIELDED_FEE);
+      assert.equal(BigInt((await rpcApi.rpc.zk.poolTotal()).toString()), shielded - transferFee);
       const missing = await rpcApi.rpc.poi.job(999);
       assert.equal(missing.isNone, true);
       assert.equal(missing.toJSON(), null);

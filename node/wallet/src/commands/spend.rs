@@ -109,11 +109,16 @@ async fn spend(
 	}
 	let Outcome { block_hash, block_number, spent, proving } = spender.run(&operation).await?;
 	let balance = spender.state.balance();
+	let fee = match &operation {
+		Operation::Shield { .. } => 0,
+		Operation::Send { fee, .. } | Operation::Unshield { fee, .. } => *fee,
+	};
 	let json = json!({
 		"block_hash": block_hash,
 		"block_number": block_number,
 		"spent": spent,
 		"proving_ms": proving.as_millis() as u64,
+		"fee": fee.to_string(),
 		"balance": balance.to_string(),
 	});
 	let text = format!("finalized in block #{block_number} ({block_hash}); balance {balance}");

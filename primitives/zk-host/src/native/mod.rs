@@ -125,7 +125,10 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 		let usable =
 			circuits::lookup(circuit_id).and_then(|circuit| Some((circuit, circuit.keys().ok()?)));
 		let Some((circuit, keys)) = usable else {
-			return refuse(BatchFailure { index: items[0].0 as u32, error: VerifyError::UnknownCircuit });
+			return refuse(BatchFailure {
+				index: items[0].0 as u32,
+				error: VerifyError::UnknownCircuit,
+			});
 		};
 		let mut columns = Vec::with_capacity(items.len());
 		for (index, _, statement) in &items {
@@ -150,7 +153,10 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 				}
 			},
 			Err(BatchError::Malformed { index, error }) => {
-				return refuse(BatchFailure { index: items[index].0 as u32, error: host_error(&error) })
+				return refuse(BatchFailure {
+					index: items[index].0 as u32,
+					error: host_error(&error),
+				})
 			},
 			Err(BatchError::Invalid) => {
 				return refuse(BatchFailure::whole(VerifyError::InvalidProof))
