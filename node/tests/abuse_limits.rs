@@ -138,8 +138,10 @@ fn a_flood_of_invalid_transfers_is_refused_and_does_not_poison_the_cache() {
 	// The valid transfer with the same public inputs is accepted and included.
 	node.rpc("author_submitExtrinsic", json!([to_hex(&valid)]))
 		.expect("the valid transfer is accepted");
-	node.wait_for("the transfer's notes", Duration::from_secs(60), |n| {
-		leaf_count(n, Value::Null) == 4
+	// Wallets sync from the finalized block (docs/zk.md, "Wallet sync").
+	node.wait_for("the transfer's notes finalized", Duration::from_secs(60), |n| {
+		let head = n.rpc("chain_getFinalizedHead", json!([])).unwrap_or(Value::Null);
+		!head.is_null() && leaf_count(n, head) == 4
 	});
 	let (_, synced) = sable(&b, &url, &["sync"], None);
 	assert_eq!(synced["balance"], "1000000000000");
