@@ -9,6 +9,31 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	#[clap(flatten)]
+	pub zk_pool: ZkPoolParams,
+}
+
+/// How the transaction pool verifies unsigned shielded transactions (`docs/zk.md`,
+/// "Floods").
+#[derive(Debug, Clone, clap::Args)]
+pub struct ZkPoolParams {
+	/// Milliseconds of proof verification per second the transaction pool may spend on
+	/// unsigned shielded transactions it has not verified before (it may spend up to two
+	/// seconds' worth at once). Past it, they are refused unverified until the budget refills;
+	/// block import and authoring are never limited.
+	#[arg(
+		long,
+		value_name = "MS",
+		default_value_t = sable_zk_host::native::DEFAULT_POOL_BUDGET_MS
+	)]
+	pub zk_pool_verification_budget: u32,
+
+	/// Admit unsigned shielded transactions into the pool without verifying their proofs, and
+	/// so relay invalid ones to peers: this plays a malicious peer in flood tests. Refused
+	/// together with `--validator`.
+	#[arg(long)]
+	pub unsafe_zk_pool_admit_unverified: bool,
 }
 
 /// Everything `sable-node` does besides running a node.

@@ -157,6 +157,15 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		None => {
+			let authority = sc_cli::CliConfiguration::role(&cli.run, cli.run.shared_params.is_dev())?
+				.is_authority();
+			if cli.zk_pool.unsafe_zk_pool_admit_unverified && authority {
+				return Err("--unsafe-zk-pool-admit-unverified would let this validator author \
+					blocks with invalid proofs, which every other node rejects"
+					.into());
+			}
+			sable_zk_host::native::set_pool_budget(cli.zk_pool.zk_pool_verification_budget);
+			sable_zk_host::native::set_admit_unverified(cli.zk_pool.unsafe_zk_pool_admit_unverified);
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {

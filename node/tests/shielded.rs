@@ -101,7 +101,7 @@ fn prove(
 	kind: CallKind,
 	recipient: Option<[u8; 32]>,
 ) -> ShieldedProof {
-	let context = BindingContext { genesis_hash, kind, unshield_recipient: recipient };
+	let context = BindingContext { genesis_hash, kind, unshield_recipient: recipient, fee_payee: None };
 	let mut rng = StdRng::seed_from_u64(kind as u64 + 11);
 	prove_shielded(TransferKeys::get(), &request, &context, &mut rng).expect("proves").payload
 }

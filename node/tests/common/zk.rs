@@ -90,10 +90,19 @@ impl PausableAuthor {
 	}
 }
 
-/// Proves `requests` on every core, in order.
+/// Proves `requests` on every core, in order, for unsigned calls.
 pub fn prove_all(
 	requests: Vec<(ShieldedRequest, CallKind)>,
 	genesis_hash: [u8; 32],
+) -> Vec<ShieldedProof> {
+	prove_all_paying(requests, genesis_hash, None)
+}
+
+/// Proves `requests` on every core, in order, their fees paid to `fee_payee` (a relayer).
+pub fn prove_all_paying(
+	requests: Vec<(ShieldedRequest, CallKind)>,
+	genesis_hash: [u8; 32],
+	fee_payee: Option<[u8; 32]>,
 ) -> Vec<ShieldedProof> {
 	let keys = TransferKeys::get();
 	keys.pk();
@@ -108,7 +117,7 @@ pub fn prove_all(
 					requests.iter().enumerate().skip(worker).step_by(threads)
 				{
 					let context =
-						BindingContext { genesis_hash, kind: *kind, unshield_recipient: None };
+						BindingContext { genesis_hash, kind: *kind, unshield_recipient: None, fee_payee };
 					let proven = prove_shielded(keys, request, &context, &mut rng).expect("proves");
 					results.lock().expect("lock")[i] = Some(proven.payload);
 				}

@@ -243,7 +243,12 @@ impl Spender<'_> {
 			inputs.try_into().map_err(|_| WalletError::Corrupt("inputs".into()))?;
 		let request = ShieldedRequest::new(inputs, outputs, tree.root(), value_in, value_out, fee);
 		let context =
-			BindingContext { genesis_hash: self.genesis()?, kind, unshield_recipient: recipient };
+			BindingContext {
+				genesis_hash: self.genesis()?,
+				kind,
+				unshield_recipient: recipient,
+				fee_payee: None,
+			};
 		let (proven, proving) = progress("proving", || {
 			prove_shielded(TransferKeys::get(), &request, &context, &mut rng)
 		});

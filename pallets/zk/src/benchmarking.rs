@@ -8,7 +8,6 @@
 use super::*;
 use crate::benchmark_fixture::{fixture, BenchmarkFixture};
 use frame_benchmarking::v2::*;
-use frame_support::traits::Hooks;
 use frame_support::BoundedVec;
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sable_zk_primitives::tree::Frontier;

@@ -40,9 +40,18 @@
 //!   timestamp. Honest authors never build one, because their pool verified every proof.
 //! - Each call is weighed at its share of that batch ([`Pallet::deferred_weight`]).
 //!
+//! - The pool verifies through the node's pool verification budget
+//!   (`sable_zk_host::admit`): while a flood has spent it, unsigned calls whose proofs the
+//!   node has not verified before are refused unverified, as
+//!   `UnknownTransaction::Custom(`[`POOL_BUSY`]`)`, which the pool does not ban
+//!   (`docs/zk.md`, "Floods").
+//!
 //! ## Signed calls
-//! A `shield` is signed and pays the transaction fee, even when its proof is invalid, so its
-//! proof is verified when it is dispatched and a bad one fails only that call.
+//! A `shield` and a [`Pallet::relay`] are signed and pay the transaction fee, even when their
+//! proofs are invalid, so their proofs are verified when they are dispatched and a bad one
+//! fails only that call. `relay` is the paid path for transfers and unshields: the signer
+//! (a relayer, or the user's own transparent account) pays the transaction fee, at the price
+//! of a full verification, and is paid the shielded fee, to which the proof is bound.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -185,21 +194,31 @@ pub trait ShieldedFees {
 	fn priority(len: u32, weight: Weight, surplus: u64) -> TransactionPriority;
 }
 
+/// The `UnknownTransaction::Custom` code of an unsigned shielded transaction the pool did not
+/// verify because the node's pool verification budget is spent (`docs/zk.md`, "Floods"):
+/// not a judgement of the transaction, which may be sent again later or through
+/// [`Pallet::relay`].
+pub const POOL_BUSY: u8 = 1;
+
 /// A shielded call's data as the checks see it.
 struct Action<'a, AccountId> {
 	kind: CallKind,
 	payload: &'a ShieldedProof,
 	recipient: Option<&'a AccountId>,
+	/// The relayer paid the fee; `None`: the fee is burned.
+	fee_payee: Option<&'a AccountId>,
 }
 
 impl<'a, AccountId> Action<'a, AccountId> {
+	fn new(kind: CallKind, payload: &'a ShieldedProof, recipient: Option<&'a AccountId>) -> Self {
+		Action { kind, payload, recipient, fee_payee: None }
+	}
+
 	fn from_batch_item(item: &'a ShieldedAction<AccountId>) -> Self {
 		match item {
-			ShieldedAction::Transfer(payload) => {
-				Action { kind: CallKind::Transfer, payload, recipient: None }
-			},
+			ShieldedAction::Transfer(payload) => Action::new(CallKind::Transfer, payload, None),
 			ShieldedAction::Unshield { payload, recipient } => {
-				Action { kind: CallKind::Unshield, payload, recipient: Some(recipient) }
+				Action::new(CallKind::Unshield, payload, Some(recipient))
 			},
 		}
 	}
@@ -477,7 +496,7 @@ pub mod pallet {
 			let spendable =
 				T::Currency::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite);
 			ensure!(spendable >= value, Error::<T>::InsufficientBalance);
-			let action = Action { kind: CallKind::Shield, payload: &payload, recipient: None };
+			let action = Action::new(CallKind::Shield, &payload, None);
 			let statements = Self::check(core::slice::from_ref(&action))?;
 			sable_zk_host::verify(&statements).map_err(Error::<T>::from)?;
 			Self::apply(&action, Some(&who))
@@ -492,7 +511,7 @@ pub mod pallet {
 			payload: Box<ShieldedProof>,
 		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
-			let action = Action { kind: CallKind::Transfer, payload: &payload, recipient: None };
+			let action = Action::new(CallKind::Transfer, &payload, None);
 			let opens = Self::check_apply_and_defer(core::slice::from_ref(&action))?;
 			Ok(Self::actual_weight(T::WeightInfo::transfer(), 1, opens))
 		}
@@ -507,8 +526,7 @@ pub mod pallet {
 			recipient: T::AccountId,
 		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
-			let action =
-				Action { kind: CallKind::Unshield, payload: &payload, recipient: Some(&recipient) };
+			let action = Action::new(CallKind::Unshield, &payload, Some(&recipient));
 			let opens = Self::check_apply_and_defer(core::slice::from_ref(&action))?;
 			Ok(Self::actual_weight(T::WeightInfo::unshield(), 1, opens))
 		}
@@ -532,6 +550,24 @@ pub mod pallet {
 			Ok(Self::actual_weight(T::WeightInfo::submit_batch(count), count, opens))
 		}
 
+		/// A transfer or an unshield sent by a signed relayer, the signer: the paid path of
+		/// `docs/zk.md`, "Floods". The signer pays the transaction fee at the price of a full
+		/// verification, even when the proof is invalid, and is paid the shielded fee; the
+		/// proof is bound to the signer as the fee payee, so no one else can relay it. It is
+		/// verified when dispatched, so a bad one fails this call only.
+		#[pallet::call_index(5)]
+		#[pallet::weight(Pallet::<T>::relay_weight(action))]
+		pub fn relay(
+			origin: OriginFor<T>,
+			action: Box<ShieldedAction<T::AccountId>>,
+		) -> DispatchResult {
+			let relayer = ensure_signed(origin)?;
+			let action = Action { fee_payee: Some(&relayer), ..Action::from_batch_item(&action) };
+			let statements = Self::check(core::slice::from_ref(&action))?;
+			sable_zk_host::verify(&statements).map_err(Error::<T>::from)?;
+			Self::apply(&action, None)
+		}
+
 		/// Turns shielded calls on or off.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::set_enabled())]
@@ -552,8 +588,10 @@ pub mod pallet {
 			let actions = Self::unsigned_actions(call)?;
 			let statements = Self::check(&actions).map_err(Self::refusal)?;
 			let surplus = Self::fee_surplus(call, &actions)?;
-			sable_zk_host::verify(&statements)
-				.map_err(|error| Self::refusal(Error::<T>::from(error)))?;
+			sable_zk_host::admit(&statements).map_err(|error| match error {
+				ProofError::OverBudget => UnknownTransaction::Custom(POOL_BUSY).into(),
+				error => Self::refusal(Error::<T>::from(error)),
+			})?;
 			let longevity = actions
 				.iter()
 				.filter_map(|action| Self::anchor_remaining(&action.inputs().anchor))
@@ -683,13 +721,11 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Vec<Action<'_, T::AccountId>>, TransactionValidityError> {
 		match call {
 			Call::transfer { payload } => {
-				Ok(alloc::vec![Action { kind: CallKind::Transfer, payload, recipient: None }])
+				Ok(alloc::vec![Action::new(CallKind::Transfer, payload, None)])
 			},
-			Call::unshield { payload, recipient } => Ok(alloc::vec![Action {
-				kind: CallKind::Unshield,
-				payload,
-				recipient: Some(recipient),
-			}]),
+			Call::unshield { payload, recipient } => {
+				Ok(alloc::vec![Action::new(CallKind::Unshield, payload, Some(recipient))])
+			},
 			Call::submit_batch { actions } => {
 				Ok(actions.iter().map(Action::from_batch_item).collect())
 			},
@@ -743,8 +779,11 @@ impl<T: Config> Pallet<T> {
 					Error::<T>::RecipientCannotReceive
 				);
 			}
-			let binding =
-				action.payload.binding_data(genesis_hash, action.kind, recipient).to_bytes();
+			let fee_payee = action.fee_payee.map(account_binding_bytes);
+			let binding = action
+				.payload
+				.binding_data(genesis_hash, action.kind, recipient, fee_payee)
+				.to_bytes();
 			frame_support::ensure!(binding == inputs.binding, Error::<T>::BindingMismatch);
 		}
 		let pool: u128 = PoolTotal::<T>::get().try_into().unwrap_or(u128::MAX);
@@ -808,6 +847,17 @@ impl<T: Config> Pallet<T> {
 			.saturating_mul(count.into())
 			.saturating_add(fixed)
 			.saturating_add(Self::tree_weight(count.saturating_mul(2)))
+	}
+
+	/// The weight of [`Pallet::relay`]: the call's own work, one proof verified alone (as a
+	/// host batch call of one, which costs more than a single verification) and its leaves.
+	pub fn relay_weight(action: &ShieldedAction<T::AccountId>) -> Weight {
+		let own = match action {
+			ShieldedAction::Transfer(_) => T::WeightInfo::transfer(),
+			ShieldedAction::Unshield { .. } => T::WeightInfo::unshield(),
+		};
+		own.saturating_add(T::WeightInfo::verify_block_proofs(1))
+			.saturating_add(Self::tree_weight(2))
 	}
 
 	/// The weight of hashing `leaves` leaves into the tree in `on_finalize` (the root and the
@@ -921,7 +971,7 @@ impl<T: Config> Pallet<T> {
 				});
 			},
 			(CallKind::Transfer, None, None) => {
-				Self::pay_fee(&pool, fee)?;
+				Self::pay_fee(&pool, fee, action.fee_payee)?;
 				Self::deposit_event(Event::Transferred {
 					nullifiers: inputs.nullifiers,
 					fee,
@@ -932,7 +982,7 @@ impl<T: Config> Pallet<T> {
 				let value: BalanceOf<T> = inputs.value_out.into();
 				T::Currency::transfer(&pool, recipient, value, Preservation::Preserve)?;
 				PoolTotal::<T>::mutate(|total| *total = total.saturating_sub(value));
-				Self::pay_fee(&pool, fee)?;
+				Self::pay_fee(&pool, fee, action.fee_payee)?;
 				Self::deposit_event(Event::Unshielded {
 					recipient: recipient.clone(),
 					value,
@@ -946,8 +996,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn pay_fee(pool: &T::AccountId, fee: BalanceOf<T>) -> frame_support::dispatch::DispatchResult {
+	/// Pays `fee` out of the pool to the relayer `payee`, or without one to `T::OnFee`.
+	fn pay_fee(
+		pool: &T::AccountId,
+		fee: BalanceOf<T>,
+		payee: Option<&T::AccountId>,
+	) -> frame_support::dispatch::DispatchResult {
 		if fee.is_zero() {
+			return Ok(());
+		}
+		if let Some(payee) = payee {
+			T::Currency::transfer(pool, payee, fee, Preservation::Preserve)?;
+			PoolTotal::<T>::mutate(|total| *total = total.saturating_sub(fee));
 			return Ok(());
 		}
 		let credit = T::Currency::withdraw(
@@ -1004,8 +1064,9 @@ impl<T: Config> From<ProofError> for Error<T> {
 				Error::MalformedPublicInputs
 			},
 			ProofError::UnknownCircuit => Error::UnknownCircuit,
-			// Unreachable: `integrity_test` keeps `MaxBatchSize` within the host's bound.
-			ProofError::BatchTooLarge => Error::InvalidProof,
+			// Unreachable: `integrity_test` keeps `MaxBatchSize` within the host's bound, and
+			// only the pool's admission (handled by `validate_unsigned`) answers `OverBudget`.
+			ProofError::BatchTooLarge | ProofError::OverBudget => Error::InvalidProof,
 		}
 	}
 }

@@ -115,6 +115,9 @@ impl pallet_zk::Config for Test {
 
 /// Alice and Bob hold 1,000,000 each; the fee sink exists.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	// Tests run in parallel and share the process's pool verification budget: lift it, so
+	// that no test's admission depends on another's timing.
+	sable_zk_host::native::set_pool_budget(u32::MAX);
 	let mut storage =
 		frame_system::GenesisConfig::<Test>::default().build_storage().expect("system genesis");
 	pallet_balances::GenesisConfig::<Test> {

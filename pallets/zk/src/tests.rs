@@ -50,6 +50,8 @@ struct Scenario {
 	transfer_a: ShieldedProof,
 	transfer_b: ShieldedProof,
 	unshield: ShieldedProof,
+	/// `transfer_b`'s spend with its fee paid to Bob, its relayer.
+	relayed_b: ShieldedProof,
 	/// Roots after blocks 1 and 2, as a wallet computes them.
 	roots: [[u8; 32]; 2],
 	bob_notes: Vec<sable_zk_primitives::note::Note>,
@@ -65,11 +67,16 @@ fn scenario() -> &'static Scenario {
 		let (alice_addr, bob_addr) =
 			(Address::from_spending_key(&alice_sk), Address::from_spending_key(&bob_sk));
 		let mut tree = CommitmentTree::default();
-		let mut prove = |request: ShieldedRequest, kind, recipient: Option<&AccountId>| -> Proven {
+		let mut prove_paying = |request: ShieldedRequest,
+		                        kind,
+		                        recipient: Option<&AccountId>,
+		                        relayer: Option<&AccountId>|
+		 -> Proven {
 			let context = BindingContext {
 				genesis_hash: GENESIS,
 				kind,
 				unshield_recipient: recipient.map(account_binding_bytes),
+				fee_payee: relayer.map(account_binding_bytes),
 			};
 			prove_shielded(keys, &request, &context, &mut rng).expect("scenario proof")
 		};
@@ -77,7 +84,7 @@ fn scenario() -> &'static Scenario {
 		let request = ShieldedRequest::new;
 
 		let empty = tree.root();
-		let shield_a = prove(
+		let shield_a = prove_paying(
 			request(
 				[dummy(1), dummy(2)],
 				[(alice_addr, 700), (alice_addr, 300)],
@@ -88,10 +95,12 @@ fn scenario() -> &'static Scenario {
 			),
 			CallKind::Shield,
 			None,
+			None,
 		);
-		let shield_b = prove(
+		let shield_b = prove_paying(
 			request([dummy(3), dummy(4)], [(alice_addr, 500), (alice_addr, 0)], empty, 500, 0, 0),
 			CallKind::Shield,
+			None,
 			None,
 		);
 		for proven in [&shield_a, &shield_b] {
@@ -105,7 +114,7 @@ fn scenario() -> &'static Scenario {
 			note,
 			path: tree.path(position).expect("leaf"),
 		};
-		let transfer_a = prove(
+		let transfer_a = prove_paying(
 			request(
 				[
 					spend(&tree, alice_sk, shield_a.output_notes[0], 0),
@@ -119,8 +128,9 @@ fn scenario() -> &'static Scenario {
 			),
 			CallKind::Transfer,
 			None,
+			None,
 		);
-		let transfer_b = prove(
+		let transfer_b = prove_paying(
 			request(
 				[spend(&tree, alice_sk, shield_b.output_notes[0], 2), dummy(5)],
 				[(bob_addr, 490), (alice_addr, 7)],
@@ -131,6 +141,21 @@ fn scenario() -> &'static Scenario {
 			),
 			CallKind::Transfer,
 			None,
+			None,
+		);
+		// `transfer_b`'s spend relayed by Bob, who is paid its fee.
+		let relayed_b = prove_paying(
+			request(
+				[spend(&tree, alice_sk, shield_b.output_notes[0], 2), dummy(5)],
+				[(bob_addr, 490), (alice_addr, 7)],
+				root_1,
+				0,
+				0,
+				3,
+			),
+			CallKind::Transfer,
+			None,
+			Some(&bob()),
 		);
 		for proven in [&transfer_a, &transfer_b] {
 			for cm in proven.payload.public_inputs.commitments {
@@ -138,7 +163,7 @@ fn scenario() -> &'static Scenario {
 			}
 		}
 		let root_2 = tree.root();
-		let unshield = prove(
+		let unshield = prove_paying(
 			request(
 				[spend(&tree, bob_sk, transfer_a.output_notes[0], 4), dummy(6)],
 				[(bob_addr, 45), (bob_addr, 0)],
@@ -149,6 +174,7 @@ fn scenario() -> &'static Scenario {
 			),
 			CallKind::Unshield,
 			Some(&charlie()),
+			None,
 		);
 		// Bob can read his notes from the chain's ciphertexts.
 		let bob_ivk = IncomingViewingKey::from_spending_key(&bob_sk);
@@ -163,6 +189,7 @@ fn scenario() -> &'static Scenario {
 			transfer_a: transfer_a.payload,
 			transfer_b: transfer_b.payload,
 			unshield: unshield.payload,
+			relayed_b: relayed_b.payload,
 			roots: [fp_to_bytes(&root_1), fp_to_bytes(&root_2)],
 			bob_notes,
 		}
@@ -382,6 +409,60 @@ fn tampered_proofs_and_bindings_are_refused() {
 		more.public_inputs.value_out += 1;
 		let call = Call::unshield { payload: Box::new(more), recipient: charlie() };
 		assert_eq!(validate(&call), Err(refusal(13)));
+	});
+}
+
+#[test]
+fn a_relayed_transfer_pays_its_relayer_and_a_bad_one_costs_only_the_relayer() {
+	new_test_ext().execute_with(|| {
+		let s = scenario();
+		block_1();
+		let relay = |who: AccountId, payload: &ShieldedProof| {
+			Zk::relay(RuntimeOrigin::signed(who), Box::new(ShieldedAction::Transfer(payload.clone())))
+		};
+		// The proof is bound to Bob as its fee payee: no one else may relay it, and it is no
+		// unsigned transfer; an unsigned transfer's proof cannot be relayed.
+		assert_noop!(relay(charlie(), &s.relayed_b), Error::<Test>::BindingMismatch);
+		assert_noop!(
+			Zk::transfer(RuntimeOrigin::none(), boxed(&s.relayed_b)),
+			Error::<Test>::BindingMismatch
+		);
+		assert_noop!(relay(bob(), &s.transfer_b), Error::<Test>::BindingMismatch);
+		// The pool never takes a relay as an unsigned call.
+		let relayed = Call::relay {
+			action: Box::new(ShieldedAction::Transfer(s.relayed_b.clone())),
+		};
+		assert_eq!(validate(&relayed), Err(InvalidTransaction::Call.into()));
+		// It is weighed as a proof verified alone, on top of a transfer's own work.
+		let weight = relayed.get_dispatch_info().call_weight;
+		assert!(weight.all_gte(
+			<<Test as Config>::WeightInfo as WeightInfo>::verify_block_proofs(1)
+				.saturating_add(<<Test as Config>::WeightInfo as WeightInfo>::transfer())
+		));
+
+		// A bad proof is verified at dispatch: the call fails (its signer has paid the
+		// transaction fee) and nothing else changes, in this block or at its end.
+		let mut tampered = s.relayed_b.clone();
+		tampered.proof[200] ^= 1;
+		assert_noop!(relay(bob(), &tampered), Error::<Test>::InvalidProof);
+		assert!(BlockProofs::<Test>::get().is_empty());
+
+		let (bob_before, sink_before) = (free(&bob()), free(&fee_sink()));
+		assert_ok!(relay(bob(), &s.relayed_b));
+		assert_eq!(free(&bob()), bob_before + 3, "the relayer is paid the shielded fee");
+		assert_eq!(free(&fee_sink()), sink_before, "nothing is burned");
+		assert_pool(1500 - 3);
+		for nullifier in s.relayed_b.public_inputs.nullifiers {
+			assert!(Zk::is_spent(&nullifier));
+		}
+		// Its spend is now a double spend on both paths.
+		assert_noop!(relay(bob(), &s.relayed_b), Error::<Test>::NullifierAlreadySpent);
+		assert_eq!(
+			validate(&Call::transfer { payload: boxed(&s.transfer_b) }),
+			Err(refusal(5))
+		);
+		next_block();
+		assert_eq!(Zk::tree_state().leaf_count, 6);
 	});
 }
 
@@ -724,7 +805,7 @@ mod benchmark_fixture {
 		let anchor = tree.root();
 		let mut prove = |inputs, outputs, value_in, value_out, fee, kind, unshield_recipient| {
 			let request = ShieldedRequest::new(inputs, outputs, anchor, value_in, value_out, fee);
-			let context = BindingContext { genesis_hash: GENESIS, kind, unshield_recipient };
+			let context = BindingContext { genesis_hash: GENESIS, kind, unshield_recipient, fee_payee: None };
 			prove_shielded(keys, &request, &context, &mut rng).expect("fixture proof").payload
 		};
 		let spend = |position: usize| Spend {

@@ -44,7 +44,7 @@ mod verification;
 
 pub use sable_circuits::{self as circuits, CircuitId, CircuitSpec};
 pub use sable_zk_primitives::bounded_collections::{BoundedVec, ConstU32};
-pub use verification::{verify, ProofError};
+pub use verification::{admit, verify, ProofError};
 
 /// Every host function the Sable runtime imports: Substrate's and [`zk_verifier`]'s. The
 /// node's executors are built with this list (plus the benchmarking functions in benchmark
@@ -132,6 +132,29 @@ impl BatchFailure {
 	}
 }
 
+/// Why the transaction pool did not admit an unsigned call's statements
+/// (`zk_verifier::admit`).
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum AdmitRefusal {
+	/// They need verifying and the node's pool verification budget is spent: nothing was
+	/// verified (`docs/zk.md`, "Floods"). Not a judgement of the transaction: it may be sent
+	/// again later.
+	OverBudget,
+	/// Their verification failed.
+	Failed(BatchFailure),
+}
+
 /// Verification host functions (`ext_zk_verifier_*`).
 #[runtime_interface]
 pub trait ZkVerifier {
@@ -149,5 +172,17 @@ pub trait ZkVerifier {
 		statements: PassFatPointerAndRead<&[u8]>,
 	) -> AllocateAndReturnByCodec<Result<(), Vec<BatchFailure>>> {
 		native::verify_batch_encoded(statements)
+	}
+
+	/// Verifies a SCALE-encoded [`StatementBatch`] (one statement or more) for the
+	/// transaction pool, within the node's pool verification budget (`docs/zk.md`,
+	/// "Floods"): statements that verified before are admitted at once; the others are
+	/// verified as `verify` or `verify_batch` would, or refused unverified
+	/// ([`AdmitRefusal::OverBudget`]) while the budget is spent. Only `validate_unsigned`
+	/// calls it: its answer depends on the node's load, so no block may depend on it.
+	fn admit(
+		statements: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), AdmitRefusal>> {
+		native::admit_encoded(statements)
 	}
 }

@@ -1,11 +1,13 @@
 //! The one way the runtime verifies proofs (`docs/zk.md`, "Host functions"): statements
 //! checked against the registry, one host call, one error type.
 
-use alloc::vec::Vec;
 use codec::Encode;
 use sable_zk_primitives::public_inputs::ProofBytes;
 
-use crate::{zk_verifier, BatchFailure, CircuitId, PublicInputs, Statement, VerifyError, MAX_BATCH_LEN};
+use crate::{
+	zk_verifier, AdmitRefusal, BatchFailure, CircuitId, PublicInputs, Statement, VerifyError,
+	MAX_BATCH_LEN,
+};
 
 /// Why the runtime refused a proof: its own checks against the registry, or the host's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +30,8 @@ pub enum ProofError {
 	},
 	/// More statements than one host call may carry ([`MAX_BATCH_LEN`]).
 	BatchTooLarge,
+	/// The node's pool verification budget is spent ([`admit`] only): nothing was verified.
+	OverBudget,
 }
 
 impl From<VerifyError> for ProofError {
@@ -75,20 +79,39 @@ pub fn verify(statements: &[Statement]) -> Result<(), ProofError> {
 				return Err(ProofError::BatchTooLarge);
 			}
 			// A slice encodes exactly as the bounded `StatementBatch` the host decodes.
-			let failures: Vec<_> = match zk_verifier::verify_batch(&many.encode()) {
-				Ok(()) => return Ok(()),
-				Err(failures) => failures,
-			};
-			Err(match failures.first() {
-				Some(failure)
-					if failure.error == VerifyError::InvalidProof &&
-						failure.index != BatchFailure::WHOLE_BATCH =>
-				{
-					ProofError::InvalidProofInBatch { index: failure.index }
-				},
-				Some(failure) => ProofError::from(failure.error),
-				None => ProofError::InvalidProof,
-			})
+			let failure = zk_verifier::verify_batch(&many.encode()).err().and_then(|failures| {
+				failures.first().copied().or(Some(BatchFailure::whole(VerifyError::InvalidProof)))
+			});
+			failure.map_or(Ok(()), |failure| Err(batch_error(many.len(), failure)))
 		},
+	}
+}
+
+/// Verifies an unsigned call's `statements` for the transaction pool with one host call,
+/// within the node's pool verification budget (`zk_verifier::admit`; `docs/zk.md`,
+/// "Floods"); errors as [`verify`]'s, and [`ProofError::OverBudget`].
+pub fn admit(statements: &[Statement]) -> Result<(), ProofError> {
+	if statements.is_empty() {
+		return Ok(());
+	}
+	if statements.len() > MAX_BATCH_LEN as usize {
+		return Err(ProofError::BatchTooLarge);
+	}
+	match zk_verifier::admit(&statements.encode()) {
+		Ok(()) => Ok(()),
+		Err(AdmitRefusal::OverBudget) => Err(ProofError::OverBudget),
+		Err(AdmitRefusal::Failed(failure)) => Err(batch_error(statements.len(), failure)),
+	}
+}
+
+/// The error of `failure` in a host call on `len` statements.
+fn batch_error(len: usize, failure: BatchFailure) -> ProofError {
+	match failure {
+		BatchFailure { error: VerifyError::InvalidProof, index }
+			if len > 1 && index != BatchFailure::WHOLE_BATCH =>
+		{
+			ProofError::InvalidProofInBatch { index }
+		},
+		BatchFailure { error, .. } => ProofError::from(error),
 	}
 }

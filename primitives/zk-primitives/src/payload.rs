@@ -30,29 +30,33 @@ pub struct ShieldedProof {
 }
 
 impl ShieldedProof {
-	/// The binding data of this proof used as `kind` on the chain with `genesis_hash`.
+	/// The binding data of this proof used as `kind` on the chain with `genesis_hash`, its
+	/// fee paid to `fee_payee` (a relayer) or, without one, burned.
 	pub fn binding_data(
 		&self,
 		genesis_hash: [u8; 32],
 		kind: CallKind,
 		unshield_recipient: Option<[u8; 32]>,
+		fee_payee: Option<[u8; 32]>,
 	) -> BindingData {
-		binding_data(genesis_hash, kind, unshield_recipient, &self.ciphertexts)
+		binding_data(genesis_hash, kind, unshield_recipient, fee_payee, &self.ciphertexts)
 	}
 }
 
-/// The binding data of a shielded extrinsic (fees go to the block author: no fee payee).
+/// The binding data of a shielded extrinsic: unsigned (`fee_payee: None`, the fee is burned)
+/// or relayed by a signed transaction whose signer the fee is paid to.
 pub fn binding_data(
 	genesis_hash: [u8; 32],
 	kind: CallKind,
 	unshield_recipient: Option<[u8; 32]>,
+	fee_payee: Option<[u8; 32]>,
 	ciphertexts: &[NoteCiphertext; 2],
 ) -> BindingData {
 	BindingData {
 		genesis_hash,
 		kind,
 		unshield_recipient,
-		fee_payee: None,
+		fee_payee,
 		ciphertext_hashes: [ciphertext_hash(&ciphertexts[0]), ciphertext_hash(&ciphertexts[1])],
 	}
 }

@@ -70,6 +70,9 @@ pub struct BindingContext {
 	pub kind: CallKind,
 	/// For an unshield, the account credited (its 32 bytes).
 	pub unshield_recipient: Option<[u8; 32]>,
+	/// For a relayed call, the relayer the fee is paid to (its 32 bytes); `None` for an
+	/// unsigned call, whose fee is burned.
+	pub fee_payee: Option<[u8; 32]>,
 }
 
 /// Why no payload could be made.
@@ -130,8 +133,14 @@ pub fn prove_shielded(
 		ciphertext.copy_from_slice(&sealed);
 	}
 	witness.public_inputs.binding =
-		binding_data(context.genesis_hash, context.kind, context.unshield_recipient, &ciphertexts)
-			.to_bytes();
+		binding_data(
+		context.genesis_hash,
+		context.kind,
+		context.unshield_recipient,
+		context.fee_payee,
+		&ciphertexts,
+	)
+	.to_bytes();
 	let proof =
 		prove(keys, &witness.circuit, &witness.public_inputs, rng).map_err(ShieldedError::Prove)?;
 	let len = proof.len();

@@ -9,7 +9,7 @@ use std::{sync::OnceLock, time::Duration};
 
 use substrate_prometheus_endpoint::{
 	exponential_buckets, Counter, CounterVec, Histogram, HistogramOpts, HistogramVec, Opts,
-	PrometheusError, Registry, U64,
+	PrometheusError, Registry, F64, U64,
 };
 
 use super::circuits;
@@ -36,6 +36,12 @@ pub struct Metrics {
 	pub cache_hits: Counter<U64>,
 	/// `sable_zk_cache_misses_total`.
 	pub cache_misses: Counter<U64>,
+	/// `sable_zk_pool_over_budget_total`: pool admissions refused unverified, the pool's
+	/// verification budget spent (`docs/zk.md`, "Floods").
+	pub pool_over_budget: Counter<U64>,
+	/// `sable_zk_pool_verification_seconds_total`: verification time the pool's admissions
+	/// spent.
+	pub pool_verification_time: Counter<F64>,
 }
 
 static METRICS: OnceLock<Metrics> = OnceLock::new();
@@ -66,6 +72,15 @@ fn build() -> Result<Metrics, PrometheusError> {
 			"sable_zk_cache_misses_total",
 			"Statements not in the verified-statement cache",
 		)?,
+		pool_over_budget: Counter::new(
+			"sable_zk_pool_over_budget_total",
+			"Unsigned shielded transactions refused unverified: the pool's verification budget \
+			 was spent",
+		)?,
+		pool_verification_time: Counter::new(
+			"sable_zk_pool_verification_seconds_total",
+			"Verification time spent admitting unsigned shielded transactions into the pool",
+		)?,
 	})
 }
 
@@ -87,6 +102,8 @@ pub fn register_metrics(registry: &Registry) -> Result<(), PrometheusError> {
 	registry.register(Box::new(metrics.batch_size.clone()))?;
 	registry.register(Box::new(metrics.cache_hits.clone()))?;
 	registry.register(Box::new(metrics.cache_misses.clone()))?;
+	registry.register(Box::new(metrics.pool_over_budget.clone()))?;
+	registry.register(Box::new(metrics.pool_verification_time.clone()))?;
 	for circuit in circuits::names() {
 		for result in RESULTS {
 			metrics.verifications.with_label_values(&[circuit, result]);
@@ -116,6 +133,8 @@ pub(crate) trait Record {
 	fn observe_batch_size(&self, size: usize);
 	fn cache_hit(&self);
 	fn cache_miss(&self);
+	fn pool_over_budget(&self);
+	fn pool_verification_time(&self, elapsed: Duration);
 }
 
 impl Record for Option<&'static Metrics> {
@@ -152,6 +171,18 @@ impl Record for Option<&'static Metrics> {
 	fn cache_miss(&self) {
 		if let Some(metrics) = self {
 			metrics.cache_misses.inc();
+		}
+	}
+
+	fn pool_over_budget(&self) {
+		if let Some(metrics) = self {
+			metrics.pool_over_budget.inc();
+		}
+	}
+
+	fn pool_verification_time(&self, elapsed: Duration) {
+		if let Some(metrics) = self {
+			metrics.pool_verification_time.inc_by(elapsed.as_secs_f64());
 		}
 	}
 }

@@ -8,6 +8,7 @@
 //! that verified (a statement is its circuit, public inputs and proof bytes, so a hit is the
 //! same question with the same answer), and its size and contents never reach the runtime.
 
+mod budget;
 mod cache;
 mod circuits;
 mod metrics;
@@ -18,8 +19,9 @@ use codec::DecodeAll;
 use sable_zk_primitives::{encoding::fp_from_bytes, Fp};
 use sable_zk_proofs::proof::{self, verify_instance, verify_instances_batch, BatchError};
 
-use crate::{BatchFailure, CircuitId, Statement, StatementBatch, VerifyError};
+use crate::{AdmitRefusal, BatchFailure, CircuitId, Statement, StatementBatch, VerifyError};
 
+pub use budget::{set_admit_unverified, set_pool_budget, BURST_SECONDS, DEFAULT_POOL_BUDGET_MS};
 pub use cache::{clear_cache, set_cache_enabled, CACHE_CAPACITY};
 pub use circuits::{check_keys, known_circuits};
 use metrics::Record;
@@ -71,20 +73,23 @@ pub fn is_cached(statement: &Statement) -> bool {
 
 /// Host side of `zk_verifier::verify`.
 pub fn verify_encoded(encoded: &[u8]) -> Result<(), VerifyError> {
-	let metrics = metrics::get();
 	let Ok(statement) = Statement::decode_all(&mut &encoded[..]) else {
-		metrics.count_result(None, Err(VerifyError::MalformedStatement));
+		metrics::get().count_result(None, Err(VerifyError::MalformedStatement));
 		return Err(VerifyError::MalformedStatement);
 	};
-	let name = circuits::name(statement.circuit);
-	let digest = cache::digest(encoded);
+	verify_statement(&statement, cache::digest(encoded))
+}
+
+/// Verifies one decoded statement whose cache key is `digest`, through the cache.
+fn verify_statement(statement: &Statement, digest: [u8; 32]) -> Result<(), VerifyError> {
+	let metrics = metrics::get();
 	if cache::contains(&digest) {
 		metrics.cache_hit();
 		return Ok(());
 	}
 	metrics.cache_miss();
-	let result = verify_uncached(&statement);
-	metrics.count_result(name, result);
+	let result = verify_uncached(statement);
+	metrics.count_result(circuits::name(statement.circuit), result);
 	if result.is_ok() {
 		cache::insert(digest);
 	}
@@ -92,16 +97,55 @@ pub fn verify_encoded(encoded: &[u8]) -> Result<(), VerifyError> {
 	result
 }
 
+/// Host side of `zk_verifier::admit`: the transaction pool's verification of an unsigned
+/// call's statements (one or a batch), within the pool's budget (`docs/zk.md`, "Floods").
+/// Statements that all verified before are admitted at once; otherwise, with the budget
+/// spent, they are refused unverified, and the time a verification takes is charged to it.
+pub fn admit_encoded(encoded: &[u8]) -> Result<(), AdmitRefusal> {
+	if budget::admits_unverified() {
+		return Ok(());
+	}
+	let Ok(batch) = StatementBatch::decode_all(&mut &encoded[..]) else {
+		metrics::get().count_result(None, Err(VerifyError::MalformedStatement));
+		return Err(AdmitRefusal::Failed(BatchFailure::whole(VerifyError::MalformedStatement)));
+	};
+	let digests: Vec<_> =
+		batch.iter().map(|statement| cache::digest(&codec::Encode::encode(statement))).collect();
+	let all_cached = digests.iter().all(cache::contains);
+	if !all_cached && !budget::available() {
+		metrics::get().pool_over_budget();
+		return Err(AdmitRefusal::OverBudget);
+	}
+	let started = Instant::now();
+	let result = match (batch.as_slice(), digests.as_slice()) {
+		([statement], [digest]) => verify_statement(statement, *digest)
+			.map_err(|error| BatchFailure { index: 0, error }),
+		_ => verify_statements(&batch),
+	};
+	if !all_cached {
+		let elapsed = started.elapsed();
+		budget::spend(elapsed);
+		metrics::get().pool_verification_time(elapsed);
+	}
+	result.map_err(AdmitRefusal::Failed)
+}
+
 /// Host side of `zk_verifier::verify_batch`. Fails fast (`docs/zk.md`, "Batches fail fast"):
 /// the answer is the first failure found, and a combined check that fails is reported for
 /// the batch as a whole ([`BatchFailure::WHOLE_BATCH`]) rather than searched item by item,
 /// so a refused batch never costs more than an accepted one.
 pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
-	let metrics = metrics::get();
 	let Ok(batch) = StatementBatch::decode_all(&mut &encoded[..]) else {
-		metrics.count_result(None, Err(VerifyError::MalformedStatement));
+		metrics::get().count_result(None, Err(VerifyError::MalformedStatement));
 		return Err(vec![BatchFailure::whole(VerifyError::MalformedStatement)]);
 	};
+	verify_statements(&batch).map_err(|failure| vec![failure])
+}
+
+/// Verifies `batch` through the cache, one combined check per circuit; answers its first
+/// failure.
+fn verify_statements(batch: &[Statement]) -> Result<(), BatchFailure> {
+	let metrics = metrics::get();
 	metrics.observe_batch_size(batch.len());
 
 	let mut pending: BTreeMap<CircuitId, Vec<Pending>> = BTreeMap::new();
@@ -120,7 +164,7 @@ pub fn verify_batch_encoded(encoded: &[u8]) -> Result<(), Vec<BatchFailure>> {
 		let refuse = |failure: BatchFailure| {
 			metrics.count_result(name, Err(failure.error));
 			log::debug!(target: LOG_TARGET, "batch of {} refused: {failure:?}", batch.len());
-			Err(vec![failure])
+			Err(failure)
 		};
 		let usable =
 			circuits::lookup(circuit_id).and_then(|circuit| Some((circuit, circuit.keys().ok()?)));
