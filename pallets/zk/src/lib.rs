@@ -466,6 +466,10 @@ pub mod pallet {
 				"a batch must fit one host call"
 			);
 			assert!(
+				T::MaxBlockProofs::get() <= sable_zk_host::MAX_BATCH_LEN,
+				"a block's proofs must fit one host call"
+			);
+			assert!(
 				sable_zk_host::circuits::lookup(T::TransferCircuit::get()).is_some(),
 				"the accepted transfer circuit version is registered"
 			);

@@ -109,7 +109,7 @@ impl pallet_zk::Config for Test {
 	type MaxBatchSize = ConstU32<8>;
 	type TransferCircuit = TransferCircuit;
 	type Fees = MockFees;
-	type MaxBlockProofs = ConstU32<{ sable_zk_host::MAX_BATCH_LEN }>;
+	type MaxBlockProofs = ConstU32<256>;
 	type WeightInfo = ();
 }
 

@@ -55,8 +55,10 @@ pub type SableHostFunctions = (sp_io::SubstrateHostFunctions, zk_verifier::HostF
 /// Most public inputs a statement may have: the longest instance column of any registered
 /// circuit version.
 pub const MAX_PUBLIC_INPUTS: u32 = sable_circuits::MAX_PUBLIC_INPUTS;
-/// Most statements one batch call may carry.
-pub const MAX_BATCH_LEN: u32 = 256;
+/// Most statements one batch call may carry: at least as many as a block may hold
+/// (the runtime's `MaxBlockProofs`), so that a block's proofs are verified with one call and
+/// pay its fixed cost once.
+pub const MAX_BATCH_LEN: u32 = 1024;
 
 /// Public inputs as canonical 32-byte field encodings, in the circuit's instance order.
 pub type PublicInputs = BoundedVec<[u8; 32], ConstU32<MAX_PUBLIC_INPUTS>>;

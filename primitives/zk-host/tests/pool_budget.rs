@@ -32,15 +32,22 @@ fn the_pool_verifies_within_its_budget_and_admits_what_verified_before() {
 		wrong
 	};
 	let (bad, other_bad) = (wrong_input(good), wrong_input(other));
-	// One millisecond a second: the burst (two milliseconds) pays for one verification.
+	// One millisecond a second: the burst (two milliseconds) pays for one failure.
 	native::set_pool_budget(1);
+	native::clear_cache();
+	// Verifications that succeed are not charged: any number of them.
+	let spent = pool_seconds();
+	assert_eq!(host_admit(std::slice::from_ref(good)), Ok(()));
+	assert_eq!(host_admit(&[good.clone(), other.clone()]), Ok(()));
+	assert!(pool_seconds() > spent, "their time is counted");
+	native::clear_cache();
 	let spent = pool_seconds();
 	assert_eq!(
 		host_admit(std::slice::from_ref(&bad)),
 		Err(AdmitRefusal::Failed(BatchFailure { index: 0, error: VerifyError::InvalidProof })),
 		"a first invalid proof is verified and refused"
 	);
-	assert!(pool_seconds() > spent, "its verification time is charged");
+	assert!(pool_seconds() > spent, "its verification time is counted, and charged");
 
 	// The budget is now owed for seconds: the next unverified statements, valid or not, single
 	// or in a batch, are refused unverified, and counted.

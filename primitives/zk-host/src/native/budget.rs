@@ -2,12 +2,13 @@
 //!
 //! Anyone can send an unsigned shielded transaction whose every cheap check passes and whose
 //! proof is invalid; only verifying it tells it apart from an honest one, and that costs the
-//! node one proof verification. The pool's admissions (`zk_verifier::admit`) therefore draw
-//! on a token bucket of verification time: it refills at a configured number of
-//! milliseconds per second and holds at most [`BURST_SECONDS`] of that. A statement that
-//! needs verifying while the bucket is empty is refused unverified
-//! ([`crate::AdmitRefusal::OverBudget`]); statements already in the verified cache cost
-//! nothing and are always admitted. Block import and authoring never draw on the bucket.
+//! node one proof verification that no fee pays for. The time of every pool verification
+//! that fails (`zk_verifier::admit`) is therefore charged to a token bucket that refills at
+//! a configured number of milliseconds per second and holds at most [`BURST_SECONDS`] of
+//! that; a verification that succeeds is free, since its transaction pays a fee once
+//! included. While the bucket is empty, a statement that needs verifying is refused
+//! unverified ([`crate::AdmitRefusal::OverBudget`]); statements already in the verified
+//! cache are always admitted. Block import and authoring never draw on the bucket.
 //!
 //! The bucket is process-wide and shared by every source (RPC and peers alike): a flood
 //! spends it and is then refused for the cost of a decode and the pallet's cheap checks,
@@ -81,7 +82,7 @@ pub(crate) fn available() -> bool {
 	bucket.level > 0.0
 }
 
-/// Charges a verification that took `elapsed`.
+/// Charges a failed verification that took `elapsed`.
 pub(crate) fn spend(elapsed: Duration) {
 	let mut bucket = bucket();
 	bucket.refill();

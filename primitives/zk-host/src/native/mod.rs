@@ -100,7 +100,8 @@ fn verify_statement(statement: &Statement, digest: [u8; 32]) -> Result<(), Verif
 /// Host side of `zk_verifier::admit`: the transaction pool's verification of an unsigned
 /// call's statements (one or a batch), within the pool's budget (`docs/zk.md`, "Floods").
 /// Statements that all verified before are admitted at once; otherwise, with the budget
-/// spent, they are refused unverified, and the time a verification takes is charged to it.
+/// spent, they are refused unverified. A verification that fails is charged to the budget;
+/// one that succeeds is not (its transaction pays its fee when included).
 pub fn admit_encoded(encoded: &[u8]) -> Result<(), AdmitRefusal> {
 	if budget::admits_unverified() {
 		return Ok(());
@@ -124,8 +125,10 @@ pub fn admit_encoded(encoded: &[u8]) -> Result<(), AdmitRefusal> {
 	};
 	if !all_cached {
 		let elapsed = started.elapsed();
-		budget::spend(elapsed);
 		metrics::get().pool_verification_time(elapsed);
+		if result.is_err() {
+			budget::spend(elapsed);
+		}
 	}
 	result.map_err(AdmitRefusal::Failed)
 }
