@@ -14,6 +14,9 @@ echo "test.sh: sable-zk-primitives and sable-inference-primitives build for wasm
 
 # Node tests start several nodes each; two at a time fit two cores.
 cargo test --release --locked --workspace -- --test-threads=2
+# The flood (docs/zk.md, "Floods"; about 3 minutes) measures block production under load, so
+# it runs alone.
+cargo test --release --locked --workspace --test flood -- --ignored --test-threads=1
 
 # The pallets' benchmarks, run against their mock runtimes with the committed fixtures of
 # real proofs (the weights themselves come from `scripts/bench-weights.sh`).

@@ -133,7 +133,7 @@ fn main() {
 	eprintln!("proving {} shields and {most} transfers", most.div_ceil(2));
 	let shields = zk::shields(&sk, most.div_ceil(2), NOTE_VALUE, genesis);
 	let (tree, notes) = zk::wallet_tree(&sk, &shields);
-	let transfers = zk::transfers(&sk, &tree, &notes[..most], fee, genesis);
+	let transfers = zk::transfers(&sk, &tree, &notes[..most], fee, genesis, None);
 
 	let mut import = serde_json::Map::new();
 	for n in sizes {

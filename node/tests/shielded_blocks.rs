@@ -123,7 +123,7 @@ fn a_block_of_single_transfers_is_verified_in_one_batch_and_a_bad_proof_refuses_
 	let fee = zk::minimum_fee(&author, "transfer");
 	assert!(fee > 10_000_000_000, "a transfer of about 5 KB costs more than 0.01 SBL: {fee}");
 	let (tree, notes) = zk::wallet_tree(&sk, &shields);
-	let transfers: Vec<ShieldedProof> = zk::transfers(&sk, &tree, &notes, fee, genesis);
+	let transfers: Vec<ShieldedProof> = zk::transfers(&sk, &tree, &notes, fee, genesis, None);
 	assert_eq!(transfers.len(), TRANSFERS);
 
 	// No author while they enter the pool...

@@ -220,6 +220,33 @@ fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 		);
 		assert_names_no_nullifier(&capture, &nullifiers);
 	}
+
+	// The paid path (docs/zk.md, "Floods"): A sends 1 SBL to B through `zk.relay`, signed by
+	// //Charlie, who pays the transaction fee and is paid the shielded fee (here 2 SBL, more
+	// than the transaction fee). Prepared, it is a relay call for the relayer to sign.
+	let (_, prepared) = sable(
+		&a,
+		&url,
+		&["send", &b_address, &one, "--relay-from", "//Charlie", "--no-submit"],
+		None,
+	);
+	assert_eq!(prepared["call"], "relay", "{prepared}");
+	let charlie = sp_keyring::Sr25519Keyring::Charlie.to_account_id();
+	let charlie_before = common::free_balance(&node, &charlie);
+	let relay_fee = (2 * unit).to_string();
+	let (code, relayed, log) = sable_full(
+		&a,
+		&url,
+		&["send", &b_address, &one, "--fee", &relay_fee, "--relay-from", "//Charlie"],
+	);
+	assert_eq!(code, 0, "{relayed} {log}");
+	assert_eq!(relayed["balance"], (6 * unit - fee - unit - 2 * unit).to_string());
+	let charlie_gain = common::free_balance(&node, &charlie) as i128 - charlie_before as i128;
+	assert!(
+		charlie_gain > 0 && charlie_gain < 2 * UNITS as i128,
+		"paid 2 SBL less its transaction fee: {charlie_gain}"
+	);
+	assert_eq!(run_ok(&b, &url, &["sync"])["balance"], (2 * unit - unshield_fee).to_string());
 }
 
 /// Asserts that the one sync `capture` recorded read the tree at one block hash and that

@@ -147,7 +147,7 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 	for (i, wallet) in wallets.iter_mut().enumerate() {
 		let to = addresses[(i + 1) % addresses.len()].clone();
 		let prepared = wallet
-			.prepare_only(&Operation::Send { to, amount: AMOUNT, fee })
+			.prepare_only(&Operation::Send { to, amount: AMOUNT, fee, relayer: None })
 			.await
 			.map_err(|e| e.to_string())?;
 		payloads.push(prepared.payload);

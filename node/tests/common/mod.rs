@@ -140,25 +140,7 @@ impl Node {
 
 	/// One JSON-RPC call; `Err` carries the error object or the transport failure.
 	pub fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-		let body =
-			json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-		let response = http(
-			self.rpc_port,
-			&format!(
-				"POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
-				 Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-				self.rpc_port,
-				body.len(),
-				body
-			),
-		)?;
-		let reply: Value =
-			serde_json::from_str(&response).map_err(|e| format!("{e}: {response}"))?;
-		match (reply.get("result"), reply.get("error")) {
-			(Some(result), None) => Ok(result.clone()),
-			(_, Some(error)) => Err(error.to_string()),
-			_ => Err(format!("neither result nor error: {reply}")),
-		}
+		rpc_at(self.rpc_port, method, params)
 	}
 
 	/// The body of `GET /metrics` on the Prometheus port.
@@ -209,6 +191,26 @@ impl Node {
 impl Drop for Node {
 	fn drop(&mut self) {
 		self.stop();
+	}
+}
+
+/// One JSON-RPC call to the node whose RPC port is `port` (for threads, which cannot share a
+/// [`Node`]); `Err` carries the error object or the transport failure.
+pub fn rpc_at(port: u16, method: &str, params: Value) -> Result<Value, String> {
+	let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+	let response = http(
+		port,
+		&format!(
+			"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+			 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+			body.len(),
+		),
+	)?;
+	let reply: Value = serde_json::from_str(&response).map_err(|e| format!("{e}: {response}"))?;
+	match (reply.get("result"), reply.get("error")) {
+		(Some(result), None) => Ok(result.clone()),
+		(_, Some(error)) => Err(error.to_string()),
+		_ => Err(format!("neither result nor error: {reply}")),
 	}
 }
 

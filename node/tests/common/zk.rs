@@ -176,14 +176,15 @@ pub fn wallet_tree(
 	(tree, notes)
 }
 
-/// One transfer per note of `notes` (each to `sk` itself, paying `fee`), proven against
-/// `tree`.
+/// One transfer per note of `notes` (each to `sk` itself, paying `fee` to `fee_payee`, a
+/// relayer, or without one burning it), proven against `tree`.
 pub fn transfers(
 	sk: &SpendingKey,
 	tree: &CommitmentTree,
 	notes: &[(u64, Note)],
 	fee: u64,
 	genesis_hash: [u8; 32],
+	fee_payee: Option<[u8; 32]>,
 ) -> Vec<ShieldedProof> {
 	let address = sable_zk_proofs::encryption::Address::from_spending_key(sk);
 	let requests = notes
@@ -202,7 +203,7 @@ pub fn transfers(
 			(request, CallKind::Transfer)
 		})
 		.collect();
-	prove_all(requests, genesis_hash)
+	prove_all_paying(requests, genesis_hash, fee_payee)
 }
 
 /// The fee `node`'s chain asks of a `kind` ("transfer" or "unshield") now (`zk_minimumFee`).

@@ -69,7 +69,8 @@ pub(crate) enum Command {
 		#[arg(long)]
 		no_submit: bool,
 	},
-	/// Send AMOUNT privately to ADDRESS (an unsigned transaction; the fee comes from notes).
+	/// Send AMOUNT privately to ADDRESS (an unsigned transaction, or with --relay-from a
+	/// relayed one; the fee comes from notes).
 	Send {
 		address: String,
 		amount: u64,
@@ -80,6 +81,14 @@ pub(crate) enum Command {
 		/// Spend notes the wallet knows are spent, and let the chain refuse them.
 		#[arg(long)]
 		force: bool,
+		/// Send it through `zk.relay`, signed by this account, which pays the transaction fee
+		/// and is paid the shielded fee: the paid path, which a flood of invalid proofs cannot
+		/// crowd out (docs/zk.md, "Floods"). A secret URI such as `//Bob` or a seed.
+		#[arg(long, conflicts_with = "relay_from_file")]
+		relay_from: Option<String>,
+		/// A file holding the relaying account's secret URI.
+		#[arg(long)]
+		relay_from_file: Option<PathBuf>,
 		/// Prove and print the call (and, for unsigned calls, the extrinsic) as JSON without
 		/// submitting it: for polkadot.js or a script to submit.
 		#[arg(long)]
@@ -117,6 +126,14 @@ pub(crate) enum Command {
 		/// 1%).
 		#[arg(long)]
 		fee: Option<u64>,
+		/// Send it through `zk.relay`, signed by this account, which pays the transaction fee
+		/// and is paid the shielded fee: the paid path, which a flood of invalid proofs cannot
+		/// crowd out (docs/zk.md, "Floods"). A secret URI such as `//Bob` or a seed.
+		#[arg(long, conflicts_with = "relay_from_file")]
+		relay_from: Option<String>,
+		/// A file holding the relaying account's secret URI.
+		#[arg(long)]
+		relay_from_file: Option<PathBuf>,
 		/// Prove and print the call (and, for unsigned calls, the extrinsic) as JSON without
 		/// submitting it: for polkadot.js or a script to submit.
 		#[arg(long)]
@@ -349,9 +366,9 @@ mod tests {
 		let cli = parse(&["send", "sable1abc", "5"]).expect("parses");
 		assert!(cli.node == ["ws://127.0.0.1:9944"] && cli.output == Output::Text);
 		match cli.command {
-			Command::Send { address, amount, fee, force, no_submit } => {
+			Command::Send { address, amount, fee, force, relay_from, relay_from_file, no_submit } => {
 				assert_eq!((address.as_str(), amount, fee), ("sable1abc", 5, None));
-				assert!(!force && !no_submit);
+				assert!(!force && !no_submit && relay_from.is_none() && relay_from_file.is_none());
 			},
 			_ => panic!("not a send"),
 		}
@@ -371,6 +388,14 @@ mod tests {
 		assert_eq!(page_size(&["sync", "--page-size", "1024"]), Some(1024));
 		assert_eq!(page_size(&["sync", "--page-size", "0"]), None);
 		assert_eq!(page_size(&["sync", "--page-size", "1025"]), None);
+	}
+
+	#[test]
+	fn a_relayed_spend_takes_one_relaying_account() {
+		assert!(parse(&["send", "sable1abc", "5", "--relay-from", "//Bob"]).is_ok());
+		assert!(parse(&["unshield", "5Grw", "5", "--relay-from-file", "f"]).is_ok());
+		let both = ["send", "sable1abc", "5", "--relay-from", "//Bob", "--relay-from-file", "f"];
+		assert!(parse(&both).is_err());
 	}
 
 	#[test]

@@ -26,14 +26,17 @@ async fn run(cli: &Cli) -> Result<Reply> {
 		Command::Notes => Ok(commands::notes::notes(&store()?)),
 		Command::History => Ok(commands::notes::history(&store()?)),
 		Command::Shield { amount, from, from_file, no_submit } => {
-			let (from, from_file) = (from.as_deref(), from_file.as_deref());
-			commands::spend::shield(&context, *amount, from, from_file, *no_submit).await
+			let from = commands::spend::Signer::new(from, from_file);
+			commands::spend::shield(&context, *amount, from, *no_submit).await
 		},
-		Command::Send { address, amount, fee, force, no_submit } => {
-			commands::spend::send(&context, address, *amount, *fee, *force, *no_submit).await
+		Command::Send { address, amount, fee, force, relay_from, relay_from_file, no_submit } => {
+			let relayer = commands::spend::Signer::new(relay_from, relay_from_file);
+			commands::spend::send(&context, address, *amount, *fee, *force, relayer, *no_submit)
+				.await
 		},
-		Command::Unshield { account, amount, fee, no_submit } => {
-			commands::spend::unshield(&context, account, *amount, *fee, *no_submit).await
+		Command::Unshield { account, amount, fee, relay_from, relay_from_file, no_submit } => {
+			let relayer = commands::spend::Signer::new(relay_from, relay_from_file);
+			commands::spend::unshield(&context, account, *amount, *fee, relayer, *no_submit).await
 		},
 		Command::Provider(command) => commands::provider::run(&context, command).await,
 		Command::Model(command) => commands::model::run(&context, command).await,

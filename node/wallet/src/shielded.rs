@@ -47,6 +47,8 @@ pub enum Operation {
 		amount: u64,
 		/// Fee.
 		fee: u64,
+		/// Relays it (`zk.relay`), signing and paid the fee; `None`: an unsigned transfer.
+		relayer: Option<sr25519::Pair>,
 	},
 	/// Move `amount` out of the pool to the transparent account `to`.
 	Unshield {
@@ -56,7 +58,21 @@ pub enum Operation {
 		amount: u64,
 		/// Fee.
 		fee: u64,
+		/// Relays it (`zk.relay`), signing and paid the fee; `None`: an unsigned unshield.
+		relayer: Option<sr25519::Pair>,
 	},
+}
+
+impl Operation {
+	/// The account relaying a transfer or an unshield (docs/zk.md, "Floods").
+	pub fn relayer(&self) -> Option<&sr25519::Pair> {
+		match self {
+			Operation::Shield { .. } => None,
+			Operation::Send { relayer, .. } | Operation::Unshield { relayer, .. } => {
+				relayer.as_ref()
+			},
+		}
+	}
 }
 
 /// What a finalized operation did.
@@ -199,7 +215,7 @@ impl Spender<'_> {
 				[(own.clone(), *amount), (own.clone(), 0)],
 				None,
 			),
-			Operation::Send { to, amount, fee } => {
+			Operation::Send { to, amount, fee, .. } => {
 				let selected = self.select(amount.saturating_add(*fee))?;
 				let change = self.input_value(&selected) - amount - fee;
 				(
@@ -212,7 +228,7 @@ impl Spender<'_> {
 					None,
 				)
 			},
-			Operation::Unshield { to, amount, fee } => {
+			Operation::Unshield { to, amount, fee, .. } => {
 				let selected = self.select(amount.saturating_add(*fee))?;
 				let change = self.input_value(&selected) - amount - fee;
 				let recipient: [u8; 32] = *to.as_ref();
@@ -247,7 +263,7 @@ impl Spender<'_> {
 				genesis_hash: self.genesis()?,
 				kind,
 				unshield_recipient: recipient,
-				fee_payee: None,
+				fee_payee: operation.relayer().map(|pair| sp_core::Pair::public(pair).0),
 			};
 		let (proven, proving) = progress("proving", || {
 			prove_shielded(TransferKeys::get(), &request, &context, &mut rng)
@@ -257,12 +273,22 @@ impl Spender<'_> {
 		let payload = proven.payload;
 		let boxed = Box::new(payload.clone());
 		let call = match operation {
-			Operation::Shield { .. } => RuntimeCall::Zk(pallet_zk::Call::shield { payload: boxed }),
-			Operation::Send { .. } => RuntimeCall::Zk(pallet_zk::Call::transfer { payload: boxed }),
+			Operation::Shield { .. } => pallet_zk::Call::shield { payload: boxed },
+			Operation::Send { relayer: Some(_), .. } => pallet_zk::Call::relay {
+				action: Box::new(pallet_zk::ShieldedAction::Transfer(payload.clone())),
+			},
+			Operation::Unshield { to, relayer: Some(_), .. } => pallet_zk::Call::relay {
+				action: Box::new(pallet_zk::ShieldedAction::Unshield {
+					payload: payload.clone(),
+					recipient: to.clone(),
+				}),
+			},
+			Operation::Send { .. } => pallet_zk::Call::transfer { payload: boxed },
 			Operation::Unshield { to, .. } => {
-				RuntimeCall::Zk(pallet_zk::Call::unshield { payload: boxed, recipient: to.clone() })
+				pallet_zk::Call::unshield { payload: boxed, recipient: to.clone() }
 			},
 		};
+		let call = RuntimeCall::Zk(call);
 		Ok(Prepared { call, payload, selected, proving })
 	}
 
@@ -274,6 +300,10 @@ impl Spender<'_> {
 			},
 			Operation::Shield { from: None, .. } => {
 				return Err(WalletError::Input("a shield is signed and paid: give --from".into()))
+			},
+			Operation::Send { relayer: Some(relayer), .. } |
+			Operation::Unshield { relayer: Some(relayer), .. } => {
+				submit::sign(self.node, call, relayer).await?
 			},
 			Operation::Send { .. } | Operation::Unshield { .. } => extrinsic::bare(call),
 		};

@@ -1087,9 +1087,10 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> From<ProofError> for Error<T> {
 	fn from(error: ProofError) -> Self {
 		match error {
-			ProofError::InvalidProof | ProofError::InvalidProofInBatch { .. } => {
-				Error::InvalidProof
-			},
+			// `OverBudget` is answered by the pool's `admit` only, which this pallet never calls.
+			ProofError::InvalidProof |
+			ProofError::InvalidProofInBatch { .. } |
+			ProofError::OverBudget => Error::InvalidProof,
 			ProofError::WrongProofLength => Error::WrongProofLength,
 			ProofError::UnknownCircuit => Error::UnknownCircuit,
 			ProofError::MalformedPublicInputs

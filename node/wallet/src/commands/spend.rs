@@ -1,7 +1,7 @@
 //! `sable shield`, `sable send` and `sable unshield`: sync, prove, then submit and follow to
 //! finality, or with `--no-submit` print the proven call for another client to submit.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use codec::Encode;
 use sable_wallet::{
@@ -15,33 +15,46 @@ use sable_wallet::{
 use sable_zk_primitives::encoding::to_hex;
 use sable_zk_proofs::{encryption::Address, json::ShieldedProofJson};
 use serde_json::json;
-use sp_core::crypto::Ss58Codec;
+use sp_core::{crypto::Ss58Codec, sr25519};
 
 use super::{account, keys, Context, Reply};
 
-/// Shields `amount`, paid by the secret URI `from` or the one in the file `from_file` (neither
-/// is needed with `no_submit`).
-pub(crate) async fn shield(
-	context: &Context,
-	amount: u64,
-	from: Option<&str>,
-	from_file: Option<&Path>,
-	no_submit: bool,
-) -> Result<Reply> {
-	let suri = match (from, from_file) {
-		(Some(suri), _) => Some(suri.to_string()),
-		(None, Some(path)) => Some(
-			std::fs::read_to_string(path)
+/// A signing account given as a secret URI or as a file holding one.
+pub(crate) struct Signer<'a> {
+	suri: Option<&'a str>,
+	file: Option<&'a Path>,
+}
+
+impl<'a> Signer<'a> {
+	pub(crate) fn new(suri: &'a Option<String>, file: &'a Option<PathBuf>) -> Self {
+		Signer { suri: suri.as_deref(), file: file.as_deref() }
+	}
+
+	/// The key pair, if a secret URI or a file was given.
+	fn pair(&self) -> Result<Option<sr25519::Pair>> {
+		let suri = match (self.suri, self.file) {
+			(Some(suri), _) => suri.to_string(),
+			(None, Some(path)) => std::fs::read_to_string(path)
 				.map_err(|e| WalletError::Io(path.display().to_string(), e))?
 				.trim()
 				.to_string(),
-		),
-		(None, None) if no_submit => None,
-		(None, None) => {
-			return Err(WalletError::Input("shield needs --from SURI or --from-file PATH".into()))
-		},
-	};
-	let from = suri.as_deref().map(submit::pair_from_suri).transpose()?;
+			(None, None) => return Ok(None),
+		};
+		submit::pair_from_suri(&suri).map(Some)
+	}
+}
+
+/// Shields `amount`, paid by the account `from` (not needed with `no_submit`).
+pub(crate) async fn shield(
+	context: &Context,
+	amount: u64,
+	from: Signer<'_>,
+	no_submit: bool,
+) -> Result<Reply> {
+	let from = from.pair()?;
+	if from.is_none() && !no_submit {
+		return Err(WalletError::Input("shield needs --from SURI or --from-file PATH".into()));
+	}
 	let node = context.connect().await?;
 	spend(context, node, Operation::Shield { from, amount }, false, no_submit).await
 }
@@ -63,34 +76,39 @@ async fn offered_fee(node: &NodeClient, kind: &str, fee: Option<u64>) -> Result<
 }
 
 /// Sends `amount` privately to the shielded `address`, paying `fee` (default: the chain's
-/// price) from the notes.
+/// price) from the notes, unsigned or relayed by `relayer`.
 pub(crate) async fn send(
 	context: &Context,
 	address: &str,
 	amount: u64,
 	fee: Option<u64>,
 	force: bool,
+	relayer: Signer<'_>,
 	no_submit: bool,
 ) -> Result<Reply> {
 	let to = Address::decode(address).map_err(|e| WalletError::Input(e.to_string()))?;
+	let relayer = relayer.pair()?;
 	let node = context.connect().await?;
 	let fee = offered_fee(&node, "transfer", fee).await?;
-	spend(context, node, Operation::Send { to, amount, fee }, force, no_submit).await
+	spend(context, node, Operation::Send { to, amount, fee, relayer }, force, no_submit).await
 }
 
 /// Moves `amount` out of the pool to the transparent account `ss58`, paying `fee` (default:
-/// the chain's price).
+/// the chain's price), unsigned or relayed by `relayer`.
 pub(crate) async fn unshield(
 	context: &Context,
 	ss58: &str,
 	amount: u64,
 	fee: Option<u64>,
+	relayer: Signer<'_>,
 	no_submit: bool,
 ) -> Result<Reply> {
 	let to = account(ss58)?;
+	let relayer = relayer.pair()?;
 	let node = context.connect().await?;
 	let fee = offered_fee(&node, "unshield", fee).await?;
-	spend(context, node, Operation::Unshield { to, amount, fee }, false, no_submit).await
+	let operation = Operation::Unshield { to, amount, fee, relayer };
+	spend(context, node, operation, false, no_submit).await
 }
 
 async fn spend(
@@ -130,6 +148,7 @@ async fn spend(
 fn prepared(operation: &Operation, prepared: Prepared) -> Reply {
 	let name = match operation {
 		Operation::Shield { .. } => "shield",
+		_ if operation.relayer().is_some() => "relay",
 		Operation::Send { .. } => "transfer",
 		Operation::Unshield { .. } => "unshield",
 	};
@@ -147,6 +166,9 @@ fn prepared(operation: &Operation, prepared: Prepared) -> Reply {
 	let text = match operation {
 		Operation::Shield { .. } => {
 			format!("proved zk.shield (sign and submit it from the paying account):\n{call_data}")
+		},
+		_ if operation.relayer().is_some() => {
+			format!("proved zk.relay (sign and submit it from the relaying account):\n{call_data}")
 		},
 		Operation::Send { .. } | Operation::Unshield { .. } => {
 			let extrinsic = extrinsic::to_hex(&extrinsic::bare(prepared.call));
