@@ -218,7 +218,7 @@ fn a_flood_of_invalid_proofs_is_cut_off_and_honest_transactions_still_go_in() {
 	let started = Instant::now();
 	let deadline = started + FLOOD;
 	let tallies: Vec<Tally> = (0..=RPC_FLOODERS).map(|_| Tally::default()).collect();
-	let (honest, honest_sent_at) = std::thread::scope(|scope| {
+	let (honest, honest_sent_at, signed_refused) = std::thread::scope(|scope| {
 		for (i, tally) in tallies.iter().enumerate() {
 			let port = if i < RPC_FLOODERS { validator.rpc_port } else { peer.rpc_port };
 			let template = &template;
@@ -235,25 +235,36 @@ fn a_flood_of_invalid_proofs_is_cut_off_and_honest_transactions_still_go_in() {
 			extrinsic::signed(&context, relay_call(relayed.clone()), &bob, 0),
 		];
 		let sent_at = validator.best_number().expect("best");
-		for extrinsic in honest.iter().chain(&bad_relays) {
-			validator.submit(extrinsic).expect("a signed transaction enters the pool");
-		}
-		(honest.map(|xt| extrinsic::to_hex(&xt)), sent_at)
+		let refused: Vec<String> = honest
+			.iter()
+			.chain(&bad_relays)
+			.filter_map(|extrinsic| validator.submit(extrinsic).err())
+			.collect();
+		(honest.map(|xt| extrinsic::to_hex(&xt)), sent_at, refused)
 	});
 	let elapsed = started.elapsed();
 	let last_block = validator.best_number().expect("best");
-	validator.wait_for("two blocks after the flood", Duration::from_secs(30), |n| {
-		n.best_number() >= Some(last_block + 2)
-	});
+	if budget.is_none() {
+		validator.wait_for("two blocks after the flood", Duration::from_secs(30), |n| {
+			n.best_number() >= Some(last_block + 2)
+		});
+	} else {
+		// Reporting only: the chain may still be stalled.
+		std::thread::sleep(Duration::from_secs(12));
+	}
+	let searched_to = validator.best_number().expect("best").min(last_block + 2);
 
 	// Figures.
 	let slots: Vec<u64> = (first_block..=last_block).map(|n| slot(&validator, n)).collect();
 	let missed: u64 = slots.windows(2).map(|pair| pair[1] - pair[0] - 1).sum();
 	let included: Vec<Option<u64>> = honest
 		.iter()
-		.map(|xt| including_block(&validator, xt, honest_sent_at + 1, last_block + 2))
+		.map(|xt| including_block(&validator, xt, honest_sent_at + 1, searched_to))
 		.collect();
 	let spent = metric(&validator, "sable_zk_pool_verification_seconds_total") - pool_seconds;
+	// The peer's backlog may still reach the validator after the flood: the budget bounds
+	// the verification time over the whole window up to this reading.
+	let window = started.elapsed().as_secs_f64();
 	let refused_unverified =
 		metric(&validator, "sable_zk_pool_over_budget_total") - over_budget;
 	let propagated = metric(&peer, "substrate_sync_propagated_transactions");
@@ -276,6 +287,7 @@ fn a_flood_of_invalid_proofs_is_cut_off_and_honest_transactions_still_go_in() {
 		"missed_slots": missed,
 		"honest_sent_after_block": honest_sent_at,
 		"honest_included_in": included,
+		"signed_submissions_refused": signed_refused,
 		"rpc_sent": sent,
 		"rpc_sent_per_s": sent as f64 / elapsed.as_secs_f64(),
 		"rpc_admitted": admitted,
@@ -286,6 +298,7 @@ fn a_flood_of_invalid_proofs_is_cut_off_and_honest_transactions_still_go_in() {
 		"peer_propagated": propagated,
 		"validator_refused_unverified": refused_unverified,
 		"validator_pool_verification_s": spent,
+		"window_s": window,
 		"bad_relays_paid": dave_paid.to_string(),
 	});
 	println!("flood figures: {figures}");
@@ -293,8 +306,10 @@ fn a_flood_of_invalid_proofs_is_cut_off_and_honest_transactions_still_go_in() {
 		return;
 	}
 
-	// Blocks kept coming, and the honest transactions went in within two blocks.
+	// Blocks kept coming, the signed transactions entered the pool, and the honest ones went
+	// in within two blocks.
 	assert!(slots.len() >= 9, "{figures}");
+	assert!(signed_refused.is_empty(), "{figures}");
 	assert_eq!(missed, 0, "a block in every slot of the flood: {figures}");
 	for block in &included {
 		let block = block.unwrap_or_else(|| panic!("an honest transaction is missing: {figures}"));
@@ -307,7 +322,7 @@ fn a_flood_of_invalid_proofs_is_cut_off_and_honest_transactions_still_go_in() {
 	assert!(busy > invalid, "most of the flood is refused unverified: {figures}");
 	assert!(propagated > 0.0, "the peer relayed its flood: {figures}");
 	assert!(refused_unverified as u64 > busy, "the peer's flood is refused too: {figures}");
-	assert!(spent <= 0.5 * elapsed.as_secs_f64() + 1.0 + 0.5, "{figures}");
+	assert!(spent <= 0.5 * window + 1.0 + 0.5, "{figures}");
 	assert_eq!(leaf_count(&validator, Value::Null), 4, "only the relayed transfer applied");
 	// The paid path: every invalid relay was included, failed and cost Dave its fee.
 	let dave_nonce = validator
