@@ -29,7 +29,11 @@ fn call_version<H: sp_wasm_interface::HostFunctions>() -> Result<Vec<u8>, String
 fn the_runtime_imports_the_verifier_host_functions() {
 	// Import names are stored verbatim in the module's import section.
 	let module = RuntimeBlob::uncompress_if_needed(wasm()).expect("valid wasm").serialize();
-	for name in ["ext_zk_verifier_verify_version_1", "ext_zk_verifier_verify_batch_version_1"] {
+	for name in [
+		"ext_zk_verifier_verify_version_1",
+		"ext_zk_verifier_verify_batch_version_1",
+		"ext_zk_verifier_admit_version_1",
+	] {
 		assert!(
 			module.windows(name.len()).any(|window| window == name.as_bytes()),
 			"{name} not imported"
