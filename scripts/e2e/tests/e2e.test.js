@@ -132,15 +132,15 @@ describe('polkadot.js against a dev node', () => {
     // offer lies between the offers made from the prices before and after it ran.
     const price = async () => (await api.call.zkApi.minimumFee('Transfer')).unwrap().toBigInt();
     const offer = (p) => p + (p + 99n) / 100n;
-    const before = await price();
+    const priceBefore = await price();
     transfer = await sable(BIN.sable, walletA, ['send', address, String(sent), '--no-submit']);
-    const after = await price();
+    const priceAfter = await price();
     assert.equal(transfer.call, 'transfer');
-    assert.ok(after > 10n ** 10n, `a transfer of about 5 KB costs more than 0.01 SBL: ${after}`);
+    assert.ok(priceAfter > 10n ** 10n, `a transfer of about 5 KB costs more than 0.01 SBL: ${priceAfter}`);
     transferFee = BigInt(transfer.payload.public_inputs.fee);
-    const [low, high] = before < after ? [before, after] : [after, before];
+    const [low, high] = priceBefore < priceAfter ? [priceBefore, priceAfter] : [priceAfter, priceBefore];
     assert.ok(offer(low) <= transferFee && transferFee <= offer(high),
-      `the CLI offers ${transferFee}, the chain's price plus 1% is ${offer(before)}..${offer(after)}`);
+      `the CLI offers ${transferFee}, the chain's price plus 1% is ${offer(priceBefore)}..${offer(priceAfter)}`);
 
     // One flipped proof byte: the pool refuses it (docs/zk.md: 13, the proof does not verify).
     const proof = Buffer.from(transfer.payload.proof.slice(2), 'hex');
