@@ -12,11 +12,10 @@ cargo build --release --locked -p sable-zk-primitives -p sable-inference-primiti
   --no-default-features --target wasm32v1-none
 echo "test.sh: sable-zk-primitives and sable-inference-primitives build for wasm32v1-none"
 
-# Node tests start several nodes each; two at a time fit two cores.
-cargo test --release --locked --workspace -- --test-threads=2
-# The flood (docs/zk.md, "Floods"; about 3 minutes) measures block production under load, so
-# it runs alone.
-cargo test --release --locked --workspace --test flood -- --ignored --test-threads=1
+# Every test of the workspace, two processes at a time (two fit two cores), each node test
+# (node/tests, which start real nodes) a process of its own, the longest first; then the
+# flood (docs/zk.md, "Floods"), which measures block production under load, alone.
+python3 scripts/run-tests.py --jobs 2 --split node --alone flood
 
 # The pallets' benchmarks, run against their mock runtimes with the committed fixtures of
 # real proofs (the weights themselves come from `scripts/bench-weights.sh`).

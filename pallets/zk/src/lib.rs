@@ -80,7 +80,7 @@ pub use weights::WeightInfo;
 use alloc::{boxed::Box, collections::BTreeSet, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-	dispatch::{DispatchResultWithPostInfo, GetDispatchInfo, PostDispatchInfo},
+	dispatch::GetDispatchInfo,
 	traits::{
 		fungible::{Balanced, Credit, Inspect, Mutate},
 		tokens::{DepositConsequence, Fortitude, Precision, Preservation, Provenance},
@@ -476,9 +476,12 @@ pub mod pallet {
 		}
 
 		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
-			// Reserve the fixed part of the tree update `on_finalize` may do; each call pays
-			// for its own leaves and proofs.
-			T::WeightInfo::update_root(0)
+			// Reserve the fixed parts of what `on_finalize` may do: the tree update and the
+			// block's one host batch call (`MaxBlockProofs` fits one: `integrity_test`). Each
+			// call pays for its own leaves and its proofs' shares of the batch, so its
+			// declared weight is what it books and the last call of a full block needs no
+			// room for a fixed cost it will not use (docs/zk.md, "One batch per block").
+			T::WeightInfo::update_root(0).saturating_add(T::WeightInfo::verify_block_proofs(0))
 		}
 
 		fn on_finalize(_: BlockNumberFor<T>) {
@@ -513,11 +516,11 @@ pub mod pallet {
 		pub fn transfer(
 			origin: OriginFor<T>,
 			payload: Box<ShieldedProof>,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			ensure_none(origin)?;
 			let action = Action::new(CallKind::Transfer, &payload, None);
-			let opens = Self::check_apply_and_defer(core::slice::from_ref(&action))?;
-			Ok(Self::actual_weight(T::WeightInfo::transfer(), 1, opens))
+			Self::check_apply_and_defer(core::slice::from_ref(&action))?;
+			Ok(())
 		}
 
 		/// Moves `payload.public_inputs.value_out` from the pool to `recipient` (the account
@@ -528,11 +531,11 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			payload: Box<ShieldedProof>,
 			recipient: T::AccountId,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			ensure_none(origin)?;
 			let action = Action::new(CallKind::Unshield, &payload, Some(&recipient));
-			let opens = Self::check_apply_and_defer(core::slice::from_ref(&action))?;
-			Ok(Self::actual_weight(T::WeightInfo::unshield(), 1, opens))
+			Self::check_apply_and_defer(core::slice::from_ref(&action))?;
+			Ok(())
 		}
 
 		/// Transfers and unshields sent as one transaction. All are applied, in order, or none.
@@ -545,13 +548,13 @@ pub mod pallet {
 		pub fn submit_batch(
 			origin: OriginFor<T>,
 			actions: BoundedVec<ShieldedAction<T::AccountId>, T::MaxBatchSize>,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			ensure_none(origin)?;
 			let count = actions.len() as u32;
 			let actions: Vec<_> = actions.iter().map(Action::from_batch_item).collect();
-			let opens = Self::check_apply_and_defer(&actions)?;
+			Self::check_apply_and_defer(&actions)?;
 			Self::deposit_event(Event::BatchApplied { count });
-			Ok(Self::actual_weight(T::WeightInfo::submit_batch(count), count, opens))
+			Ok(())
 		}
 
 		/// A transfer or an unshield sent by a signed relayer, the signer: the paid path of
@@ -802,8 +805,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// An unsigned call's checks and writes, its statements queued for the block's batch.
-	/// Returns how many host batch calls it opens (`0` or `1`: see [`Self::actual_weight`]).
-	fn check_apply_and_defer(actions: &[Action<'_, T::AccountId>]) -> Result<u32, DispatchError> {
+	fn check_apply_and_defer(actions: &[Action<'_, T::AccountId>]) -> Result<(), DispatchError> {
 		let statements = Self::check(actions)?;
 		let queued = BlockProofs::<T>::decode_len().unwrap_or(0);
 		if queued.saturating_add(statements.len()) > T::MaxBlockProofs::get() as usize {
@@ -812,12 +814,10 @@ impl<T: Config> Pallet<T> {
 		for action in actions {
 			Self::apply(action, None)?;
 		}
-		for statement in statements.iter().cloned() {
+		for statement in statements {
 			BlockProofs::<T>::try_append(statement).map_err(|_| Error::<T>::BlockProofsFull)?;
 		}
-		let chunk = sable_zk_host::MAX_BATCH_LEN as usize;
-		let opens = (queued..queued + statements.len()).filter(|position| position % chunk == 0);
-		Ok(opens.count() as u32)
+		Ok(())
 	}
 
 	/// Verifies every statement of this block's unsigned calls, one host batch call per
@@ -842,14 +842,12 @@ impl<T: Config> Pallet<T> {
 
 	/// The weight, beyond the call's own work, of what `count` actions leave to the end of
 	/// the block: their proofs verified in the block's batch (`count` times the batch's cost
-	/// per proof, plus the fixed cost of one host batch call, declared in case this call
-	/// opens one: a call opens at most one, since `MaxBatchSize` fits a host call) and their
+	/// per proof; the batch call's fixed cost is reserved by `on_initialize`) and their
 	/// leaves hashed into the tree.
 	pub fn deferred_weight(count: u32) -> Weight {
-		let (fixed, per_proof) = Self::batch_costs();
+		let (_, per_proof) = Self::batch_costs();
 		per_proof
 			.saturating_mul(count.into())
-			.saturating_add(fixed)
 			.saturating_add(Self::tree_weight(count.saturating_mul(2)))
 	}
 
@@ -901,29 +899,16 @@ impl<T: Config> Pallet<T> {
 		(fixed, T::WeightInfo::verify_block_proofs(1).saturating_sub(fixed))
 	}
 
-	/// What an unsigned call used: its own work, its proofs' share of the batch, and the
-	/// batch call's fixed cost only if it opened one (the rest is refunded).
-	fn actual_weight(own: Weight, count: u32, opens: u32) -> PostDispatchInfo {
-		let (fixed, per_proof) = Self::batch_costs();
-		let used = own
-			.saturating_add(per_proof.saturating_mul(count.into()))
-			.saturating_add(fixed.saturating_mul(opens.into()))
-			.saturating_add(Self::tree_weight(count.saturating_mul(2)));
-		Some(used).into()
-	}
-
-	/// The length and the weight an unsigned call is priced at: its encoded length, its own
-	/// work, its proofs' share of the batch and a `1 / MAX_BATCH_LEN` share per proof of the
-	/// batch call's fixed cost.
+	/// The length and the weight an unsigned call is priced at: its encoded length, its
+	/// declared weight (its own work, its proofs' share of the batch, its leaves) and a
+	/// `1 / MAX_BATCH_LEN` share per proof of the batch call's fixed cost.
 	fn fee_basis(call: &Call<T>, count: u32) -> (u32, Weight) {
 		let (fixed, _) = Self::batch_costs();
-		let declared = call.get_dispatch_info().call_weight;
 		let share = fixed
 			.saturating_mul(count.into())
 			.checked_div(u64::from(sable_zk_host::MAX_BATCH_LEN))
 			.unwrap_or(fixed);
-		let weight = declared.saturating_sub(fixed).saturating_add(share);
-		(call.encoded_size() as u32, weight)
+		(call.encoded_size() as u32, call.get_dispatch_info().call_weight.saturating_add(share))
 	}
 
 	/// How much the call's shielded fees exceed what a signed transaction of its length and
