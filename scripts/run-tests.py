@@ -39,10 +39,17 @@ BUILD = ["cargo", "test", "--release", "--locked", "--workspace", "--no-run",
 
 @dataclass(frozen=True)
 class Binary:
-    """A test executable cargo built: `target` of the package in `package_dir`."""
-    target: str
+    """A test executable cargo built: target `name` (of `kind`: lib, bin, test) of the
+    package in `package_dir`."""
+    name: str
+    kind: str
     executable: Path
     package_dir: Path
+
+    @property
+    def key(self) -> str:
+        """How the output and the durations name it: `node:wallet_cli(test)`."""
+        return f"{self.package_dir.relative_to(REPO)}:{self.name}({self.kind})"
 
     def tests(self, *flags: str) -> list[str]:
         """The names of the tests the binary lists with `flags` (`--ignored`: only those)."""
@@ -70,7 +77,7 @@ def build() -> list[Binary]:
         if (message.get("reason") == "compiler-artifact" and message.get("executable")
                 and message["profile"]["test"]):
             binaries.append(Binary(
-                target=f"{message['target']['name']}({message['target']['kind'][0]})",
+                name=message["target"]["name"], kind=message["target"]["kind"][0],
                 executable=Path(message["executable"]),
                 package_dir=Path(message["manifest_path"]).parent))
     return binaries
@@ -136,17 +143,15 @@ def main() -> int:
 
     pooled, alone = [], []
     for binary in build():
-        name = binary.target.split("(")[0]
-        integration = binary.target.endswith("(test)")
-        if integration and binary.package_dir in split_dirs:
+        if binary.kind == "test" and binary.package_dir in split_dirs:
             ignored = set(binary.tests("--ignored"))
-            pooled += [Job(f"{binary.target}::{test}", binary, ("--exact", test))
+            pooled += [Job(f"{binary.key}::{test}", binary, ("--exact", test))
                        for test in binary.tests() if test not in ignored]
-            if name in args.alone:
-                alone += [Job(f"{binary.target}::{test}", binary, ("--exact", test, "--ignored"))
+            if binary.name in args.alone:
+                alone += [Job(f"{binary.key}::{test}", binary, ("--exact", test, "--ignored"))
                           for test in sorted(ignored)]
         else:
-            pooled.append(Job(binary.target, binary, ("--test-threads=1",)))
+            pooled.append(Job(binary.key, binary, ("--test-threads=1",)))
     # Longest first; jobs without a previous duration first of all, split ones before others.
     pooled.sort(key=lambda job: (-previous.get(job.key, float("inf")), "::" not in job.key))
 
