@@ -84,7 +84,7 @@ mod benchmarks {
 		_(RawOrigin::None, Box::new(fixture.transfer.clone()));
 
 		assert!(Pallet::<T>::is_spent(&fixture.transfer.public_inputs.nullifiers[0]));
-		assert_eq!(BlockProofs::<T>::decode_len(), Some(1));
+		assert_eq!(BlockProofCount::<T>::get(), 1);
 		Ok(())
 	}
 
@@ -127,7 +127,7 @@ mod benchmarks {
 		_(RawOrigin::None, actions);
 
 		assert_eq!(LeafCount::<T>::get(), WORST_POSITION + 2 * u64::from(n));
-		assert_eq!(BlockProofs::<T>::decode_len(), Some(n as usize));
+		assert_eq!(BlockProofCount::<T>::get(), n);
 		Ok(())
 	}
 
@@ -146,16 +146,21 @@ mod benchmarks {
 			.map(Pallet::<T>::statement)
 			.collect::<Result<Vec<_>, _>>()
 			.map_err(|_| BenchmarkError::Stop("fixture statement"))?;
-		let statements = BoundedVec::try_from(statements)
-			.map_err(|_| BenchmarkError::Stop("MaxBlockProofs below 256"))?;
-		BlockProofs::<T>::put(statements);
+		if n > T::MaxBlockProofs::get() {
+			return Err(BenchmarkError::Stop("MaxBlockProofs below 256"));
+		}
+		for (position, statement) in (0..).zip(statements) {
+			BlockProofs::<T>::insert(position, statement);
+		}
+		BlockProofCount::<T>::put(n);
 
 		#[block]
 		{
 			Pallet::<T>::verify_block_proofs();
 		}
 
-		assert!(BlockProofs::<T>::get().is_empty());
+		assert_eq!(BlockProofCount::<T>::get(), 0);
+		assert!(BlockProofs::<T>::iter().next().is_none());
 		Ok(())
 	}
 

@@ -317,11 +317,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RootCount<T: Config> = StorageValue<_, u64, ValueQuery>;
 
-	/// The statements of this block's unsigned calls, verified together and removed in
-	/// `on_finalize` (never written to the database).
+	/// The statements of this block's unsigned calls by position, verified together and
+	/// removed in `on_finalize` (never written to the database). One entry per statement,
+	/// not one growing value: reading a value makes the host copy all of it, so a block of
+	/// calls each reading the whole list would cost the square of its length.
 	#[pallet::storage]
-	pub type BlockProofs<T: Config> =
-		StorageValue<_, BoundedVec<Statement, T::MaxBlockProofs>, ValueQuery>;
+	pub type BlockProofs<T: Config> = StorageMap<_, Twox64Concat, u32, Statement, OptionQuery>;
+
+	/// How many statements [`BlockProofs`] holds: at most `MaxBlockProofs`.
+	#[pallet::storage]
+	pub type BlockProofCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// Value held by the pool: every `value_in` minus every `value_out` and fee.
 	#[pallet::storage]
@@ -625,7 +630,7 @@ pub mod pallet {
 			let actions = Self::unsigned_actions(call)?;
 			Self::check(&actions).map_err(Self::refusal)?;
 			Self::fee_surplus(call, &actions)?;
-			let queued = BlockProofs::<T>::decode_len().unwrap_or(0);
+			let queued = BlockProofCount::<T>::get() as usize;
 			if queued.saturating_add(actions.len()) > T::MaxBlockProofs::get() as usize {
 				return Err(InvalidTransaction::ExhaustsResources.into());
 			}
@@ -807,16 +812,19 @@ impl<T: Config> Pallet<T> {
 	/// An unsigned call's checks and writes, its statements queued for the block's batch.
 	fn check_apply_and_defer(actions: &[Action<'_, T::AccountId>]) -> Result<(), DispatchError> {
 		let statements = Self::check(actions)?;
-		let queued = BlockProofs::<T>::decode_len().unwrap_or(0);
-		if queued.saturating_add(statements.len()) > T::MaxBlockProofs::get() as usize {
-			return Err(Error::<T>::BlockProofsFull.into());
-		}
+		let queued = BlockProofCount::<T>::get();
+		let count = u32::try_from(statements.len())
+			.ok()
+			.and_then(|len| queued.checked_add(len))
+			.filter(|count| *count <= T::MaxBlockProofs::get())
+			.ok_or(Error::<T>::BlockProofsFull)?;
 		for action in actions {
 			Self::apply(action, None)?;
 		}
-		for statement in statements {
-			BlockProofs::<T>::try_append(statement).map_err(|_| Error::<T>::BlockProofsFull)?;
+		for (position, statement) in (queued..).zip(statements) {
+			BlockProofs::<T>::insert(position, statement);
 		}
+		BlockProofCount::<T>::put(count);
 		Ok(())
 	}
 
@@ -828,7 +836,8 @@ impl<T: Config> Pallet<T> {
 	/// Every such proof was verified by the author's transaction pool, so an honest author
 	/// never builds such a block.
 	fn verify_block_proofs() {
-		let statements = BlockProofs::<T>::take();
+		let count = BlockProofCount::<T>::take();
+		let statements: Vec<Statement> = (0..count).filter_map(BlockProofs::<T>::take).collect();
 		for chunk in statements.chunks(sable_zk_host::MAX_BATCH_LEN as usize) {
 			if let Err(error) = sable_zk_host::verify(chunk) {
 				log::error!(target: LOG_TARGET, "block proof batch refused: {error:?}");

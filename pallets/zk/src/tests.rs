@@ -445,7 +445,7 @@ fn a_relayed_transfer_pays_its_relayer_and_a_bad_one_costs_only_the_relayer() {
 		let mut tampered = s.relayed_b.clone();
 		tampered.proof[200] ^= 1;
 		assert_noop!(relay(bob(), &tampered), Error::<Test>::InvalidProof);
-		assert!(BlockProofs::<Test>::get().is_empty());
+		assert_eq!(BlockProofCount::<Test>::get(), 0);
 
 		let (bob_before, sink_before) = (free(&bob()), free(&fee_sink()));
 		assert_ok!(relay(bob(), &s.relayed_b));
@@ -512,11 +512,12 @@ fn a_block_verifies_its_unsigned_proofs_in_one_batch_each_paying_its_share() {
 			assert_eq!(declared, own + per_proof + leaves);
 			assert_ok!(Zk::transfer(RuntimeOrigin::none(), boxed(transfer)));
 		}
-		assert_eq!(BlockProofs::<Test>::decode_len(), Some(2));
+		assert_eq!(BlockProofCount::<Test>::get(), 2);
 		next_block();
 		// Verified together at the end of the block (and so remembered by the node), then
 		// forgotten by the chain.
-		assert_eq!(BlockProofs::<Test>::decode_len(), None);
+		assert_eq!(BlockProofCount::<Test>::get(), 0);
+		assert!(BlockProofs::<Test>::iter().next().is_none());
 		for payload in [&s.transfer_a, &s.transfer_b] {
 			assert!(sable_zk_host::native::is_cached(&Zk::statement(payload).expect("statement")));
 		}
@@ -529,9 +530,7 @@ fn a_block_holds_at_most_max_block_proofs() {
 	new_test_ext().execute_with(|| {
 		let s = scenario();
 		block_1();
-		let statement = Zk::statement(&s.transfer_b).expect("statement");
-		let limit = <<Test as Config>::MaxBlockProofs as Get<u32>>::get() as usize;
-		BlockProofs::<Test>::put(BoundedVec::truncate_from(vec![statement; limit]));
+		BlockProofCount::<Test>::put(<<Test as Config>::MaxBlockProofs as Get<u32>>::get());
 		let call = Call::<Test>::transfer { payload: boxed(&s.transfer_a) };
 		// Left for a later block by the author, and refused if dispatched anyway.
 		assert_eq!(
@@ -542,7 +541,7 @@ fn a_block_holds_at_most_max_block_proofs() {
 			Zk::transfer(RuntimeOrigin::none(), boxed(&s.transfer_a)),
 			Error::<Test>::BlockProofsFull
 		);
-		BlockProofs::<Test>::kill();
+		BlockProofCount::<Test>::kill();
 		assert_ok!(Zk::pre_dispatch(&call));
 	});
 }
