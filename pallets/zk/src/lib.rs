@@ -324,8 +324,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BlockProofs<T: Config> = StorageMap<_, Twox64Concat, u32, Statement, OptionQuery>;
 
-	/// How many statements [`BlockProofs`] holds: at most `MaxBlockProofs`.
+	/// How many statements [`BlockProofs`] holds: at most `MaxBlockProofs`. Read and taken in
+	/// every block, so it lives in the block's overlay (whitelisted from benchmarks' database
+	/// accounting, like `frame_system`'s per-block items).
 	#[pallet::storage]
+	#[pallet::whitelist_storage]
 	pub type BlockProofCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// Value held by the pool: every `value_in` minus every `value_out` and fee.
