@@ -633,8 +633,7 @@ pub mod pallet {
 			let actions = Self::unsigned_actions(call)?;
 			Self::check(&actions).map_err(Self::refusal)?;
 			Self::fee_surplus(call, &actions)?;
-			let queued = BlockProofCount::<T>::get() as usize;
-			if queued.saturating_add(actions.len()) > T::MaxBlockProofs::get() as usize {
+			if Self::block_proof_count_with(actions.len()).is_none() {
 				return Err(InvalidTransaction::ExhaustsResources.into());
 			}
 			Ok(())
@@ -812,15 +811,21 @@ impl<T: Config> Pallet<T> {
 		actions.iter().map(|action| Self::statement(action.payload)).collect()
 	}
 
+	/// How many statements the block holds once `more` join it, if that is within
+	/// `MaxBlockProofs`: the one capacity rule of the pool and of dispatch.
+	fn block_proof_count_with(more: usize) -> Option<u32> {
+		u32::try_from(more)
+			.ok()
+			.and_then(|more| BlockProofCount::<T>::get().checked_add(more))
+			.filter(|count| *count <= T::MaxBlockProofs::get())
+	}
+
 	/// An unsigned call's checks and writes, its statements queued for the block's batch.
 	fn check_apply_and_defer(actions: &[Action<'_, T::AccountId>]) -> Result<(), DispatchError> {
 		let statements = Self::check(actions)?;
 		let queued = BlockProofCount::<T>::get();
-		let count = u32::try_from(statements.len())
-			.ok()
-			.and_then(|len| queued.checked_add(len))
-			.filter(|count| *count <= T::MaxBlockProofs::get())
-			.ok_or(Error::<T>::BlockProofsFull)?;
+		let count =
+			Self::block_proof_count_with(statements.len()).ok_or(Error::<T>::BlockProofsFull)?;
 		for action in actions {
 			Self::apply(action, None)?;
 		}
