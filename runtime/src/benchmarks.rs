@@ -8,7 +8,11 @@ use crate::*;
 
 frame_benchmarking::define_benchmarks!(
 	[frame_system, SystemBench::<Runtime>]
+	[frame_system_extensions, SystemExtensionsBench::<Runtime>]
 	[pallet_balances, Balances]
+	[pallet_transaction_payment, TransactionPayment]
+	[pallet_babe, Babe]
+	[pallet_grandpa, Grandpa]
 	[pallet_timestamp, Timestamp]
 	[pallet_utility, Utility]
 	[pallet_sudo, Sudo]
@@ -17,12 +21,15 @@ frame_benchmarking::define_benchmarks!(
 );
 
 type SystemBench<T> = frame_system_benchmarking::Pallet<T>;
+type SystemExtensionsBench<T> = frame_system_benchmarking::extensions::Pallet<T>;
 
 impl frame_system_benchmarking::Config for Runtime {}
 
+/// Fees are burned (`OnChargeTransaction` pays no author), so the benchmark needs no set-up.
+impl pallet_transaction_payment::BenchmarkConfig for Runtime {}
+
 /// Lists every benchmark of the pallets above.
 pub fn metadata(extra: bool) -> (Vec<BenchmarkList>, Vec<StorageInfo>) {
-	use frame_benchmarking::Benchmarking;
 	use frame_support::traits::StorageInfoTrait;
 
 	let mut list = Vec::<BenchmarkList>::new();

@@ -1,8 +1,10 @@
-//! Unsigned private transfers cannot crowd everything else out of a block: each books its
-//! benchmarked weight and its length against the normal class, which may fill at most 75%
-//! of a block, so operational and mandatory extrinsics always find room. Within the normal
-//! class they compete with signed transactions by priority, which for a private transfer
-//! grows with its shielded fee (tested in pallet-zk).
+//! What fills a block. Unsigned private transfers cannot crowd everything else out of it:
+//! each books its benchmarked weight and its length against the normal class, which may fill
+//! at most 75% of a block, so operational and mandatory extrinsics always find room. Within
+//! the normal class they compete with signed transactions by priority, which for a private
+//! transfer grows with its shielded fee (tested in pallet-zk). Signed balance transfers are
+//! limited by weight too, each booking its call, its extensions and the extrinsic base
+//! weight (docs/PERFORMANCE.md, "Throughput").
 
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::dispatch::{DispatchClass, DispatchInfo, GetDispatchInfo};
@@ -11,8 +13,10 @@ use frame_system::CheckWeight;
 use pallet_zk::ShieldedProof;
 use sable_runtime::{
 	configs::{RuntimeBlockLength, RuntimeBlockWeights},
-	Runtime, RuntimeCall, UncheckedExtrinsic,
+	tx_extension, Runtime, RuntimeCall, UncheckedExtrinsic, UNITS,
 };
+use sp_core::{sr25519, Pair};
+use sp_runtime::MultiSignature;
 
 /// The largest `zk.transfer` the runtime decodes: a proof of the maximum length.
 fn largest_transfer() -> UncheckedExtrinsic {
@@ -32,6 +36,22 @@ fn book(info: &DispatchInfo, len: usize) -> bool {
 		.is_ok()
 }
 
+/// Books `info` of length `len` until the normal class refuses it; returns how many fit (at
+/// most 100,000) and checks that the class stays within its cap.
+fn fill_normal_class(info: &DispatchInfo, len: usize) -> u64 {
+	let mut count: u64 = 0;
+	while count < 100_000 && book(info, len) {
+		count += 1;
+	}
+	let normal_max = RuntimeBlockWeights::get()
+		.get(DispatchClass::Normal)
+		.max_total
+		.expect("the normal class is capped");
+	let used = frame_system::Pallet::<Runtime>::block_weight();
+	assert!(used.get(DispatchClass::Normal).all_lte(normal_max));
+	count
+}
+
 #[test]
 fn private_transfers_fill_at_most_the_normal_share_of_a_block() {
 	let transfer = largest_transfer();
@@ -46,14 +66,10 @@ fn private_transfers_fill_at_most_the_normal_share_of_a_block() {
 	let booked = info.total_weight().saturating_add(normal.base_extrinsic);
 
 	sp_io::TestExternalities::default().execute_with(|| {
-		let mut count: u64 = 0;
-		while count < 100_000 && book(&info, len) {
-			count += 1;
-		}
+		let count = fill_normal_class(&info, len);
 		// A full block of them stays under the normal share, and one more would not fit.
 		assert!(count >= 1, "not even one private transfer fits a block");
 		let used = frame_system::Pallet::<Runtime>::block_weight();
-		assert!(used.get(DispatchClass::Normal).all_lte(normal_max));
 		assert_eq!(used.get(DispatchClass::Normal).ref_time(), count * booked.ref_time());
 		assert!((count + 1) * booked.ref_time() > normal_max.ref_time());
 		assert!(count * len as u64 <= normal_len, "the length limit is not the binding one");
@@ -79,5 +95,48 @@ fn private_transfers_fill_at_most_the_normal_share_of_a_block() {
 		assert!(book(&operational, 1_000));
 		let mandatory = DispatchInfo { class: DispatchClass::Mandatory, ..Default::default() };
 		assert!(book(&mandatory, 100));
+	});
+}
+
+/// A signed `transfer_keep_alive` as the wallet builds it (the signature is not checked here).
+fn signed_balance_transfer() -> UncheckedExtrinsic {
+	let sender = sr25519::Pair::from_seed(&[1; 32]);
+	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: sr25519::Pair::from_seed(&[2; 32]).public().into(),
+		value: UNITS,
+	});
+	let signature = MultiSignature::from(sender.sign(&[0; 64]));
+	UncheckedExtrinsic::new_signed(call, sender.public().into(), signature, tx_extension(0, 0))
+}
+
+#[test]
+fn signed_balance_transfers_fill_the_normal_share_by_weight() {
+	let transfer = signed_balance_transfer();
+	let len = transfer.encoded_size();
+	let info = transfer.get_dispatch_info();
+	assert_eq!(info.class, DispatchClass::Normal);
+	assert!(info.extension_weight.ref_time() > 0, "the extensions' weight is booked");
+
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let normal_max = normal.max_total.expect("the normal class is capped");
+	let normal_len = u64::from(*RuntimeBlockLength::get().max.get(DispatchClass::Normal));
+	let booked = info.total_weight().saturating_add(normal.base_extrinsic);
+
+	sp_io::TestExternalities::default().execute_with(|| {
+		let count = fill_normal_class(&info, len);
+		// Weight is what stops the block: one more would exceed the normal share while the
+		// block's length is far from its limit.
+		assert!(count >= 1);
+		assert!((count + 1) * booked.ref_time() > normal_max.ref_time());
+		assert!(count * (len as u64) < normal_len / 2, "the length limit is not the binding one");
+		println!(
+			"signed balance transfers per block: {count} ({len} bytes each, {:.1} us booked each: \
+			 call {:.1}, extensions {:.1}, base {:.1})",
+			booked.ref_time() as f64 / 1e6,
+			info.call_weight.ref_time() as f64 / 1e6,
+			info.extension_weight.ref_time() as f64 / 1e6,
+			normal.base_extrinsic.ref_time() as f64 / 1e6,
+		);
 	});
 }

@@ -20,20 +20,6 @@ pub struct ChainContext {
 	pub transaction_version: u32,
 }
 
-fn extensions(nonce: u32, tip: Balance) -> TxExtension {
-	(
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	)
-}
-
 /// `call` signed by `signer` with `nonce` (immortal era, no tip).
 pub fn signed(
 	context: &ChainContext,
@@ -54,7 +40,7 @@ pub fn signed_as(
 	signer: &sr25519::Pair,
 	nonce: u32,
 ) -> UncheckedExtrinsic {
-	let extensions = extensions(nonce, 0);
+	let extensions = sable_runtime::tx_extension(nonce, 0);
 	let implicit = (
 		(),
 		context.spec_version,

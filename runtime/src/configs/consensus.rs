@@ -43,7 +43,7 @@ impl pallet_babe::Config for Runtime {
 	/// Session rotation drives epoch changes, so the authority set follows the election.
 	type EpochChangeTrigger = pallet_babe::ExternalTrigger;
 	type DisabledValidators = Session;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::consensus::BabeWeight<Runtime>;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = MaxNominators;
 	type KeyOwnerProof = sp_session::MembershipProof;
@@ -58,7 +58,7 @@ parameter_types! {
 
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::consensus::GrandpaWeight<Runtime>;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = MaxNominators;
 	type MaxSetIdSessionEntries = MaxSetIdSessionEntries;

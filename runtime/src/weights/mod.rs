@@ -1,4 +1,6 @@
-//! Benchmarked weights of Sable's own pallets (`scripts/bench-weights.sh`).
+//! Weights measured on Sable's reference machine (`scripts/bench-weights.sh`; docs/OPERATOR.md,
+//! "Weights"), except `consensus`, composed by hand from measured parts.
 
+pub mod consensus;
 pub mod pallet_proof_of_inference;
 pub mod pallet_zk;
