@@ -13,7 +13,7 @@ use frame_system::CheckWeight;
 use pallet_zk::ShieldedProof;
 use sable_runtime::{
 	configs::{RuntimeBlockLength, RuntimeBlockWeights},
-	tx_extension, Runtime, RuntimeCall, UncheckedExtrinsic, UNITS,
+	tx_extension, AccountId, Runtime, RuntimeCall, UncheckedExtrinsic, UNITS,
 };
 use sp_core::{sr25519, Pair};
 use sp_runtime::MultiSignature;
@@ -98,15 +98,20 @@ fn private_transfers_fill_at_most_the_normal_share_of_a_block() {
 	});
 }
 
+/// The account of the sr25519 key made from `seed`.
+fn account(seed: u8) -> AccountId {
+	sr25519::Pair::from_seed(&[seed; 32]).public().into()
+}
+
 /// A signed `transfer_keep_alive` as the wallet builds it (the signature is not checked here).
 fn signed_balance_transfer() -> UncheckedExtrinsic {
 	let sender = sr25519::Pair::from_seed(&[1; 32]);
 	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-		dest: sr25519::Pair::from_seed(&[2; 32]).public().into(),
+		dest: account(2).into(),
 		value: UNITS,
 	});
 	let signature = MultiSignature::from(sender.sign(&[0; 64]));
-	UncheckedExtrinsic::new_signed(call, sender.public().into(), signature, tx_extension(0, 0))
+	UncheckedExtrinsic::new_signed(call, account(1).into(), signature, tx_extension(0, 0))
 }
 
 #[test]

@@ -3,11 +3,9 @@
 //! for private transfers and unshields.
 
 use codec::Encode;
-use sable_runtime::{
-	Balance, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
-};
+use sable_runtime::{RuntimeCall, SignedPayload, UncheckedExtrinsic};
 use sp_core::{sr25519, Pair, H256};
-use sp_runtime::{generic::Era, MultiSignature};
+use sp_runtime::MultiSignature;
 
 /// Everything about the chain that a signature commits to.
 #[derive(Clone, Copy, Debug)]

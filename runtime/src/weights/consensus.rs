@@ -19,12 +19,12 @@ use frame_support::{
 };
 
 /// `pallet_babe::check_equivocation_proof`: two header signatures verified.
-const BABE_EQUIVOCATION_PROOF_CHECK: Weight = Weight::from_parts(117_700 * WEIGHT_REF_TIME_PER_NANOS, 0);
+const BABE_EQUIVOCATION_PROOF_CHECK: Weight = Weight::from_parts(101_200 * WEIGHT_REF_TIME_PER_NANOS, 0);
 /// `pallet_grandpa::check_equivocation_proof`: two vote signatures verified.
 const GRANDPA_EQUIVOCATION_PROOF_CHECK: Weight =
-	Weight::from_parts(129_100 * WEIGHT_REF_TIME_PER_NANOS, 0);
+	Weight::from_parts(85_700 * WEIGHT_REF_TIME_PER_NANOS, 0);
 /// `pallet_grandpa::note_stalled`, its one write excluded.
-const GRANDPA_NOTE_STALLED: Weight = Weight::from_parts(13_000 * WEIGHT_REF_TIME_PER_NANOS, 0);
+const GRANDPA_NOTE_STALLED: Weight = Weight::from_parts(4_400 * WEIGHT_REF_TIME_PER_NANOS, 0);
 
 /// A report of an equivocation whose proof costs `proof_check` to check: the key-ownership
 /// proof checked against the historical session (at least 100 validators are assumed, as
