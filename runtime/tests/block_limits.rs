@@ -36,6 +36,32 @@ fn book(info: &DispatchInfo, len: usize) -> bool {
 		.is_ok()
 }
 
+/// The normal class's limits, as the runtime configures them.
+struct NormalClass {
+	/// Its share of the block's weight.
+	max_weight: Weight,
+	/// Its share of the block's length.
+	max_len: u64,
+	/// What every extrinsic books besides its own weight.
+	base_extrinsic: Weight,
+}
+
+impl NormalClass {
+	fn get() -> Self {
+		let normal = RuntimeBlockWeights::get().get(DispatchClass::Normal).clone();
+		NormalClass {
+			max_weight: normal.max_total.expect("the normal class is capped"),
+			max_len: u64::from(*RuntimeBlockLength::get().max.get(DispatchClass::Normal)),
+			base_extrinsic: normal.base_extrinsic,
+		}
+	}
+
+	/// What an extrinsic of `info` books in a block.
+	fn booked(&self, info: &DispatchInfo) -> Weight {
+		info.total_weight().saturating_add(self.base_extrinsic)
+	}
+}
+
 /// Books `info` of length `len` until the normal class refuses it; returns how many fit (at
 /// most 100,000) and checks that the class stays within its cap.
 fn fill_normal_class(info: &DispatchInfo, len: usize) -> u64 {
@@ -43,12 +69,8 @@ fn fill_normal_class(info: &DispatchInfo, len: usize) -> u64 {
 	while count < 100_000 && book(info, len) {
 		count += 1;
 	}
-	let normal_max = RuntimeBlockWeights::get()
-		.get(DispatchClass::Normal)
-		.max_total
-		.expect("the normal class is capped");
 	let used = frame_system::Pallet::<Runtime>::block_weight();
-	assert!(used.get(DispatchClass::Normal).all_lte(normal_max));
+	assert!(used.get(DispatchClass::Normal).all_lte(NormalClass::get().max_weight));
 	count
 }
 
@@ -60,10 +82,9 @@ fn private_transfers_fill_at_most_the_normal_share_of_a_block() {
 	assert_eq!(info.class, DispatchClass::Normal);
 
 	let weights = RuntimeBlockWeights::get();
-	let normal = weights.get(DispatchClass::Normal);
-	let normal_max = normal.max_total.expect("the normal class is capped");
-	let normal_len = u64::from(*RuntimeBlockLength::get().max.get(DispatchClass::Normal));
-	let booked = info.total_weight().saturating_add(normal.base_extrinsic);
+	let normal = NormalClass::get();
+	let (normal_max, normal_len) = (normal.max_weight, normal.max_len);
+	let booked = normal.booked(&info);
 
 	sp_io::TestExternalities::default().execute_with(|| {
 		let count = fill_normal_class(&info, len);
@@ -122,11 +143,9 @@ fn signed_balance_transfers_fill_the_normal_share_by_weight() {
 	assert_eq!(info.class, DispatchClass::Normal);
 	assert!(info.extension_weight.ref_time() > 0, "the extensions' weight is booked");
 
-	let weights = RuntimeBlockWeights::get();
-	let normal = weights.get(DispatchClass::Normal);
-	let normal_max = normal.max_total.expect("the normal class is capped");
-	let normal_len = u64::from(*RuntimeBlockLength::get().max.get(DispatchClass::Normal));
-	let booked = info.total_weight().saturating_add(normal.base_extrinsic);
+	let normal = NormalClass::get();
+	let (normal_max, normal_len) = (normal.max_weight, normal.max_len);
+	let booked = normal.booked(&info);
 
 	sp_io::TestExternalities::default().execute_with(|| {
 		let count = fill_normal_class(&info, len);
