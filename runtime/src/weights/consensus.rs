@@ -19,7 +19,8 @@ use frame_support::{
 };
 
 /// `pallet_babe::check_equivocation_proof`: two header signatures verified.
-const BABE_EQUIVOCATION_PROOF_CHECK: Weight = Weight::from_parts(101_200 * WEIGHT_REF_TIME_PER_NANOS, 0);
+const BABE_EQUIVOCATION_PROOF_CHECK: Weight =
+	Weight::from_parts(101_200 * WEIGHT_REF_TIME_PER_NANOS, 0);
 /// `pallet_grandpa::check_equivocation_proof`: two vote signatures verified.
 const GRANDPA_EQUIVOCATION_PROOF_CHECK: Weight =
 	Weight::from_parts(85_700 * WEIGHT_REF_TIME_PER_NANOS, 0);
@@ -38,10 +39,14 @@ fn report_equivocation<T: frame_system::Config>(
 	let validators = u64::from(validator_count.max(100));
 	let nominators = u64::from(max_nominators_per_validator);
 	let membership_proof = Weight::from_parts(35 * WEIGHT_REF_TIME_PER_MICROS, 0)
-		.saturating_add(Weight::from_parts(175 * WEIGHT_REF_TIME_PER_NANOS, 0).saturating_mul(validators))
+		.saturating_add(
+			Weight::from_parts(175 * WEIGHT_REF_TIME_PER_NANOS, 0).saturating_mul(validators),
+		)
 		.saturating_add(db.reads(5));
 	let offence_report = Weight::from_parts(110 * WEIGHT_REF_TIME_PER_MICROS, 0)
-		.saturating_add(Weight::from_parts(25 * WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(nominators))
+		.saturating_add(
+			Weight::from_parts(25 * WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(nominators),
+		)
 		.saturating_add(db.reads(14 + 3 * nominators))
 		.saturating_add(db.writes(10 + 3 * nominators));
 	membership_proof.saturating_add(proof_check).saturating_add(offence_report)
