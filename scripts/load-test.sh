@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
 # Load test. Starts a dev node (or, with --local, the four validators of
 # scripts/run-local-net.sh), then with `sable-load`:
+#   0. watches --idle-blocks blocks at rest (block time and finality lag without load);
 #   1. signed balance transfers from many accounts (//Load//i, funded by //Alice), submitted
 #      as fast as the pool takes them for --duration seconds;
 #   2. private transfers proved in advance (one shield and one transfer proof per transfer,
 #      about two seconds of proving each), submitted at once as `zk.transfer`s;
 #   3. the same again, submitted as `zk.submit_batch`es of 32.
-# Prints, for each, the sustained included and finalized TPS, block fullness and finality
-# lag. With --record the table replaces the load-test section of docs/PERFORMANCE.md.
+# Prints, for each, the mean block time, the sustained included and finalized TPS, block
+# fullness and finality lag (median, p95, max). With --record the table replaces the
+# load-test section of docs/PERFORMANCE.md (load-test-local with --local).
 #
-#   scripts/load-test.sh [--local] [--duration 60] [--accounts 1000] [--private 150] [--record]
+#   scripts/load-test.sh [--local] [--idle-blocks 100] [--duration 60] [--accounts 1000]
+#                        [--private 150] [--record]
 # (--private 0 skips the private transfers.)
 # The table and the recorded section are `sable-load render` and `sable-load record` (node/load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-local_net=0 duration=60 accounts=1000 private=150 record=0
+local_net=0 idle_blocks=100 duration=60 accounts=1000 private=150 record=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --local) local_net=1 ;;
+    --idle-blocks) idle_blocks=$2; shift ;;
     --duration) duration=$2; shift ;;
     --accounts) accounts=$2; shift ;;
     --private) private=$2; shift ;;
@@ -44,11 +48,13 @@ trap 'exit 130' INT TERM
 
 if [ "$local_net" = 1 ]; then
   network="the local network (4 validators on this machine)"
+  section=load-test-local
   port=9944
   scripts/run-local-net.sh >"$out/local-net.log" 2>&1 &
   pids+=($!)
 else
   network="a dev node"
+  section=load-test
   port=9988
   "$SABLE_NODE_BIN" --dev --tmp --rpc-port "$port" --prometheus-port 9688 --port 30388 \
     --no-mdns >"$out/node.log" 2>&1 &
@@ -59,11 +65,16 @@ for _ in $(seq 120); do
   curl -s -o /dev/null "http://127.0.0.1:$port" && break
   sleep 1
 done
-echo "load-test: $network at $url; $accounts accounts for $duration s; $private private transfers (single, then batches of 32)"
+echo "load-test: $network at $url; $idle_blocks blocks at rest; $accounts accounts for $duration s; $private private transfers (single, then batches of 32)"
 
+results=()
+if [ "$idle_blocks" -gt 0 ]; then
+  "$load_bin" --url "$url" idle --blocks "$idle_blocks" >"$out/idle.json"
+  results+=("$out/idle.json")
+fi
 "$load_bin" --url "$url" transfers --accounts "$accounts" --duration "$duration" \
   >"$out/transfers.json"
-results=("$out/transfers.json")
+results+=("$out/transfers.json")
 if [ "$private" -gt 0 ]; then
   "$load_bin" --url "$url" private --count "$private" >"$out/private.json"
   "$load_bin" --url "$url" private --count "$private" --batch 32 >"$out/private-batch.json"
@@ -75,6 +86,6 @@ echo "$table"
 
 if [ "$record" = 1 ]; then
   "$load_bin" record --doc docs/PERFORMANCE.md --date "$(date -u +%F)" \
-    --commit "$(git rev-parse --short HEAD)" --network "$network" \
-    --accounts "$accounts" --duration "$duration" --private "$private" "${results[@]}"
+    --commit "$(git rev-parse --short HEAD)" --network "$network" --section "$section" \
+    --idle-blocks "$idle_blocks" --accounts "$accounts" --duration "$duration" --private "$private" "${results[@]}"
 fi

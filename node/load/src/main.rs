@@ -1,9 +1,11 @@
 //! `sable-load`: load for a Sable node. `transfers` drives signed balance transfers from many
 //! pre-funded accounts for a fixed time; `private` submits private transfers proved in
-//! advance. Both watch the chain meanwhile and print what it sustained: included and
-//! finalized TPS, block fullness and finality lag (JSON on stdout, lines on stderr).
+//! advance; `idle` only watches. Each watches the chain meanwhile and prints what it
+//! sustained: block time, included and finalized TPS, block fullness and finality lag
+//! (JSON on stdout, lines on stderr).
 //! `scripts/load-test.sh` runs both against a dev node and records the numbers.
 
+mod idle;
 mod observer;
 mod private;
 mod record;
@@ -57,6 +59,13 @@ enum Command {
 		#[arg(long, default_value_t = 1)]
 		batch: usize,
 	},
+	/// No load: watches `--blocks` new blocks for the chain's block time and finality lag at
+	/// rest.
+	Idle {
+		/// Blocks to watch.
+		#[arg(long, default_value_t = 100)]
+		blocks: u64,
+	},
 	/// Prints a Markdown table of summaries that earlier runs wrote (JSON files).
 	Render {
 		/// The summaries.
@@ -77,6 +86,12 @@ enum Command {
 		/// What it ran against ("a dev node").
 		#[arg(long)]
 		network: String,
+		/// The document's section to write.
+		#[arg(long, default_value = "load-test")]
+		section: String,
+		/// Blocks watched at rest before the load.
+		#[arg(long)]
+		idle_blocks: u64,
 		/// Sending accounts of the balance transfers.
 		#[arg(long)]
 		accounts: usize,
@@ -134,10 +149,31 @@ enum Load {
 async fn run(cli: Cli) -> Result<Output, String> {
 	let load = match cli.command {
 		Command::Render { files } => return render(&files).map(Output::Table),
-		Command::Record { doc, date, commit, network, accounts, duration, private, files } => {
-			let run = record::Run { date, commit, network, accounts, duration, private };
+		Command::Record {
+			doc,
+			date,
+			commit,
+			network,
+			section,
+			idle_blocks,
+			accounts,
+			duration,
+			private,
+			files,
+		} => {
+			let run = record::Run {
+				date,
+				commit,
+				network,
+				section,
+				idle_blocks,
+				accounts,
+				duration,
+				private,
+			};
 			return record(&doc, &run, &files).map(|()| Output::Recorded(doc));
 		},
+		Command::Idle { blocks } => return idle::run(&cli.url, blocks).await.map(Output::Summary),
 		Command::Transfers { accounts, duration, presign_rate, in_flight } => {
 			Load::Transfers(transfers::Options {
 				url: cli.url.clone(),

@@ -46,6 +46,15 @@ pub struct Chain {
 	pub finalized: u64,
 	/// `best - finalized` in blocks at each new best head.
 	pub lag_blocks: Vec<u64>,
+	/// Each rise of the finalized head: the new head and when it arrived.
+	pub finalized_heads: Vec<(u64, Instant)>,
+}
+
+impl Chain {
+	/// When block `number` was first covered by a finalized head, if it has been.
+	fn finalized_at(&self, number: u64) -> Option<Instant> {
+		self.finalized_heads.iter().find(|(head, _)| *head >= number).map(|(_, at)| *at)
+	}
 }
 
 /// A running observer.
@@ -57,7 +66,7 @@ pub struct Observer {
 impl Observer {
 	/// Connects to `url` and starts watching.
 	pub async fn start(url: &str, classify: Classifier) -> Result<Observer, String> {
-		let rpc = Rpc::connect(url, 16).await?;
+		let rpc = Arc::new(Rpc::connect(url, 16).await?);
 		let mut best = rpc.heads(false).await?;
 		let mut finalized = rpc.heads(true).await?;
 		let chain = Arc::new(Mutex::new(Chain::default()));
@@ -66,11 +75,18 @@ impl Observer {
 			loop {
 				tokio::select! {
 					Some(Ok(header)) = best.next() => {
+						// Times are taken when a header arrives; a block's contents are read
+						// beside the loop, so that reading a large block never delays the
+						// arrival time of the next header or of a finalized head.
+						let seen = Instant::now();
 						let Some(number) = rpc::header_number(&header) else { continue };
-						match block_stats(&rpc, number, classify).await {
-							Ok(stats) => record_best(&shared, stats),
-							Err(error) => eprintln!("observer: block #{number}: {error}"),
-						}
+						let (rpc, shared) = (rpc.clone(), shared.clone());
+						tokio::spawn(async move {
+							match block_stats(&rpc, number, seen, classify).await {
+								Ok(stats) => record_best(&shared, stats),
+								Err(error) => eprintln!("observer: block #{number}: {error}"),
+							}
+						});
 					},
 					Some(Ok(header)) = finalized.next() => {
 						if let Some(number) = rpc::header_number(&header) {
@@ -91,6 +107,7 @@ impl Observer {
 			blocks: chain.blocks.clone(),
 			finalized: chain.finalized,
 			lag_blocks: chain.lag_blocks.clone(),
+			finalized_heads: chain.finalized_heads.clone(),
 		}
 	}
 
@@ -106,22 +123,29 @@ fn record_best(chain: &Mutex<Chain>, stats: BlockStats) {
 	let lag = stats.number.saturating_sub(chain.finalized);
 	chain.lag_blocks.push(lag);
 	let mut stats = stats;
-	if stats.number <= chain.finalized {
-		stats.finalized = Some(stats.seen);
-	}
+	// Finalized before its contents were read: finalized when that head arrived, or on its
+	// own arrival if it came in below the finalized head.
+	stats.finalized = chain.finalized_at(stats.number).map(|at| at.max(stats.seen));
 	chain.blocks.insert(stats.number, stats);
 }
 
 fn record_finalized(chain: &Mutex<Chain>, number: u64, at: Instant) {
 	let mut chain = chain.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	if number > chain.finalized {
+		chain.finalized_heads.push((number, at));
+	}
 	chain.finalized = chain.finalized.max(number);
 	for stats in chain.blocks.range_mut(..=number).map(|(_, stats)| stats) {
 		stats.finalized.get_or_insert(at);
 	}
 }
 
-async fn block_stats(rpc: &Rpc, number: u64, classify: Classifier) -> Result<BlockStats, String> {
-	let seen = Instant::now();
+async fn block_stats(
+	rpc: &Rpc,
+	number: u64,
+	seen: Instant,
+	classify: Classifier,
+) -> Result<BlockStats, String> {
 	let hash = rpc.block_hash(number).await?;
 	let extrinsics = rpc.block_extrinsics(&hash).await?;
 	let mut load = 0;
@@ -208,5 +232,20 @@ mod tests {
 		record_best(&chain, block(4, t0 + Duration::from_secs(1)));
 		let chain = chain.into_inner().expect("not poisoned");
 		assert_eq!(chain.blocks[&4].finalized, Some(t0 + Duration::from_secs(1)));
+	}
+
+	#[test]
+	fn a_block_read_after_its_finality_keeps_the_time_its_head_came_and_went() {
+		let chain = Mutex::new(Chain::default());
+		let t0 = Instant::now();
+		// #7's header arrived at t0 and #8's at t0 + 2 s; #7 was finalized at t0 + 3 s, and
+		// its contents were read only after that.
+		record_finalized(&chain, 6, t0);
+		record_finalized(&chain, 7, t0 + Duration::from_secs(3));
+		record_best(&chain, block(8, t0 + Duration::from_secs(2)));
+		record_best(&chain, block(7, t0));
+		let chain = chain.into_inner().expect("not poisoned");
+		assert_eq!(chain.blocks[&7].finalized, Some(t0 + Duration::from_secs(3)));
+		assert_eq!(chain.blocks[&8].finalized, None);
 	}
 }

@@ -11,6 +11,10 @@ pub struct Run {
 	pub commit: String,
 	/// What it ran against ("a dev node").
 	pub network: String,
+	/// The document's section it is recorded in (`load-test` for a dev node).
+	pub section: String,
+	/// Blocks watched at rest before the load.
+	pub idle_blocks: u64,
 	/// Sending accounts of the balance transfers.
 	pub accounts: usize,
 	/// Seconds of balance transfers.
@@ -21,15 +25,16 @@ pub struct Run {
 
 /// The section for `run` on `machine` (as [`machine`] describes it), showing `table`.
 pub fn section(run: &Run, machine: &str, table: &str) -> Section {
-	let Run { date, commit, network, accounts, duration, private } = run;
+	let Run { date, commit, network, section, idle_blocks, accounts, duration, private } = run;
 	Section {
-		name: "load-test".into(),
+		name: section.clone(),
 		note: Some("written by scripts/load-test.sh --record".into()),
 		body: format!(
 			"Measured {date} at commit {commit} against {network}, on\n\
 			 {machine},\n\
-			 with the load generator on the same machine: {accounts} accounts for {duration} s; \
-			 {private}\n\
+			 with the load generator on the same machine: {idle_blocks} blocks watched at rest, \
+			 then\n\
+			 {accounts} accounts for {duration} s; {private}\n\
 			 private transfers proved beforehand, sent singly, then {private} more in batches of \
 			 32.\n\
 			 \n\
@@ -74,6 +79,8 @@ mod tests {
 			date: "2026-11-22".into(),
 			commit: "9f7e2cf".into(),
 			network: "a dev node".into(),
+			section: "load-test".into(),
+			idle_blocks: 100,
 			accounts: 1000,
 			duration: 60,
 			private: 150,
@@ -85,7 +92,8 @@ mod tests {
 			"<!-- load-test:begin (written by scripts/load-test.sh --record) -->\n\
 			 Measured 2026-11-22 at commit 9f7e2cf against a dev node, on\n\
 			 2 cores of Intel(R) Xeon(R) Processor,\n\
-			 with the load generator on the same machine: 1000 accounts for 60 s; 150\n\
+			 with the load generator on the same machine: 100 blocks watched at rest, then\n\
+			 1000 accounts for 60 s; 150\n\
 			 private transfers proved beforehand, sent singly, then 150 more in batches of 32.\n\
 			 \n\
 			 | load |\n| --- |\n| balance transfers |\n\
@@ -99,6 +107,8 @@ mod tests {
 			date: "2026-12-01".into(),
 			commit: "abc1234".into(),
 			network: "a dev node".into(),
+			section: "load-test".into(),
+			idle_blocks: 0,
 			accounts: 10,
 			duration: 5,
 			private: 0,
@@ -114,7 +124,8 @@ mod tests {
 				"# Performance\n\n`--record` writes the table below.\n\n\
 				 <!-- load-test:begin (written by scripts/load-test.sh --record) -->\n\
 				 Measured 2026-12-01 at commit abc1234 against a dev node, on\n1 cores of X,\n\
-				 with the load generator on the same machine: 10 accounts for 5 s; 0\n\
+				 with the load generator on the same machine: 0 blocks watched at rest, then\n\
+				 10 accounts for 5 s; 0\n\
 				 private transfers proved beforehand, sent singly, then 0 more in batches of 32.\n\
 				 \n| new |\n<!-- load-test:end -->\n\n**What limits it.**\n"
 			)

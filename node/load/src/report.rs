@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use frame_support::dispatch::DispatchClass;
-use sable_report::stats::{median, round};
+use sable_report::stats::{median, percentile, round};
 use serde_json::{json, Value};
 
 use crate::observer::{BlockStats, Chain};
@@ -74,6 +74,7 @@ pub fn summarize(
 		"length_full_pct_mean": round(length_share.iter().sum::<f64>() / blocks, 1),
 		"length_full_pct_max": round(max(length_share.iter().copied()), 1),
 		"finality_lag_s_median": round(median(&lag_seconds).unwrap_or(0.0), 1),
+		"finality_lag_s_p95": round(percentile(&lag_seconds, 95.0).unwrap_or(0.0), 1),
 		"finality_lag_s_max": round(max(lag_seconds), 1),
 		"finality_lag_blocks_max": chain.lag_blocks.iter().copied().max().unwrap_or(0),
 		"unfinalized_blocks": window.iter().filter(|b| b.finalized.is_none()).count(),
@@ -110,8 +111,9 @@ pub fn print(summary: &Value) {
 		v("length_full_pct_max")
 	);
 	eprintln!(
-		"  finality lag: median {} s, max {} s, max {} blocks",
+		"  finality lag: median {} s, p95 {} s, max {} s, max {} blocks",
 		v("finality_lag_s_median"),
+		v("finality_lag_s_p95"),
 		v("finality_lag_s_max"),
 		v("finality_lag_blocks_max")
 	);
@@ -137,14 +139,15 @@ fn label(summary: &Value) -> String {
 /// A Markdown table of summaries, one row each (`sable-load render`).
 pub fn markdown(summaries: &[Value]) -> String {
 	let mut table = String::from(
-		"| load | blocks | included TPS | finalized TPS | per block (mean / max) | weight full, mean / max | length full, mean / max | finality lag, median / max |\n\
-		 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+		"| load | blocks | block time | included TPS | finalized TPS | per block (mean / max) | weight full, mean / max | length full, mean / max | finality lag, median / p95 / max |\n\
+		 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
 	);
 	for s in summaries {
 		table.push_str(&format!(
-			"| {} | {} | {} | {} | {} / {} | {}% / {}% | {}% / {}% | {} s / {} s |\n",
+			"| {} | {} | {} s | {} | {} | {} / {} | {}% / {}% | {}% / {}% | {} s / {} s / {} s |\n",
 			label(s),
 			s["blocks"],
+			s["block_time_s"],
 			s["included_tps"],
 			s["finalized_tps"],
 			s["mean_per_block"],
@@ -154,6 +157,7 @@ pub fn markdown(summaries: &[Value]) -> String {
 			s["length_full_pct_mean"],
 			s["length_full_pct_max"],
 			s["finality_lag_s_median"],
+			s["finality_lag_s_p95"],
 			s["finality_lag_s_max"],
 		));
 	}
@@ -203,6 +207,8 @@ mod tests {
 		assert_eq!(summary["finalized_tps"], 13.3);
 		assert_eq!(summary["unfinalized_blocks"], 1);
 		assert_eq!(summary["finality_lag_s_median"], 2.0);
+		assert_eq!(summary["finality_lag_s_p95"], 2.0);
+		assert_eq!(summary["block_time_s"], 6.0);
 		assert_eq!(summary["finality_lag_blocks_max"], 2);
 	}
 

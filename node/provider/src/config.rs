@@ -87,8 +87,10 @@ fn default_http() -> SocketAddr {
 	SocketAddr::from(([127, 0, 0, 1], 8402))
 }
 
+/// Three minutes of blocks (90 at 2 s slots): room for a queue of about 80 digits proofs
+/// after the payment's finality and `worker::SERVE_BLOCKS` (docs/PROVIDER.md, "`job_blocks`").
 fn default_job_blocks() -> u32 {
-	30
+	(180_000 / sable_runtime::MILLISECS_PER_BLOCK) as u32
 }
 
 fn default_rate_limit() -> u32 {
@@ -242,8 +244,9 @@ impl Config {
 
 /// The fewest blocks a job bought over HTTP may have: the payment's inclusion and finality
 /// (about three blocks), then what serving takes (`worker::SERVE_BLOCKS`: the acceptance,
-/// the proof and the result, with two to spare), and three more for a retry.
-pub const MIN_JOB_BLOCKS: u32 = 12;
+/// the proof and the result, with two to spare), and three more for a retry: 14 blocks at
+/// 2 s slots.
+pub const MIN_JOB_BLOCKS: u32 = 3 + crate::worker::SERVE_BLOCKS as u32 + 3;
 
 /// The checkout the binary was built from, for `--dev`'s bundled model.
 fn repository() -> PathBuf {
@@ -263,7 +266,7 @@ mod tests {
 		assert_eq!(config.key, Key::File("/etc/sable/provider.key".into()));
 		assert_eq!(config.http, default_http());
 		assert_eq!(config.bond, 1_000 * SBL);
-		assert_eq!(config.job_blocks, 30);
+		assert_eq!(config.job_blocks, 90);
 		assert_eq!(config.models.len(), 1);
 		assert_eq!(config.models[0].price, Amount(SBL));
 		assert_eq!(config.models[0].circuit, "inference-64x32x10");
@@ -283,7 +286,7 @@ mod tests {
 		);
 		assert!(refused(&EXAMPLE.replace("price = \"1000000000000\"", "price = \"one\""))
 			.contains("\"one\" is not an amount"));
-		assert!(refused(&format!("job_blocks = 3\n{EXAMPLE}")).contains("at least 12 blocks"));
+		assert!(refused(&format!("job_blocks = 3\n{EXAMPLE}")).contains("at least 14 blocks"));
 	}
 
 	#[test]

@@ -336,7 +336,10 @@ mod tests {
 		assert_eq!(checked.payer, AccountId::from(alice.public()));
 		assert_eq!(checked.deadline, BEST + 30);
 		assert_eq!(checked.sealed, sealed);
-		assert_eq!(payment.accepted.max_timeout_seconds, 30 * 6);
+		assert_eq!(
+			payment.accepted.max_timeout_seconds,
+			30 * sable_runtime::MILLISECS_PER_BLOCK / 1000
+		);
 		assert_eq!(payment.accepted.extra.circuit, "inference-64x32x10");
 	}
 

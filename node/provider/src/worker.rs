@@ -50,11 +50,16 @@ const FIRST_SCAN: u64 = 600;
 /// The most blocks scanned in one tick, so that a daemon catching up still serves its jobs.
 const SCAN_PER_TICK: u64 = 64;
 
+/// The longest one proof is expected to take: the first after a start also builds the
+/// circuit's keys (5 to 7.6 s for the digits model on 2 cores, docs/PROVIDER.md).
+const SLOWEST_PROOF_MS: u64 = 8_000;
+
 /// The fewest blocks a job's deadline must leave when it is accepted: the acceptance's
-/// block, the proof (a few seconds; the first after a start also builds the circuit's keys)
-/// and the result's block, with two blocks to spare. A job with less time is refused, not
-/// accepted: accepting it would only put collateral at stake.
-pub const SERVE_BLOCKS: u64 = 6;
+/// block, the blocks the slowest proof spans, and the result's block, with two blocks to
+/// spare (6 at 6 s slots, 8 at 2 s). A job with less time is refused, not accepted:
+/// accepting it would only put collateral at stake.
+pub const SERVE_BLOCKS: u64 =
+	4 + SLOWEST_PROOF_MS.div_ceil(sable_runtime::MILLISECS_PER_BLOCK);
 
 /// The seconds per proof assumed before the first proof (the digits model proves in about
 /// 2 s on 2 cores; the largest inference circuit in about 4 s).

@@ -1,4 +1,4 @@
-//! The statistics Sable's reports use: median, least-squares line and rounding.
+//! The statistics Sable's reports use: median, percentiles, least-squares line and rounding.
 
 /// The median of `values`: the middle value of an odd count, the mean of the two middle
 /// values of an even count; `None` for no values.
@@ -11,6 +11,15 @@ pub fn median(values: &[f64]) -> Option<f64> {
 		n if n % 2 == 1 => sorted.get(middle).copied(),
 		_ => Some((sorted.get(middle - 1)? + sorted.get(middle)?) / 2.0),
 	}
+}
+
+/// The `p`th percentile of `values` (0 < `p` <= 100) by the nearest-rank method: the
+/// smallest value that at least `p`% of the values do not exceed; `None` for no values.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+	let mut sorted = values.to_vec();
+	sorted.sort_by(f64::total_cmp);
+	let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
+	sorted.get(rank.clamp(1, sorted.len().max(1)) - 1).copied()
 }
 
 /// A straight line `y = intercept + slope * x`.
@@ -72,6 +81,16 @@ mod tests {
 	#[test]
 	fn median_of_nothing_is_none() {
 		assert_eq!(median(&[]), None);
+	}
+
+	#[test]
+	fn percentiles_are_nearest_rank() {
+		let values: Vec<f64> = (1..=20).rev().map(f64::from).collect();
+		assert_eq!(percentile(&values, 95.0), Some(19.0));
+		assert_eq!(percentile(&values, 50.0), Some(10.0));
+		assert_eq!(percentile(&values, 100.0), Some(20.0));
+		assert_eq!(percentile(&[3.0], 95.0), Some(3.0));
+		assert_eq!(percentile(&[], 95.0), None);
 	}
 
 	#[test]
