@@ -12,20 +12,22 @@
 # load-test section of docs/PERFORMANCE.md (load-test-local with --local).
 #
 #   scripts/load-test.sh [--local] [--idle-blocks 100] [--duration 60] [--accounts 1000]
-#                        [--private 150] [--record]
+#                        [--rate 1100] [--private 150] [--record]
+# (--rate: transfers offered a second; 0 offers them as fast as the pool takes them.)
 # (--private 0 skips the private transfers.)
 # The table and the recorded section are `sable-load render` and `sable-load record` (node/load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-local_net=0 idle_blocks=100 duration=60 accounts=1000 private=150 record=0
+local_net=0 idle_blocks=100 duration=60 accounts=1000 rate=1100 private=150 record=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --local) local_net=1 ;;
     --idle-blocks) idle_blocks=$2; shift ;;
     --duration) duration=$2; shift ;;
     --accounts) accounts=$2; shift ;;
+    --rate) rate=$2; shift ;;
     --private) private=$2; shift ;;
     --record) record=1 ;;
     *) echo "load-test: unknown option $1" >&2; exit 2 ;;
@@ -73,7 +75,7 @@ if [ "$idle_blocks" -gt 0 ]; then
   results+=("$out/idle.json")
 fi
 "$load_bin" --url "$url" transfers --accounts "$accounts" --duration "$duration" \
-  >"$out/transfers.json"
+  --rate "$rate" >"$out/transfers.json"
 results+=("$out/transfers.json")
 if [ "$private" -gt 0 ]; then
   "$load_bin" --url "$url" private --count "$private" >"$out/private.json"

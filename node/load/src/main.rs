@@ -45,6 +45,10 @@ enum Command {
 		/// Concurrent submissions.
 		#[arg(long, default_value_t = 128)]
 		in_flight: usize,
+		/// Transfers offered per second; 0 submits as fast as the pool takes them, which
+		/// fills the pool until it evicts, leaving later nonces of evicted senders stuck.
+		#[arg(long, default_value_t = 0)]
+		rate: u32,
 	},
 	/// Private `zk.transfer`s proved in advance (about a second of proving each, plus one
 	/// shield per transfer to fund it), submitted at once.
@@ -174,13 +178,14 @@ async fn run(cli: Cli) -> Result<Output, String> {
 			return record(&doc, &run, &files).map(|()| Output::Recorded(doc));
 		},
 		Command::Idle { blocks } => return idle::run(&cli.url, blocks).await.map(Output::Summary),
-		Command::Transfers { accounts, duration, presign_rate, in_flight } => {
+		Command::Transfers { accounts, duration, presign_rate, in_flight, rate } => {
 			Load::Transfers(transfers::Options {
 				url: cli.url.clone(),
 				accounts,
 				duration: Duration::from_secs(duration),
 				presign_rate,
 				in_flight,
+				rate,
 			})
 		},
 		Command::Private { count, duration, batch } => Load::Private(private::Options {

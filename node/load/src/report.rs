@@ -38,10 +38,12 @@ pub fn summarize(
 	let (Some(first), Some(last)) = (window.first(), window.last()) else {
 		return json!({ "kind": kind, "error": "no block in the window", "submission": submission });
 	};
+	// Genesis has no timestamp (0): a window starting at #1 starts one slot before it.
 	let start_ms = chain
 		.blocks
 		.get(&(first.number.saturating_sub(1)))
 		.map(|b| b.timestamp_ms)
+		.filter(|ms| *ms > 0)
 		.unwrap_or(first.timestamp_ms.saturating_sub(sable_runtime::SLOT_DURATION));
 	let seconds = (last.timestamp_ms.saturating_sub(start_ms) as f64 / 1000.0).max(0.001);
 	let included: u64 = window.iter().map(|b| b.load).sum();
@@ -210,6 +212,19 @@ mod tests {
 		assert_eq!(summary["finality_lag_s_p95"], 2.0);
 		assert_eq!(summary["block_time_s"], 6.0);
 		assert_eq!(summary["finality_lag_blocks_max"], 2);
+	}
+
+	#[test]
+	fn a_window_from_the_first_block_starts_a_slot_before_it() {
+		let t0 = Instant::now();
+		let mut chain = chain(t0);
+		let genesis = BlockStats { number: 0, seen: t0, timestamp_ms: 0, ..chain.blocks[&1].clone() };
+		chain.blocks.insert(0, genesis);
+		let from = t0 + Duration::from_millis(500);
+		let summary = summarize("test", &chain, from, t0 + Duration::from_secs(10), json!({}));
+		assert_eq!(summary["first_block"], 1);
+		let slots = 24_000 - (6_000 - sable_runtime::SLOT_DURATION);
+		assert_eq!(summary["chain_seconds"], slots as f64 / 1000.0);
 	}
 
 	#[test]

@@ -39,6 +39,8 @@ pub struct Options {
 	pub presign_rate: usize,
 	/// Concurrent submissions.
 	pub in_flight: usize,
+	/// Transfers offered per second (0: as fast as the pool takes them).
+	pub rate: u32,
 }
 
 fn transfer(to: &AccountId, value: Balance) -> RuntimeCall {
@@ -139,6 +141,7 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 	let (accepted, refused, pool_full) =
 		(Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
 	let mut workers = Vec::new();
+	let rate = options.rate;
 	for _ in 0..options.in_flight {
 		let (rpc, signed, next) = (rpc.clone(), signed.clone(), next.clone());
 		let (accepted, refused, pool_full) = (accepted.clone(), refused.clone(), pool_full.clone());
@@ -147,6 +150,11 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 			loop {
 				let index = next.fetch_add(1, Ordering::Relaxed);
 				let Some(hex) = signed.get(index) else { break };
+				if rate > 0 {
+					// Transfer `index` is offered at `index / rate` seconds into the run.
+					let due = started + Duration::from_secs_f64(index as f64 / f64::from(rate));
+					tokio::time::sleep_until(due.into()).await;
+				}
 				// A transaction the pool has no room for is retried: the account's later
 				// nonces depend on it.
 				loop {
@@ -190,6 +198,7 @@ pub async fn run(options: Options, context: ChainContext) -> Result<Value, Strin
 	let chain = observer.stop();
 	let submission = json!({
 		"accounts": options.accounts,
+		"offered_per_s": options.rate,
 		"duration_s": options.duration.as_secs(),
 		"accepted_by_pool": accepted,
 		"accepted_per_s": (accepted as f64 / stopped.duration_since(started).as_secs_f64()).round(),
