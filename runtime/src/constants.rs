@@ -28,8 +28,9 @@ pub mod time {
 	use crate::BlockNumber;
 
 	/// BABE aims for one block per slot; with secondary slots every slot gets a block. Two
-	/// seconds is the shortest slot measured stable on the 4-validator net of this machine
-	/// (docs/PERFORMANCE.md, "Slot length").
+	/// seconds keeps a block in every slot on a loaded dev node and on an idle 4-validator
+	/// net; four loaded validators sharing two cores miss slots (docs/PERFORMANCE.md,
+	/// "Slot length").
 	pub const MILLISECS_PER_BLOCK: u64 = 2_000;
 	/// Slot length; changing it after genesis breaks BABE.
 	pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;

@@ -27,8 +27,9 @@ use crate::{
 const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(10);
 /// Normal extrinsics may fill 75% of a block; the rest is kept for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
-/// Half the slot: the author builds in the slot's first half (`block_proposal_slot_portion`
-/// 0.5 in the node), which leaves the second half to gossip the block and import it.
+/// Half the slot, which leaves the other half for other validators to import the block.
+/// Building costs more than importing (one runtime call per transaction), so the node gives
+/// its author three quarters of the slot (`BLOCK_PROPOSAL_SLOT_PORTION`).
 const MAXIMUM_BLOCK_WEIGHT: Weight =
 	Weight::from_parts(WEIGHT_REF_TIME_PER_MILLIS.saturating_mul(SLOT_DURATION / 2), u64::MAX);
 
