@@ -354,7 +354,8 @@ mod tests {
 		assert_eq!(case(&|a, _, _, _| *a = PRICE - 1), ("invalid_amount", false));
 		assert_eq!(case(&|a, _, _, _| *a = PRICE + 1), ("invalid_amount", false));
 		assert_eq!(case(&|_, _, _, t| t.amount = "1".into()), ("invalid_amount", false));
-		assert_eq!(case(&|_, d, _, _| *d = (BEST + 11) as u32), ("invalid_deadline", false));
+		let earliest = BEST + u64::from(MIN_JOB_BLOCKS);
+		assert_eq!(case(&|_, d, _, _| *d = (earliest - 1) as u32), ("invalid_deadline", false));
 		assert_eq!(case(&|_, d, _, _| *d = (BEST + 31) as u32), ("invalid_deadline", false));
 		assert_eq!(case(&|_, _, r, _| *r = vec![1]), ("invalid_payload", false));
 		assert_eq!(case(&|_, _, _, t| t.scheme = "exact".into()), ("invalid_scheme", false));
@@ -366,7 +367,7 @@ mod tests {
 			AccountId::from(sr25519::Pair::from_string("//Alice", None).expect("key").public());
 		assert_eq!(case(&|_, _, _, t| t.pay_to = alice.to_string()), ("invalid_pay_to", false));
 		// The deadline's bounds themselves are within the terms.
-		let (payment, sealed) = paid(&fixture, |_, d, _, _| *d = (BEST + 12) as u32);
+		let (payment, sealed) = paid(&fixture, |_, d, _, _| *d = earliest as u32);
 		assert!(check_paid(&fixture, &payment, &sealed).is_ok());
 	}
 
