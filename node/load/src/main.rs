@@ -81,30 +81,9 @@ enum Command {
 		/// The document.
 		#[arg(long)]
 		doc: std::path::PathBuf,
-		/// The day the load ran (`YYYY-MM-DD`).
-		#[arg(long)]
-		date: String,
-		/// The commit it ran at.
-		#[arg(long)]
-		commit: String,
-		/// What it ran against ("a dev node").
-		#[arg(long)]
-		network: String,
-		/// The document's section to write.
-		#[arg(long, default_value = "load-test")]
-		section: String,
-		/// Blocks watched at rest before the load.
-		#[arg(long)]
-		idle_blocks: u64,
-		/// Sending accounts of the balance transfers.
-		#[arg(long)]
-		accounts: usize,
-		/// Seconds of balance transfers.
-		#[arg(long)]
-		duration: u64,
-		/// Private transfers, sent singly and again in batches of 32.
-		#[arg(long)]
-		private: usize,
+		/// Where and how the load ran.
+		#[command(flatten)]
+		run: record::Run,
 		/// The summaries.
 		files: Vec<std::path::PathBuf>,
 	},
@@ -153,28 +132,7 @@ enum Load {
 async fn run(cli: Cli) -> Result<Output, String> {
 	let load = match cli.command {
 		Command::Render { files } => return render(&files).map(Output::Table),
-		Command::Record {
-			doc,
-			date,
-			commit,
-			network,
-			section,
-			idle_blocks,
-			accounts,
-			duration,
-			private,
-			files,
-		} => {
-			let run = record::Run {
-				date,
-				commit,
-				network,
-				section,
-				idle_blocks,
-				accounts,
-				duration,
-				private,
-			};
+		Command::Record { doc, run, files } => {
 			return record(&doc, &run, &files).map(|()| Output::Recorded(doc));
 		},
 		Command::Idle { blocks } => return idle::run(&cli.url, blocks).await.map(Output::Summary),

@@ -3,23 +3,32 @@
 
 use sable_report::section::Section;
 
-/// How a recorded load test ran.
+/// How a recorded load test ran (`sable-load record`'s options).
+#[derive(clap::Args)]
 pub struct Run {
 	/// The day it ran (`YYYY-MM-DD`).
+	#[arg(long)]
 	pub date: String,
 	/// The commit it ran at.
+	#[arg(long)]
 	pub commit: String,
 	/// What it ran against ("a dev node").
+	#[arg(long)]
 	pub network: String,
 	/// The document's section it is recorded in (`load-test` for a dev node).
+	#[arg(long, default_value = "load-test")]
 	pub section: String,
 	/// Blocks watched at rest before the load.
+	#[arg(long)]
 	pub idle_blocks: u64,
 	/// Sending accounts of the balance transfers.
+	#[arg(long)]
 	pub accounts: usize,
 	/// Seconds of balance transfers.
+	#[arg(long)]
 	pub duration: u64,
 	/// Private transfers, sent singly and again in batches of 32.
+	#[arg(long)]
 	pub private: usize,
 }
 

@@ -218,7 +218,8 @@ mod tests {
 	fn a_window_from_the_first_block_starts_a_slot_before_it() {
 		let t0 = Instant::now();
 		let mut chain = chain(t0);
-		let genesis = BlockStats { number: 0, seen: t0, timestamp_ms: 0, ..chain.blocks[&1].clone() };
+		let genesis =
+			BlockStats { number: 0, seen: t0, timestamp_ms: 0, ..chain.blocks[&1].clone() };
 		chain.blocks.insert(0, genesis);
 		let from = t0 + Duration::from_millis(500);
 		let summary = summarize("test", &chain, from, t0 + Duration::from_secs(10), json!({}));
