@@ -12,7 +12,7 @@
 # load-test section of docs/PERFORMANCE.md (load-test-local with --local).
 #
 #   scripts/load-test.sh [--local] [--idle-blocks 100] [--duration 60] [--accounts 1000]
-#                        [--rate 1000] [--private 150] [--record]
+#                        [--rate 1050] [--private 150] [--record]
 # (--rate: transfers offered a second; 0 offers them as fast as the pool takes them.)
 # (--private 0 skips the private transfers.)
 # The table and the recorded section are `sable-load render` and `sable-load record` (node/load).
@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-local_net=0 idle_blocks=100 duration=60 accounts=1000 rate=1000 private=150 record=0
+local_net=0 idle_blocks=100 duration=60 accounts=1000 rate=1050 private=150 record=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --local) local_net=1 ;;

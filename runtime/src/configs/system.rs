@@ -75,7 +75,8 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
 	type SystemWeightInfo = crate::weights::frame_system::WeightInfo<Runtime>;
-	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
+	/// Storage only: `ExtrinsicBaseWeight` holds the extensions' execution (weights/extensions.rs).
+	type ExtensionsWeightInfo = crate::weights::extensions::SystemExtensions;
 }
 
 parameter_types! {
@@ -134,7 +135,8 @@ impl pallet_transaction_payment::Config for Runtime {
 		MinimumMultiplier,
 		MaximumMultiplier,
 	>;
-	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
+	/// Storage only, as the other extensions (weights/extensions.rs).
+	type WeightInfo = crate::weights::extensions::TransactionPaymentExtension;
 }
 
 impl pallet_utility::Config for Runtime {

@@ -1,8 +1,11 @@
 //! Weights measured on Sable's reference machine (`scripts/bench-weights.sh`; docs/OPERATOR.md,
-//! "Weights"), except `consensus`, composed by hand from measured parts.
+//! "Weights"), except `consensus`, composed by hand from measured parts, and `extensions`,
+//! the transaction extensions' recorded storage without their execution, which
+//! `ExtrinsicBaseWeight` already holds.
 
 pub mod block_weights;
 pub mod consensus;
+pub mod extensions;
 pub mod extrinsic_weights;
 pub mod frame_system;
 pub mod frame_system_extensions;
