@@ -8,8 +8,9 @@
 //! transfers from distinct senders reads each sender's account from the database and writes
 //! it back. So each extension books the reads and writes its own benchmark recorded, and the
 //! proof size, but no execution time. The generated files (`frame_system_extensions.rs`,
-//! `pallet_transaction_payment.rs`) keep the measured execution times; a test below checks
-//! that the storage booked here is the storage those benchmarks recorded. Whether a full
+//! `pallet_transaction_payment.rs`) keep the measured execution times;
+//! `runtime/tests/extension_weights.rs` checks that the storage booked here is the storage
+//! those benchmarks recorded. Whether a full
 //! block of transfers still imports within what it books is measured with `benchmark block`
 //! (docs/OPERATOR.md, "Weights").
 
@@ -24,7 +25,8 @@ fn account_read_write() -> Weight {
 		.saturating_add(Weight::from_parts(0, ACCOUNT_PROOF_SIZE))
 }
 
-/// The estimated proof size of one `System::Account` entry, as the benchmarks record it.
+/// The estimated proof size of one `System::Account` entry, as the benchmarks record it
+/// (checked against them by the test).
 const ACCOUNT_PROOF_SIZE: u64 = 3593;
 
 /// frame-system's extensions: only `CheckNonce` touches storage (the sender's account).
@@ -66,82 +68,5 @@ pub struct TransactionPaymentExtension;
 impl pallet_transaction_payment::WeightInfo for TransactionPaymentExtension {
 	fn charge_transaction_payment() -> Weight {
 		account_read_write()
-	}
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-	use frame_system::ExtensionsWeightInfo;
-	use pallet_transaction_payment::WeightInfo as _;
-
-	/// The reads and writes each function of a generated weight file records in its
-	/// `/// Storage: ... (r:R w:W)` comments.
-	fn recorded_storage(generated: &str) -> Vec<(String, u64, u64)> {
-		let mut functions = Vec::new();
-		let (mut reads, mut writes) = (0, 0);
-		for line in generated.lines().map(str::trim) {
-			if let Some(counts) = line.strip_prefix("/// Storage:").and_then(|l| l.rsplit_once("(r:")) {
-				let (r, w) = counts.1.trim_end_matches(')').split_once(" w:").expect("r:R w:W");
-				reads += r.parse::<u64>().expect("a read count");
-				writes += w.parse::<u64>().expect("a write count");
-			} else if let Some(name) = line.strip_prefix("fn ").and_then(|l| l.split_once('(')) {
-				functions.push((name.0.to_string(), reads, writes));
-				(reads, writes) = (0, 0);
-			}
-		}
-		functions
-	}
-
-	fn booked(extension: &str) -> Weight {
-		match extension {
-			"check_genesis" => SystemExtensions::check_genesis(),
-			"check_mortality_mortal_transaction" =>
-				SystemExtensions::check_mortality_mortal_transaction(),
-			"check_mortality_immortal_transaction" =>
-				SystemExtensions::check_mortality_immortal_transaction(),
-			"check_non_zero_sender" => SystemExtensions::check_non_zero_sender(),
-			"check_nonce" => SystemExtensions::check_nonce(),
-			"check_spec_version" => SystemExtensions::check_spec_version(),
-			"check_tx_version" => SystemExtensions::check_tx_version(),
-			"check_weight" => SystemExtensions::check_weight(),
-			"weight_reclaim" => SystemExtensions::weight_reclaim(),
-			"charge_transaction_payment" =>
-				TransactionPaymentExtension::charge_transaction_payment(),
-			other => panic!("no booked weight for the benchmarked extension {other}"),
-		}
-	}
-
-	#[test]
-	fn each_extension_books_the_storage_its_benchmark_recorded() {
-		let db = <Runtime as frame_system::Config>::DbWeight::get();
-		let generated = [
-			include_str!("frame_system_extensions.rs"),
-			include_str!("pallet_transaction_payment.rs"),
-		];
-		let mut checked = 0;
-		for (name, reads, writes) in generated.iter().flat_map(|file| recorded_storage(file)) {
-			let booked = booked(&name);
-			assert_eq!(booked.ref_time(), db.reads_writes(reads, writes).ref_time(), "{name}");
-			assert_eq!(booked.proof_size() > 0, reads > 0, "{name}: proof size");
-			checked += 1;
-		}
-		// Every extension of frame-system's `ExtensionsWeightInfo` and transaction payment's.
-		assert_eq!(checked, 10);
-	}
-
-	#[test]
-	fn the_parser_counts_every_storage_comment_of_a_function() {
-		let file = "\
-			/// Storage: `A::B` (r:1 w:0)\n\
-			/// Proof: `A::B` (`max_values`: None)\n\
-			/// Storage: `C::D` (r:2 w:1)\n\
-			fn two() -> Weight {\n\
-			}\n\
-			fn none() -> Weight {\n";
-		assert_eq!(
-			recorded_storage(file),
-			vec![("two".to_string(), 3, 1), ("none".to_string(), 0, 0)]
-		);
 	}
 }
