@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 export SABLE_BIN="${SABLE_BIN:-$CARGO_TARGET_DIR/release/sable}"
-[ -x "$SABLE_NODE_BIN" ] && [ -x "$SABLE_BIN" ] || build_workspace
+# The runtime one spec version later that 0006 enacts (runtime/build.rs builds it).
+export SABLE_NEXT_RUNTIME="${SABLE_NEXT_RUNTIME:-$CARGO_TARGET_DIR/release/wbuild/sable-runtime/sable_runtime_next_spec.compact.compressed.wasm}"
+[ -x "$SABLE_NODE_BIN" ] && [ -x "$SABLE_BIN" ] && [ -f "$SABLE_NEXT_RUNTIME" ] || build_workspace
 # zombienet starts `sable-node` (and late-join.sh) from PATH.
 export PATH="$(dirname "$SABLE_NODE_BIN"):$PWD/zombienet:$PATH"
 

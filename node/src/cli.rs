@@ -74,4 +74,8 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Check that this node can execute a runtime (a wasm file) before it is proposed as an
+	/// upgrade: every host function it imports is provided, and it instantiates.
+	CheckRuntime(crate::runtime_check::CheckRuntimeCmd),
 }

@@ -156,6 +156,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
+		Some(Subcommand::CheckRuntime(cmd)) => cmd.run(),
 		None => {
 			let authority = sc_cli::CliConfiguration::role(&cli.run, cli.run.shared_params.is_dev())?
 				.is_authority();

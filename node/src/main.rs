@@ -7,6 +7,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod rpc;
+mod runtime_check;
 mod service;
 
 fn main() -> sc_cli::Result<()> {

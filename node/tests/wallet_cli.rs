@@ -247,6 +247,10 @@ fn two_wallets_shield_send_and_unshield_with_exact_balances() {
 		"paid 2 SBL less its transaction fee: {charlie_gain}"
 	);
 	assert_eq!(run_ok(&b, &url, &["sync"])["balance"], (2 * unit - unshield_fee).to_string());
+
+	// The chain these shields, transfers, unshields and relays left behind keeps the pool's
+	// invariants (and the escrow's, untouched).
+	assert!(common::state::assert_invariants(&node) > 0);
 }
 
 /// Asserts that the one sync `capture` recorded read the tree at one block hash and that
@@ -582,6 +586,10 @@ fn a_provider_registers_the_digits_model_and_proves_a_delivered_inference_from_t
 	let args = create(&units(1));
 	let args: Vec<&str> = args.iter().map(String::as_str).collect();
 	assert!(run_err(&charlie, &url, &args).contains(&format!("no model {model_id}")));
+
+	// The chain this provider, its models and its jobs left behind keeps the escrow's
+	// invariants: every hold is explained by a record, every record is backed by a hold.
+	assert!(common::state::assert_invariants(&node) > 0);
 }
 
 /// A 16 x 16 x 16 base model in `model.json`'s format, `W1` in `[-60, 60]` so that small

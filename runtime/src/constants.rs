@@ -26,6 +26,7 @@ pub mod currency {
 /// Slots, epochs and sessions.
 pub mod time {
 	use crate::BlockNumber;
+	use pallet_durations::ChainDurations;
 
 	/// BABE aims for one block per slot; with secondary slots every slot gets a block. Two
 	/// seconds keeps a block in every slot on a loaded dev node and on an idle 4-validator
@@ -39,10 +40,30 @@ pub mod time {
 	pub const HOURS: BlockNumber = MINUTES * 60;
 	pub const DAYS: BlockNumber = HOURS * 24;
 
-	/// One BABE epoch is one session. One minute keeps session and era rotation observable
-	/// on test networks; BABE cannot change it once a chain has started, so a long-lived
-	/// network needs its own runtime build (docs/ARCHITECTURE.md, "Epochs").
-	pub const EPOCH_DURATION_IN_SLOTS: u64 = MINUTES as u64;
+	/// The durations of test networks (dev, local, zombienet), which a genesis without
+	/// durations gets: one-minute epochs (one session each), three-session eras, bonding for
+	/// four eras (12 minutes), slashes deferred two eras, 84 eras of claimable rewards. Short
+	/// enough that rotations, eras and slashes can be watched within minutes.
+	pub const TEST_DURATIONS: ChainDurations = ChainDurations {
+		epoch_slots: MINUTES as u64,
+		sessions_per_era: 3,
+		bonding_eras: 4,
+		slash_defer_eras: 2,
+		history_depth_eras: 84,
+	};
+
+	/// The durations the staging preset sets at genesis (`docs/OPERATOR.md`, "Durations"):
+	/// one-hour epochs, six-hour eras, 28 eras (7 days) of bonding, slashes deferred 27 eras
+	/// (6 days 18 hours, in which Root may cancel them; staking requires less than the bonding
+	/// period), and 84 eras (21 days) of claimable rewards. Equivocation reports stay valid for
+	/// the whole bonding period (7 days).
+	pub const PRODUCTION_DURATIONS: ChainDurations = ChainDurations {
+		epoch_slots: HOURS as u64,
+		sessions_per_era: 6,
+		bonding_eras: 28,
+		slash_defer_eras: 27,
+		history_depth_eras: 84,
+	};
 
 	/// The probability of a slot having a primary BABE author, `c = (1, 4)`.
 	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);

@@ -14,8 +14,9 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::Perbill;
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, ProofOfInferenceConfig, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, UNITS,
+	AccountId, BabeConfig, Balance, BalancesConfig, DurationsConfig, ProofOfInferenceConfig,
+	Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig, SudoConfig,
+	BABE_GENESIS_EPOCH_CONFIG, PRODUCTION_DURATIONS, UNITS,
 };
 
 /// Name of the staging preset (`--chain staging`).
@@ -23,6 +24,8 @@ pub const STAGING_RUNTIME_PRESET: &str = "staging";
 
 /// Free balance of every endowed account.
 pub const ENDOWMENT: Balance = 1_000_000 * UNITS;
+/// Free balance of each staging governance key: fees and multisig deposits.
+pub const GOVERNANCE_ENDOWMENT: Balance = 1_000 * UNITS;
 /// What each genesis validator bonds.
 pub const VALIDATOR_BOND: Balance = 100_000 * UNITS;
 /// Smallest bond that lets an account validate.
@@ -68,13 +71,33 @@ impl GenesisValidator {
 	}
 }
 
-/// Builds the genesis patch shared by every preset.
-fn sable_genesis(
+/// What distinguishes one preset's genesis from another's.
+struct Network {
 	validators: Vec<GenesisValidator>,
+	/// Accounts endowed with [`ENDOWMENT`] (validators' stashes always are).
 	endowed: Vec<AccountId>,
+	/// Accounts endowed with less, and their balances.
+	extra_balances: Vec<(AccountId, Balance)>,
+	/// Who holds Root.
 	sudo: Option<AccountId>,
+	/// The fewest validators an election may return.
 	minimum_validator_count: u32,
-) -> serde_json::Value {
+	/// `None`: the test durations (`TEST_DURATIONS`).
+	durations: Option<pallet_durations::ChainDurations>,
+}
+
+/// Merges a second patch's top-level sections into `patch`.
+fn merge(mut patch: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+	if let (Some(patch), serde_json::Value::Object(extra)) = (patch.as_object_mut(), extra) {
+		patch.extend(extra);
+	}
+	patch
+}
+
+/// Builds the genesis patch of a preset.
+fn sable_genesis(network: Network) -> serde_json::Value {
+	let Network { validators, endowed, extra_balances, sudo, minimum_validator_count, durations } =
+		network;
 	let mut balances: Vec<(AccountId, Balance)> =
 		endowed.into_iter().map(|account| (account, ENDOWMENT)).collect();
 	for validator in &validators {
@@ -82,6 +105,7 @@ fn sable_genesis(
 			balances.push((validator.stash.clone(), ENDOWMENT));
 		}
 	}
+	balances.extend(extra_balances);
 	let session_keys = validators
 		.iter()
 		.map(|v| {
@@ -110,18 +134,24 @@ fn sable_genesis(
 		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
 	});
 	if let Some(key) = sudo {
-		let sudo_patch =
-			build_struct_json_patch!(RuntimeGenesisConfig { sudo: SudoConfig { key: Some(key) } });
-		if let (Some(patch), serde_json::Value::Object(sudo)) = (patch.as_object_mut(), sudo_patch)
-		{
-			patch.extend(sudo);
-		}
+		patch = merge(
+			patch,
+			build_struct_json_patch!(RuntimeGenesisConfig { sudo: SudoConfig { key: Some(key) } }),
+		);
+	}
+	if let Some(durations) = durations {
+		patch = merge(
+			patch,
+			build_struct_json_patch!(RuntimeGenesisConfig {
+				durations: DurationsConfig { durations: Some(durations) }
+			}),
+		);
 	}
 	patch
 }
 
 /// Adds Ferdie as a provider serving the digits model ([`dev_model`]) to a genesis patch.
-fn with_digits_model(mut patch: serde_json::Value) -> serde_json::Value {
+fn with_digits_model(patch: serde_json::Value) -> serde_json::Value {
 	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
 	let poi_patch = build_struct_json_patch!(RuntimeGenesisConfig {
 		proof_of_inference: ProofOfInferenceConfig {
@@ -136,10 +166,7 @@ fn with_digits_model(mut patch: serde_json::Value) -> serde_json::Value {
 			)],
 		}
 	});
-	if let (Some(patch), serde_json::Value::Object(poi)) = (patch.as_object_mut(), poi_patch) {
-		patch.extend(poi);
-	}
-	patch
+	merge(patch, poi_patch)
 }
 
 /// The well-known development accounts, all endowed on dev and local chains.
@@ -147,15 +174,23 @@ fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
 }
 
+/// A test network: `validators`, every dev account endowed, Alice holding the sudo key.
+fn test_network(validators: Vec<GenesisValidator>, minimum_validator_count: u32) -> Network {
+	Network {
+		validators,
+		endowed: dev_accounts(),
+		extra_balances: Vec::new(),
+		sudo: Some(Sr25519Keyring::Alice.to_account_id()),
+		minimum_validator_count,
+		durations: None,
+	}
+}
+
 /// `development`: Alice validates alone and holds the sudo key; Ferdie serves the digits
 /// model.
 pub fn development_config_genesis() -> serde_json::Value {
-	with_digits_model(sable_genesis(
-		vec![GenesisValidator::from_keyring(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		dev_accounts(),
-		Some(Sr25519Keyring::Alice.to_account_id()),
-		1,
-	))
+	let alice = GenesisValidator::from_keyring(Sr25519Keyring::Alice, Ed25519Keyring::Alice);
+	with_digits_model(sable_genesis(test_network(vec![alice], 1)))
 }
 
 /// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key; Ferdie
@@ -170,19 +205,40 @@ pub fn local_testnet_genesis() -> serde_json::Value {
 	.into_iter()
 	.map(|(sr, ed)| GenesisValidator::from_keyring(sr, ed))
 	.collect();
-	with_digits_model(sable_genesis(
-		validators,
-		dev_accounts(),
-		Some(Sr25519Keyring::Alice.to_account_id()),
-		2,
-	))
+	with_digits_model(sable_genesis(test_network(validators, 2)))
 }
 
 /// Public keys of the staging validators: (stash sr25519, BABE sr25519, GRANDPA ed25519).
-/// Their secrets are held by the operators, never by this repository; there is no sudo key.
-const STAGING_VALIDATORS: [([u8; 32], [u8; 32], [u8; 32]); 3] = include!("staging_keys.in");
+/// Their secrets are held by the operators, never by this repository.
+const STAGING_VALIDATORS: [([u8; 32], [u8; 32], [u8; 32]); 4] = include!("staging_keys.in");
 
-/// `staging`: three operator-run validators, no sudo, no dev accounts.
+/// The operators' governance keys (sr25519 public keys, one per operator): together they hold
+/// the staging sudo key as a multisig account.
+const STAGING_GOVERNANCE: [[u8; 32]; 4] = include!("staging_governance_keys.in");
+
+/// Approvals the staging governance multisig needs: any three of the four operators, so one
+/// absent or compromised operator can neither block Root nor wield it.
+pub const STAGING_GOVERNANCE_THRESHOLD: u16 = 3;
+
+/// The staging governance signatories, sorted as `pallet_multisig` orders them.
+pub fn staging_governance_signatories() -> Vec<AccountId> {
+	let mut signatories: Vec<AccountId> =
+		STAGING_GOVERNANCE.iter().map(|key| AccountId::from(*key)).collect();
+	signatories.sort();
+	signatories
+}
+
+/// The account that holds the staging sudo key: the multisig of the operators' governance
+/// keys with [`STAGING_GOVERNANCE_THRESHOLD`].
+pub fn staging_sudo_account() -> AccountId {
+	pallet_multisig::Pallet::<Runtime>::multi_account_id(
+		&staging_governance_signatories(),
+		STAGING_GOVERNANCE_THRESHOLD,
+	)
+}
+
+/// `staging`: four operator-run validators, sudo held by the operators' 3-of-4 multisig,
+/// production durations, no dev accounts.
 pub fn staging_genesis() -> serde_json::Value {
 	let validators: Vec<GenesisValidator> = STAGING_VALIDATORS
 		.iter()
@@ -192,7 +248,16 @@ pub fn staging_genesis() -> serde_json::Value {
 			grandpa: GrandpaId::unchecked_from(*grandpa),
 		})
 		.collect();
-	sable_genesis(validators, Vec::new(), None, 2)
+	let governance =
+		staging_governance_signatories().into_iter().map(|key| (key, GOVERNANCE_ENDOWMENT));
+	sable_genesis(Network {
+		validators,
+		endowed: Vec::new(),
+		extra_balances: governance.collect(),
+		sudo: Some(staging_sudo_account()),
+		minimum_validator_count: 3,
+		durations: Some(PRODUCTION_DURATIONS),
+	})
 }
 
 /// The JSON patch of preset `id`, or `None` for an unknown preset.

@@ -13,12 +13,19 @@ extern crate alloc;
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+/// The runtime one `spec_version` later, which the upgrade test enacts (build.rs).
+#[cfg(feature = "std")]
+pub mod next_spec {
+	include!(concat!(env!("OUT_DIR"), "/sable_runtime_next_spec"));
+}
+
 pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
 pub mod constants;
 pub mod genesis_config_presets;
+pub mod migrations;
 pub mod weights;
 
 use alloc::{borrow::Cow, vec::Vec};
@@ -70,18 +77,29 @@ impl_opaque_keys! {
 	}
 }
 
-/// Runtime version. Bump `spec_version` whenever behaviour changes.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: Cow::Borrowed("sable"),
-	impl_name: Cow::Borrowed("sable-node"),
-	authoring_version: 1,
-	spec_version: 105,
-	impl_version: 0,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with the given `spec_version`. The token is passed through as is:
+/// `runtime_version` reads the field as a literal to embed it in the wasm.
+macro_rules! declare_runtime_version {
+	($spec_version:tt) => {
+		/// Runtime version. Bump `spec_version` whenever behaviour changes.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: Cow::Borrowed("sable"),
+			impl_name: Cow::Borrowed("sable-node"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 0,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+#[cfg(not(feature = "spec-version-next"))]
+declare_runtime_version!(106);
+/// The upgrade test's runtime: the same code one spec version later (build.rs).
+#[cfg(feature = "spec-version-next")]
+declare_runtime_version!(107);
 
 /// The BABE epoch configuration at genesis: primary VRF slots with probability 1/4, and
 /// secondary plain slots so that every slot has an author while validators are online.
@@ -107,9 +125,11 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
-/// The extensions of a signed extrinsic with `nonce` and `tip`, valid forever (immortal era):
+/// The extensions of a signed extrinsic with `nonce` and `tip`, valid forever (immortal era),
+/// without the metadata hash (`CheckMetadataHash` mode 0, as polkadot.js signs by default):
 /// the one place the wallet, the node's tests and the runtime's tests build them.
 pub fn tx_extension(nonce: Nonce, tip: Balance) -> TxExtension {
 	(
@@ -121,6 +141,7 @@ pub fn tx_extension(nonce: Nonce, tip: Balance) -> TxExtension {
 		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)
 }
@@ -129,13 +150,15 @@ pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
-/// Executive: handles dispatch to the various modules.
+/// Executive: handles dispatch to the various modules, and runs [`migrations::Migrations`]
+/// on the first block of a new runtime.
 pub type Executive = frame_executive::Executive<
 	Runtime,
 	Block,
 	frame_system::ChainContext<Runtime>,
 	Runtime,
 	AllPalletsWithSystem,
+	migrations::Migrations,
 >;
 
 #[frame_support::runtime]
@@ -157,6 +180,10 @@ mod runtime {
 
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
+	// Before every pallet that reads the durations, so that their genesis builds see the
+	// chain's own.
+	#[runtime::pallet_index(13)]
+	pub type Durations = pallet_durations;
 	#[runtime::pallet_index(1)]
 	pub type Babe = pallet_babe;
 	#[runtime::pallet_index(2)]
@@ -169,6 +196,8 @@ mod runtime {
 	pub type Authorship = pallet_authorship;
 	#[runtime::pallet_index(6)]
 	pub type Staking = pallet_staking;
+	#[runtime::pallet_index(15)]
+	pub type VoterList = pallet_bags_list<Instance1>;
 	#[runtime::pallet_index(7)]
 	pub type Offences = pallet_offences;
 	#[runtime::pallet_index(8)]
@@ -181,6 +210,8 @@ mod runtime {
 	pub type Utility = pallet_utility;
 	#[runtime::pallet_index(12)]
 	pub type Sudo = pallet_sudo;
+	#[runtime::pallet_index(14)]
+	pub type Multisig = pallet_multisig;
 	#[runtime::pallet_index(20)]
 	pub type Zk = pallet_zk;
 	#[runtime::pallet_index(21)]

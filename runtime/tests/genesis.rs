@@ -9,6 +9,7 @@ use sable_runtime::{
 	AccountId, SessionKeys,
 };
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use frame_support::traits::Get;
 use sp_keyring::Sr25519Keyring;
 
 /// The validator sets of the four consensus pallets, as session keys of the session set.
@@ -120,13 +121,63 @@ fn local_testnet_has_four_validators_that_agree() {
 }
 
 #[test]
-fn staging_has_no_sudo_and_no_dev_accounts() {
+fn staging_has_four_validators_a_governance_multisig_and_production_durations() {
+	use sable_runtime::{
+		genesis_config_presets::{
+			staging_governance_signatories, staging_sudo_account, STAGING_GOVERNANCE_THRESHOLD,
+		},
+		Runtime, PRODUCTION_DURATIONS, TEST_DURATIONS,
+	};
 	new_test_ext(STAGING_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(pallet_sudo::Key::<sable_runtime::Runtime>::get(), None);
-		let alice = Sr25519Keyring::Alice.to_account_id();
-		assert_eq!(pallet_balances::Pallet::<sable_runtime::Runtime>::free_balance(&alice), 0);
-		let validators = pallet_session::Validators::<sable_runtime::Runtime>::get();
-		assert_eq!(validators.len(), 3);
+		// Root is the operators' multisig: no single key, and none of the dev accounts.
+		let signatories = staging_governance_signatories();
+		assert_eq!(signatories.len(), 4);
+		assert_eq!(STAGING_GOVERNANCE_THRESHOLD, 3);
+		let sudo = pallet_sudo::Key::<Runtime>::get().expect("staging has Root");
+		assert_eq!(sudo, staging_sudo_account());
+		assert_eq!(
+			sudo,
+			pallet_multisig::Pallet::<Runtime>::multi_account_id(&signatories, 3),
+			"the sudo key is the 3-of-4 multisig of the governance keys"
+		);
+		assert!(!signatories.contains(&sudo));
+		for signatory in &signatories {
+			assert!(pallet_balances::Pallet::<Runtime>::free_balance(signatory) > 0, "can pay fees");
+		}
+		for keyring in Sr25519Keyring::iter() {
+			let account = keyring.to_account_id();
+			assert_eq!(pallet_balances::Pallet::<Runtime>::free_balance(&account), 0);
+			assert_ne!(account, sudo);
+		}
+
+		let validators = pallet_session::Validators::<Runtime>::get();
+		assert_eq!(validators.len(), 4, "GRANDPA tolerates one faulty validator");
 		assert_consensus_agrees(&validators);
+		assert_eq!(pallet_staking::ValidatorCount::<Runtime>::get(), 4);
+
+		assert_eq!(pallet_durations::Durations::<Runtime>::get(), PRODUCTION_DURATIONS);
+		assert_ne!(PRODUCTION_DURATIONS, TEST_DURATIONS);
+		let babe = <Runtime as pallet_babe::Config>::EpochDuration::get();
+		assert_eq!(babe, 1_800, "one-hour epochs of 2 s slots");
+		assert_eq!(<Runtime as pallet_staking::Config>::SessionsPerEra::get(), 6);
+		assert_eq!(<Runtime as pallet_staking::Config>::BondingDuration::get(), 28);
+		assert_eq!(<Runtime as pallet_staking::Config>::SlashDeferDuration::get(), 27);
+		assert_eq!(<Runtime as pallet_staking::Config>::HistoryDepth::get(), 84);
+		// Reports of equivocations stay valid for the whole bonding period: 7 days of slots.
+		let longevity: u64 = sable_runtime::configs::ReportLongevity::get();
+		assert_eq!(longevity, 7 * 24 * 3_600 / 2);
 	});
+}
+
+#[test]
+fn test_networks_keep_the_test_durations() {
+	use sable_runtime::{Runtime, TEST_DURATIONS};
+	for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		new_test_ext(preset).execute_with(|| {
+			assert_eq!(pallet_durations::Durations::<Runtime>::get(), TEST_DURATIONS, "{preset}");
+			let epoch: u64 = <Runtime as pallet_babe::Config>::EpochDuration::get();
+			assert_eq!(epoch, 30, "{preset}: one-minute epochs of 2 s slots");
+			assert_eq!(<Runtime as pallet_staking::Config>::BondingDuration::get(), 4);
+		});
+	}
 }

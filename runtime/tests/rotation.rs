@@ -4,12 +4,10 @@
 mod common;
 
 use common::{new_test_ext, run_to_block};
-use sable_runtime::{
-	configs::SessionsPerEra, BlockNumber, Runtime, Session, EPOCH_DURATION_IN_SLOTS,
-};
+use sable_runtime::{BlockNumber, Runtime, Session, TEST_DURATIONS};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 
-const EPOCH: BlockNumber = EPOCH_DURATION_IN_SLOTS as BlockNumber;
+const EPOCH: BlockNumber = TEST_DURATIONS.epoch_slots as BlockNumber;
 
 fn active_era() -> Option<u32> {
 	pallet_staking::ActiveEra::<Runtime>::get().map(|era| era.index)
@@ -29,7 +27,7 @@ fn sessions_rotate_every_epoch_and_eras_every_sessions_per_era() {
 		assert_eq!(Session::current_index(), 1, "session 1 starts at block {}", EPOCH + 1);
 		assert_eq!(pallet_babe::EpochIndex::<Runtime>::get(), 1, "BABE epoch follows the session");
 
-		let sessions_per_era = SessionsPerEra::get();
+		let sessions_per_era = TEST_DURATIONS.sessions_per_era;
 		let era_one_start = EPOCH * sessions_per_era + 1;
 		run_to_block(era_one_start - 1, 0);
 		assert_eq!(active_era(), Some(0), "era 0 is active until session {sessions_per_era}");

@@ -4,19 +4,12 @@
 // note tree (root and leaves), report A's spent nullifier, and let a copy of B's wallet sync
 // through it to exactly 4 SBL. Returns 1 (throws on any difference).
 
-const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { rpc, until } = require('./rpc.js');
+const { sable } = require('./sable-cli.js');
 
 const UNIT = 10n ** 12n;
-
-function sable (dataDir, wsUri, ...args) {
-  const binary = process.env.SABLE_BIN || 'sable';
-  const out = execFileSync(binary, ['--output', 'json', '--data-dir', dataDir, '--node', wsUri, ...args],
-    { encoding: 'utf8', env: { ...process.env, SABLE_PASSPHRASE: '' }, maxBuffer: 1 << 26 });
-  return JSON.parse(out);
-}
 
 async function run (nodeName, networkInfo) {
   const { wsUri } = networkInfo.nodesByName[nodeName];

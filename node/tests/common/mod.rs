@@ -6,6 +6,7 @@
 pub mod capture;
 pub mod digits;
 pub mod provider;
+pub mod state;
 pub mod tx;
 pub mod wallet;
 pub mod zk;

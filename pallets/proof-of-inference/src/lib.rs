@@ -46,6 +46,8 @@ pub use weights::WeightInfo;
 pub mod benchmark_fixture;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 #[cfg(test)]
 mod mock;
 mod queues;
@@ -102,7 +104,12 @@ pub type ReasonOf<T> = BoundedVec<u8, <T as Config>::MaxReasonLen>;
 pub mod pallet {
 	use super::*;
 
+	/// The version of this pallet's storage layout: 0 is the layout the chain launched with,
+	/// and each migration bumps it (`docs/OPERATOR.md`, "Runtime upgrades").
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why this pallet holds funds.
@@ -508,6 +515,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			Self::process_due(now, remaining)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {

@@ -171,6 +171,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn next_block_with_idle(idle: Weight) {
 	let number = System::block_number();
 	Inference::on_idle(number, idle);
+	if let Err(error) = Inference::do_try_state() {
+		panic!("invariants after block {number}: {error:?}");
+	}
 	System::set_block_number(number + 1);
 }
 

@@ -778,6 +778,56 @@ fn owed() -> Balance {
 }
 
 #[test]
+fn the_invariant_checks_catch_each_kind_of_corruption() {
+	use frame_support::traits::fungible::MutateHold;
+	// Alice's job is accepted by Carol: a payment, a deposit, a bond, collateral and a model.
+	let populated = || {
+		let mut ext = new_test_ext();
+		ext.execute_with(|| {
+			let model = commitment_model(&carol());
+			let job = create(&alice(), model, 5);
+			assert_ok!(Inference::accept_job(RuntimeOrigin::signed(carol()), job));
+			assert_ok!(Inference::do_try_state());
+		});
+		ext
+	};
+	let fails_with = |corrupt: &dyn Fn(), expected: &str| {
+		populated().execute_with(|| {
+			corrupt();
+			assert_eq!(Inference::do_try_state(), Err(DispatchError::Other(expected)));
+		});
+	};
+	fails_with(
+		&|| assert_ok!(Balances::hold(&HoldReason::JobPayment.into(), &alice(), 1)),
+		"poi: held payments differ from open jobs' payments",
+	);
+	fails_with(
+		&|| assert_ok!(Balances::hold(&HoldReason::JobDeposit.into(), &bob(), 1)),
+		"poi: held job deposits differ from stored jobs' deposits",
+	);
+	fails_with(
+		&|| crate::Providers::<Test>::mutate(carol(), |p| {
+			if let Some(p) = p {
+				p.bond += 1
+			}
+		}),
+		"poi: held bond differs from the provider's record",
+	);
+	fails_with(
+		&|| crate::OpenJobs::<Test>::mutate(|n| *n += 1),
+		"poi: OpenJobs differs from the jobs not ended",
+	);
+	fails_with(
+		&|| crate::Providers::<Test>::mutate(carol(), |p| {
+			if let Some(p) = p {
+				p.locked += 1
+			}
+		}),
+		"poi: a provider's locked bond differs from its jobs' collateral",
+	);
+}
+
+#[test]
 fn escrow_invariant_holds_under_random_operation_sequences() {
 	// Random sequences of every call (valid or not), with real proofs of commitment jobs.
 	// After each step: what the pallet holds equals what it owes, total issuance is
@@ -862,6 +912,9 @@ fn escrow_invariant_holds_under_random_operation_sequences() {
 					},
 				};
 				assert_eq!(total_held(), owed(), "seed {seed}: escrow");
+				if let Err(error) = Inference::do_try_state() {
+					panic!("seed {seed}: {error:?}");
+				}
 				let open: Vec<_> =
 					crate::Jobs::<Test>::iter_values().filter(|j| j.status.is_open()).collect();
 				assert_eq!(crate::OpenJobs::<Test>::get() as usize, open.len(), "seed {seed}");

@@ -63,6 +63,8 @@ pub use pallet::*;
 pub mod benchmark_fixture;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -234,7 +236,12 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
+	/// The version of this pallet's storage layout: 0 is the layout the chain launched with,
+	/// and each migration bumps it (`docs/OPERATOR.md`, "Runtime upgrades").
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -495,6 +502,11 @@ pub mod pallet {
 		fn on_finalize(_: BlockNumberFor<T>) {
 			Self::verify_block_proofs();
 			Self::update_tree();
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 

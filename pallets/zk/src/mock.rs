@@ -134,12 +134,15 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Finalizes the current block and starts the next one.
-/// Ends the block (verifying its proofs, recording its root) and starts the next.
+/// Ends the block (verifying its proofs, recording its root), checks the pool's invariants
+/// and starts the next.
 pub fn next_block() {
 	use frame_support::traits::Hooks;
 	let number = System::block_number();
 	Zk::on_finalize(number);
+	if let Err(error) = Zk::do_try_state() {
+		panic!("invariants after block {number}: {error:?}");
+	}
 	System::set_block_number(number + 1);
 	Zk::on_initialize(number + 1);
 }

@@ -289,6 +289,50 @@ fn shield_transfer_unshield_end_to_end() {
 }
 
 #[test]
+fn the_invariant_checks_catch_each_kind_of_corruption() {
+	use frame_support::traits::fungible::Mutate;
+	// A state after shields and transfers passes; each corruption then fails its own check.
+	let populated = || {
+		let mut ext = new_test_ext();
+		ext.execute_with(|| {
+			block_1();
+			block_2_with_transfers();
+			assert_ok!(Zk::do_try_state());
+		});
+		ext
+	};
+	let fails_with = |corrupt: &dyn Fn(), expected: &str| {
+		populated().execute_with(|| {
+			corrupt();
+			let error = Zk::do_try_state().expect_err(expected);
+			assert_eq!(error, DispatchError::Other(expected));
+		});
+	};
+	fails_with(
+		&|| PoolTotal::<Test>::mutate(|total| *total += 1),
+		"zk: pool account balance minus existential deposit differs from PoolTotal",
+	);
+	fails_with(
+		&|| assert_ok!(Balances::mint_into(&Zk::pool_account(), 1)),
+		"zk: pool account balance minus existential deposit differs from PoolTotal",
+	);
+	fails_with(&|| LeafCount::<Test>::mutate(|n| *n += 1), "zk: the frontier has not hashed every leaf");
+	fails_with(&|| Leaves::<Test>::remove(3), "zk: stored leaves differ from LeafCount");
+	fails_with(
+		&|| {
+			let latest = (RootCount::<Test>::get() - 1) as u32;
+			RootRing::<Test>::insert(latest % ROOT_HISTORY, [7u8; 32]);
+		},
+		"zk: the latest anchor is not the frontier's root",
+	);
+	fails_with(
+		&|| RootHistory::<Test>::insert([9u8; 32], 0),
+		"zk: the anchor index does not hold the last RootHistorySize roots",
+	);
+	fails_with(&|| BlockProofCount::<Test>::put(1), "zk: BlockProofCount survived its block");
+}
+
+#[test]
 fn a_batch_applies_like_single_calls() {
 	new_test_ext().execute_with(|| {
 		let s = scenario();

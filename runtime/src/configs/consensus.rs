@@ -12,12 +12,11 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use sp_runtime::{curve::PiecewiseLinear, Perbill};
-use sp_staking::{EraIndex, SessionIndex};
 
 use crate::{
 	AccountId, Babe, Balance, Balances, Historical, Moment, Offences, Runtime, RuntimeCall,
 	RuntimeEvent, RuntimeHoldReason, Session, SessionKeys, Staking, Timestamp, UncheckedExtrinsic,
-	EPOCH_DURATION_IN_SLOTS, MILLISECS_PER_BLOCK, UNITS,
+	MILLISECS_PER_BLOCK, TEST_DURATIONS, UNITS,
 };
 
 /// Most validators the chain supports; bounds BABE's and GRANDPA's authority lists and the
@@ -26,13 +25,26 @@ pub const MAX_AUTHORITIES: u32 = 100;
 /// Most nominators that back one validator in an exposure page (bounds equivocation proofs).
 pub const MAX_NOMINATORS: u32 = 64;
 
+/// One epoch is one session (`ShouldEndSession = Babe`); its length is set at genesis.
+pub type EpochDuration = pallet_durations::EpochDuration<Runtime>;
+/// An equivocation can be reported for as long as the offender's stake can be slashed.
+pub type ReportLongevity = pallet_durations::ReportLongevity<Runtime>;
+/// Sessions in an era, set at genesis.
+pub type SessionsPerEra = pallet_durations::SessionsPerEra<Runtime>;
+/// Eras unbonded funds stay slashable, set at genesis.
+pub type BondingDuration = pallet_durations::BondingDuration<Runtime>;
+/// Eras a slash waits before it applies, so that Root can cancel it; set at genesis.
+pub type SlashDeferDuration = pallet_durations::SlashDeferDuration<Runtime>;
+/// Eras of claimable rewards, set at genesis.
+pub type HistoryDepth = pallet_durations::HistoryDepth<Runtime>;
+
+impl pallet_durations::Config for Runtime {
+	type Default = TestDurations;
+}
+
 parameter_types! {
-	/// One epoch is one session (`ShouldEndSession = Babe`).
-	pub const EpochDuration: u64 = EPOCH_DURATION_IN_SLOTS;
+	pub const TestDurations: pallet_durations::ChainDurations = TEST_DURATIONS;
 	pub const ExpectedBlockTime: Moment = MILLISECS_PER_BLOCK;
-	/// An equivocation can be reported for as long as the offender's stake can be slashed.
-	pub const ReportLongevity: u64 =
-		BondingDuration::get() as u64 * SessionsPerEra::get() as u64 * EpochDuration::get();
 	pub const MaxAuthorities: u32 = MAX_AUTHORITIES;
 	pub const MaxNominators: u32 = MAX_NOMINATORS;
 }
@@ -51,10 +63,8 @@ impl pallet_babe::Config for Runtime {
 		pallet_babe::EquivocationReportSystem<Self, Offences, Historical, ReportLongevity>;
 }
 
-parameter_types! {
-	/// GRANDPA set ids are kept for as long as equivocations about them can be reported.
-	pub const MaxSetIdSessionEntries: u32 = BondingDuration::get() * SessionsPerEra::get();
-}
+/// GRANDPA set ids are kept for as long as equivocations about them can be reported.
+pub type MaxSetIdSessionEntries = pallet_durations::SlashableSessions<Runtime>;
 
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
@@ -112,14 +122,7 @@ pallet_staking_reward_curve::build! {
 }
 
 parameter_types! {
-	/// Three one-minute sessions make an era on test networks.
-	pub const SessionsPerEra: SessionIndex = 3;
-	/// Unbonded funds stay slashable for this many eras.
-	pub const BondingDuration: EraIndex = 4;
-	/// Slashes wait this many eras before they apply, so governance (root) can cancel them.
-	pub const SlashDeferDuration: EraIndex = 2;
 	pub const RewardCurve: &'static PiecewiseLinear<'static> = &REWARD_CURVE;
-	pub const HistoryDepth: u32 = 84;
 	/// Bounds the on-chain election so it always fits in one block.
 	pub ElectionBoundsOnChain: ElectionBounds = ElectionBoundsBuilder::default()
 		.voters_count(5_000.into())
@@ -174,7 +177,8 @@ impl pallet_staking::Config for Runtime {
 	type NextNewSession = Session;
 	type MaxExposurePageSize = MaxNominators;
 	type MaxValidatorSet = MaxAuthorities;
-	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
+	/// Voters sorted by stake (configs/voter_bags.rs).
+	type VoterList = crate::VoterList;
 	type TargetList = pallet_staking::UseValidatorsMap<Self>;
 	type MaxUnlockingChunks = ConstU32<32>;
 	type MaxControllersInDeprecationBatch = ConstU32<100>;

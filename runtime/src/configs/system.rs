@@ -1,5 +1,5 @@
-//! Accounts, time, fees and administration: frame-system, timestamp, balances, transaction
-//! payment, utility and sudo.
+//! Accounts, time and fees: frame-system, timestamp, balances, transaction payment and
+//! utility.
 
 use frame_support::{
 	derive_impl,
@@ -144,10 +144,4 @@ impl pallet_utility::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = OriginCaller;
 	type WeightInfo = crate::weights::pallet_utility::WeightInfo<Runtime>;
-}
-
-impl pallet_sudo::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = crate::weights::pallet_sudo::WeightInfo<Runtime>;
 }

@@ -1,11 +1,12 @@
 // Submits an extrinsic from polkadot.js and follows it to finality.
 
 /**
- * Signs `tx` with `signer` (or sends it unsigned when `signer` is null), waits until its block
+ * Signs `tx` with `signer` (or sends it unsigned when `signer` is null) and signer `options`
+ * (polkadot.js' SignerOptions: nonce, tip, mode and metadataHash, ...), waits until its block
  * is finalized and resolves to { blockHash, events }. Rejects if the pool refuses it, if it
  * drops out, or if it is included but fails (with the module error's `section.name`).
  */
-export function finalize (api, tx, signer = null) {
+export function finalize (api, tx, signer = null, options = {}) {
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
     const onStatus = (result) => {
@@ -22,7 +23,7 @@ export function finalize (api, tx, signer = null) {
         }
       }
     };
-    const sent = signer ? tx.signAndSend(signer, onStatus) : tx.send(onStatus);
+    const sent = signer ? tx.signAndSend(signer, options, onStatus) : tx.send(onStatus);
     sent.then((u) => { unsubscribe = u; }, reject);
   });
 }

@@ -11,7 +11,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { merkleizeMetadata } from '@polkadot-api/merkleize-metadata';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { httpRpc, startDevNode } from '../lib/dev-node.js';
@@ -94,6 +96,30 @@ describe('polkadot.js against a dev node', () => {
     assert.equal(before.data.free.toBigInt() - after.data.free.toBigInt(), amount + actualFee);
     const received = await api.query.system.account.at(blockHash, dest);
     assert.equal(received.data.free.toBigInt(), amount);
+  });
+
+  test('a transfer signed over the metadata hash (CheckMetadataHash mode 1) is accepted; a wrong hash is refused', async () => {
+    // What an offline signer does: merkleize the metadata it was shown (RFC 78) and sign
+    // over its digest; the runtime adds the hash built into it and the signature only
+    // checks if the two agree.
+    assert.ok(api.registry.signedExtensions.includes('CheckMetadataHash'));
+    const opaque = await api.call.metadata.metadataAtVersion(15);
+    const metadataHash = u8aToHex(
+      merkleizeMetadata(opaque.unwrap().toU8a(true), { decimals: 12, tokenSymbol: 'SBL' }).digest()
+    );
+    const dest = new Keyring({ type: 'sr25519' }).addFromUri('//E2E-Metadata-Hash').address;
+    const { events } = await finalize(
+      api, api.tx.balances.transferKeepAlive(dest, UNITS), alice, { metadataHash, mode: 1 }
+    );
+    assert.equal(findEvent(events, 'balances', 'Transfer').data.amount.toBigInt(), UNITS);
+
+    const wrong = u8aToHex(new Uint8Array(32).fill(0x11));
+    await assert.rejects(
+      finalize(api, api.tx.balances.transferKeepAlive(dest, UNITS), alice, { metadataHash: wrong, mode: 1 }),
+      /bad signature/i
+    );
+    const account = await api.query.system.account(dest);
+    assert.equal(account.data.free.toBigInt(), UNITS, 'the refused transfer moved nothing');
   });
 
   const shielded = 5n * UNITS;
