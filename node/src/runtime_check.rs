@@ -113,7 +113,7 @@ fn call_version(wasm: &[u8]) -> Result<RuntimeVersion, CheckError> {
 		.with_allow_missing_host_functions(false)
 		.build();
 	let code = WrappedRuntimeCode(wasm.into());
-	let hash = sp_core::blake2_256(wasm).to_vec();
+	let hash = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(wasm).0.to_vec();
 	let runtime_code = RuntimeCode { code_fetcher: &code, heap_pages: None, hash };
 	let mut ext = BasicExternalities::default();
 	let encoded = executor

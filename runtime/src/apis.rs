@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
-	traits::KeyOwnerProofSystem,
+	traits::{Get, KeyOwnerProofSystem},
 	weights::Weight,
 };
 use pallet_grandpa::AuthorityId as GrandpaId;

@@ -97,7 +97,7 @@ macro_rules! declare_runtime_version {
 }
 #[cfg(not(feature = "spec-version-next"))]
 declare_runtime_version!(106);
-/// The upgrade test's runtime: the same code one spec version later (build.rs).
+// The upgrade test's runtime: the same code one spec version later (build.rs).
 #[cfg(feature = "spec-version-next")]
 declare_runtime_version!(107);
 

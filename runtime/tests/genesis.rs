@@ -157,12 +157,15 @@ fn staging_has_four_validators_a_governance_multisig_and_production_durations() 
 
 		assert_eq!(pallet_durations::Durations::<Runtime>::get(), PRODUCTION_DURATIONS);
 		assert_ne!(PRODUCTION_DURATIONS, TEST_DURATIONS);
-		let babe = <Runtime as pallet_babe::Config>::EpochDuration::get();
-		assert_eq!(babe, 1_800, "one-hour epochs of 2 s slots");
-		assert_eq!(<Runtime as pallet_staking::Config>::SessionsPerEra::get(), 6);
-		assert_eq!(<Runtime as pallet_staking::Config>::BondingDuration::get(), 28);
-		assert_eq!(<Runtime as pallet_staking::Config>::SlashDeferDuration::get(), 27);
-		assert_eq!(<Runtime as pallet_staking::Config>::HistoryDepth::get(), 84);
+		let epoch: u64 = <Runtime as pallet_babe::Config>::EpochDuration::get();
+		assert_eq!(epoch, 1_800, "one-hour epochs of 2 s slots");
+		let periods: [u32; 4] = [
+			<Runtime as pallet_staking::Config>::SessionsPerEra::get(),
+			<Runtime as pallet_staking::Config>::BondingDuration::get(),
+			<Runtime as pallet_staking::Config>::SlashDeferDuration::get(),
+			<Runtime as pallet_staking::Config>::HistoryDepth::get(),
+		];
+		assert_eq!(periods, [6, 28, 27, 84], "sessions per era, bonding, deferral, history");
 		// Reports of equivocations stay valid for the whole bonding period: 7 days of slots.
 		let longevity: u64 = sable_runtime::configs::ReportLongevity::get();
 		assert_eq!(longevity, 7 * 24 * 3_600 / 2);
@@ -177,7 +180,8 @@ fn test_networks_keep_the_test_durations() {
 			assert_eq!(pallet_durations::Durations::<Runtime>::get(), TEST_DURATIONS, "{preset}");
 			let epoch: u64 = <Runtime as pallet_babe::Config>::EpochDuration::get();
 			assert_eq!(epoch, 30, "{preset}: one-minute epochs of 2 s slots");
-			assert_eq!(<Runtime as pallet_staking::Config>::BondingDuration::get(), 4);
+			let bonding: u32 = <Runtime as pallet_staking::Config>::BondingDuration::get();
+			assert_eq!(bonding, 4);
 		});
 	}
 }

@@ -37,15 +37,16 @@ async function run (nodeName, networkInfo) {
   console.log(`offence "${offence.kind}" recorded in #${offence.block}; dave slashed ${reported.fraction} for era ${reported.era} in #${reported.block}`);
 
   // The slash waits for the deferral; dave no longer takes part in this session.
-  const defer = api.consts.staking.slashDeferDuration.toNumber();
-  const pending = await api.query.staking.unappliedSlashes(reported.era + defer);
+  // pallet-staking queues it for the era after the deferral ends.
+  const applyAt = reported.era + api.consts.staking.slashDeferDuration.toNumber() + 1;
+  const pending = await api.query.staking.unappliedSlashes(applyAt);
   const slash = pending.find((s) => s.validator.toString() === dave);
-  if (!slash) throw new Error(`no pending slash of dave for era ${reported.era + defer}`);
+  if (!slash) throw new Error(`no pending slash of dave for era ${applyAt}`);
   if (slash.own.toBigInt() <= 0n) throw new Error('the pending slash takes nothing');
   const validators = (await api.query.session.validators()).map((v) => v.toString());
   const disabled = (await api.query.session.disabledValidators()).map(([index]) => index.toNumber());
   if (!disabled.includes(validators.indexOf(dave))) throw new Error(`dave is not disabled: ${disabled}`);
-  console.log(`pending: ${slash.own} of dave's own stake, applied in era ${reported.era + defer}; dave disabled`);
+  console.log(`pending: ${slash.own} of dave's own stake, applied in era ${applyAt}; dave disabled`);
 
   // The chain keeps finalizing with three honest validators.
   const after = await until(async () => {

@@ -48,6 +48,8 @@ pub fn signed_as(
 		(),
 		(),
 		(),
+		// `CheckMetadataHash` in mode 0 signs no metadata digest.
+		None,
 		(),
 	);
 	let payload = SignedPayload::from_raw(call.clone(), extensions.clone(), implicit);

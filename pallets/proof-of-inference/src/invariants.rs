@@ -5,7 +5,10 @@
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use frame_support::{ensure, traits::fungible::InspectHold};
-use sp_runtime::{traits::Zero, Saturating, TryRuntimeError};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	TryRuntimeError,
+};
 
 use crate::{
 	BalanceOf, Config, HoldReason, JobStatus, Jobs, Models, OpenJobs, Pallet, ProviderJobs,
@@ -47,7 +50,9 @@ impl<T: Config> Pallet<T> {
 	/// provider's bond. Nothing is held that no record explains, and nothing recorded is
 	/// unbacked.
 	fn check_holds() -> Result<(), TryRuntimeError> {
-		let mut owed: BTreeMap<T::AccountId, Owed<BalanceOf<T>>> = BTreeMap::new();
+		// Every account, so that a hold on one that no record names is found too.
+		let mut owed: BTreeMap<T::AccountId, Owed<BalanceOf<T>>> =
+			frame_system::Account::<T>::iter_keys().map(|who| (who, Owed::default())).collect();
 		for job in Jobs::<T>::iter_values() {
 			let client = owed.entry(job.client.clone()).or_default();
 			client.job_deposits.saturating_accrue(job.deposit);

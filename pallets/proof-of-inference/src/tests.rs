@@ -791,18 +791,22 @@ fn the_invariant_checks_catch_each_kind_of_corruption() {
 		});
 		ext
 	};
-	let fails_with = |corrupt: &dyn Fn(), expected: &str| {
+	let fails_with = |corrupt: &dyn Fn(), expected: &'static str| {
 		populated().execute_with(|| {
 			corrupt();
 			assert_eq!(Inference::do_try_state(), Err(DispatchError::Other(expected)));
 		});
 	};
 	fails_with(
-		&|| assert_ok!(Balances::hold(&HoldReason::JobPayment.into(), &alice(), 1)),
+		&|| {
+			assert_ok!(Balances::hold(&HoldReason::JobPayment.into(), &alice(), 1));
+		},
 		"poi: held payments differ from open jobs' payments",
 	);
 	fails_with(
-		&|| assert_ok!(Balances::hold(&HoldReason::JobDeposit.into(), &bob(), 1)),
+		&|| {
+			assert_ok!(Balances::hold(&HoldReason::JobDeposit.into(), &bob(), 1));
+		},
 		"poi: held job deposits differ from stored jobs' deposits",
 	);
 	fails_with(

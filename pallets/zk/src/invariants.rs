@@ -3,7 +3,10 @@
 //!
 //! They read every leaf and every anchor, so they run off chain only.
 
-use frame_support::{ensure, traits::fungible::Inspect};
+use frame_support::{
+	ensure,
+	traits::{fungible::Inspect, Get},
+};
 use sable_zk_primitives::tree::Frontier;
 use sp_runtime::TryRuntimeError;
 

@@ -301,7 +301,7 @@ fn the_invariant_checks_catch_each_kind_of_corruption() {
 		});
 		ext
 	};
-	let fails_with = |corrupt: &dyn Fn(), expected: &str| {
+	let fails_with = |corrupt: &dyn Fn(), expected: &'static str| {
 		populated().execute_with(|| {
 			corrupt();
 			let error = Zk::do_try_state().expect_err(expected);
@@ -313,7 +313,9 @@ fn the_invariant_checks_catch_each_kind_of_corruption() {
 		"zk: pool account balance minus existential deposit differs from PoolTotal",
 	);
 	fails_with(
-		&|| assert_ok!(Balances::mint_into(&Zk::pool_account(), 1)),
+		&|| {
+			assert_ok!(Balances::mint_into(&Zk::pool_account(), 1));
+		},
 		"zk: pool account balance minus existential deposit differs from PoolTotal",
 	);
 	fails_with(&|| LeafCount::<Test>::mutate(|n| *n += 1), "zk: the frontier has not hashed every leaf");

@@ -35,7 +35,7 @@ const fn geometric_thresholds() -> [u64; BAG_COUNT] {
 }
 
 /// Every bag's upper bound, strictly increasing (checked in `runtime/tests/voter_bags.rs`).
-pub static VOTER_BAG_THRESHOLDS: [u64; BAG_COUNT] = geometric_thresholds();
+pub const VOTER_BAG_THRESHOLDS: [u64; BAG_COUNT] = geometric_thresholds();
 
 parameter_types! {
 	pub const BagThresholds: &'static [u64] = &VOTER_BAG_THRESHOLDS;
