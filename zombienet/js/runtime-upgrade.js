@@ -23,7 +23,9 @@ const DIGITS = path.join(__dirname, '../../models/digits');
 
 async function run (nodeName, networkInfo) {
   const { wsUri } = networkInfo.nodesByName[nodeName];
-  const code = fs.readFileSync(process.env.SABLE_NEXT_RUNTIME);
+  const wasm = fs.readFileSync(process.env.SABLE_NEXT_RUNTIME);
+  // As hex: polkadot.js reads a Uint8Array given for `Bytes` as already length-prefixed.
+  const code = '0x' + wasm.toString('hex');
   const api = await zombie.connect(wsUri);
   const keyring = new zombie.Keyring({ type: 'sr25519' });
   const alice = keyring.addFromUri('//Alice');
@@ -49,7 +51,7 @@ async function run (nodeName, networkInfo) {
   console.log(`before the upgrade (spec ${specBefore}): transfer proved, job ${jobId} created`);
 
   // 2. The upgrade, through Root.
-  const hash = zombie.util.blake2AsHex(code, 256);
+  const hash = zombie.util.blake2AsHex(wasm, 256);
   const authorize = api.tx.sudo.sudo(api.tx.system.authorizeUpgrade(hash));
   const authorized = await finalize(api, authorize, alice);
   if (!findEvent(authorized.events, 'system', 'UpgradeAuthorized')) throw new Error('no UpgradeAuthorized');
@@ -57,7 +59,7 @@ async function run (nodeName, networkInfo) {
   const applied = await finalize(api, api.tx.system.applyAuthorizedUpgrade(code));
   if (!findEvent(applied.events, 'system', 'CodeUpdated')) throw new Error('no CodeUpdated');
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
-  console.log(`runtime of ${code.length} bytes enacted in #${upgradeBlock}`);
+  console.log(`runtime of ${wasm.length} bytes enacted in #${upgradeBlock}`);
 
   // 3. After: the new version and metadata everywhere.
   const specAfter = specBefore + 1;
