@@ -318,18 +318,21 @@ impl_runtime_apis! {
 		fn on_runtime_upgrade(
 			checks: frame_try_runtime::UpgradeCheckSelect,
 		) -> (frame_support::weights::Weight, frame_support::weights::Weight) {
-			// The weight the upgrade's migrations use, and the block's maximum.
+			// The weight the upgrade's migrations use, and the block's maximum. This API exists
+			// only in try-runtime builds, which the try-runtime CLI runs off chain on a copy of
+			// the state; a failed check must abort the run, and a panic is how it reports one.
 			let weight = Executive::try_runtime_upgrade(checks)
 				.unwrap_or_else(|error| panic!("the runtime upgrade failed its checks: {error:?}"));
 			(weight, crate::configs::RuntimeBlockWeights::get().max_block)
 		}
 
 		fn execute_block(
-			block: Block,
+			block: <Block as BlockT>::LazyBlock,
 			state_root_check: bool,
 			signature_check: bool,
 			select: frame_try_runtime::TryStateSelect,
 		) -> frame_support::weights::Weight {
+			// Off chain only, as above: a failed check aborts the try-runtime run.
 			Executive::try_execute_block(block, state_root_check, signature_check, select)
 				.unwrap_or_else(|error| panic!("the block failed its checks: {error:?}"))
 		}

@@ -16,12 +16,13 @@ const fs = require('fs');
 const path = require('path');
 const { finalized, rpc, until } = require('./rpc.js');
 const { sable } = require('./sable-cli.js');
-const { finalize, findEvent } = require('./submit.js');
 
 const UNIT = 10n ** 12n;
 const DIGITS = path.join(__dirname, '../../models/digits');
 
 async function run (nodeName, networkInfo) {
+  // The e2e suite's polkadot.js helpers (an ES module, so imported, not required).
+  const { finalize, findEvent } = await import('../../scripts/e2e/lib/submit.js');
   const { wsUri } = networkInfo.nodesByName[nodeName];
   const wasm = fs.readFileSync(process.env.SABLE_NEXT_RUNTIME);
   // As hex: polkadot.js reads a Uint8Array given for `Bytes` as already length-prefixed.
