@@ -791,6 +791,10 @@ fn the_invariant_checks_catch_each_kind_of_corruption() {
 		});
 		ext
 	};
+	// Changes Carol's provider record in place.
+	let edit_carol = |change: fn(&mut crate::ProviderOf<Test>)| {
+		crate::Providers::<Test>::mutate(carol(), |p| p.as_mut().map(change));
+	};
 	let fails_with = |corrupt: &dyn Fn(), expected: &'static str| {
 		populated().execute_with(|| {
 			corrupt();
@@ -809,26 +813,12 @@ fn the_invariant_checks_catch_each_kind_of_corruption() {
 		},
 		"poi: held job deposits differ from stored jobs' deposits",
 	);
-	fails_with(
-		&|| crate::Providers::<Test>::mutate(carol(), |p| {
-			if let Some(p) = p {
-				p.bond += 1
-			}
-		}),
-		"poi: held bond differs from the provider's record",
-	);
+	fails_with(&|| edit_carol(|p| p.bond += 1), "poi: held bond differs from the provider's record");
 	fails_with(
 		&|| crate::OpenJobs::<Test>::mutate(|n| *n += 1),
 		"poi: OpenJobs differs from the jobs not ended",
 	);
-	fails_with(
-		&|| crate::Providers::<Test>::mutate(carol(), |p| {
-			if let Some(p) = p {
-				p.locked += 1
-			}
-		}),
-		"poi: a provider's locked bond differs from its jobs' collateral",
-	);
+	fails_with(&|| edit_carol(|p| p.locked += 1), "poi: a provider's locked bond differs from its jobs' collateral");
 }
 
 #[test]
